@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { createLogger, startSubgraph } from '@ordergraph/shared';
+import { loadConfig } from './config.js';
+import { seedDemoData } from './seed.js';
+import { createServer } from './server.js';
+
+const config = loadConfig();
+const log = createLogger({ name: config.name, level: config.logLevel });
+
+await startSubgraph({
+  name: config.name,
+  port: config.port,
+  host: config.host,
+  log,
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  seed: { enabled: config.seedDemoData, run: seedDemoData },
+  createServer: (handle) =>
+    createServer({ handle, signingSecret: config.signingSecret, log, production: config.production }),
+});

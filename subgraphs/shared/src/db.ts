@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** The drizzle database every repository works on, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+/** Counts the SQL statements sent, so tests can bound statements per request. */
+export interface StatementCounter {
+  count: number;
+}
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  statements: StatementCounter;
+  /** calls `onNotify` with each NOTIFY payload on `channel`; resolves to an unlisten function */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** true while the database answers */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** a PostgreSQL URL; without one, an embedded PGlite database is used */
+  url?: string | undefined;
+  /** the PGlite data directory; in memory when omitted */
+  dataDir?: string | undefined;
+  /** the drizzle-kit migrations folder, applied on open */
+  migrationsFolder: string;
+  /** postgres.js pool size */
+  maxConnections?: number;
+}
+
+/** Opens (creating it when missing) and migrates a subgraph's database. */
+export async function openDatabase({
+  url,
+  dataDir,
+  migrationsFolder,
+  maxConnections = 10,
+}: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const statements: StatementCounter = { count: 0 };
+  const logger = { logQuery: () => void statements.count++ };
+
+  if (url) {
+    await createDatabaseIfMissing(url);
+    const client = postgres(url, { max: maxConnections, onnotice: () => {} });
+    const db = drizzlePostgres(client, { logger });
+    await migratePostgres(db, { migrationsFolder });
+    return {
+      db: db as unknown as Database,
+      kind: 'postgres',
+      statements,
+      async listen(channel, onNotify) {
+        const { unlisten } = await client.listen(channel, onNotify);
+        return unlisten;
+      },
+      ping: () => client`select 1`.then(() => true, () => false),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite(client, { logger });
+  await migratePglite(db, { migrationsFolder });
+  return {
+    db: db as unknown as Database,
+    kind: 'pglite',
+    statements,
+    listen: (channel, onNotify) => client.listen(channel, onNotify),
+    ping: () => client.query('select 1').then(() => true, () => false),
+    close: () => client.close(),
+  };
+}
+
+/** Creates the database named in `url` when the server does not have it yet. */
+export async function createDatabaseIfMissing(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = postgres(withDatabase(url, 'postgres'), { max: 1, onnotice: () => {} });
+  try {
+    const found = await admin`select 1 from pg_database where datname = ${name}`;
+    if (found.length === 0) {
+      // a concurrent creator may win the race; its database is as good as ours
+      await admin.unsafe(`create database "${name.replaceAll('"', '""')}"`).catch((error) => {
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+/** Drops a database (tests clean up after themselves). */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = postgres(withDatabase(url, 'postgres'), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** Runs raw SQL and returns its rows, the same shape for both drivers. */
+export async function executeRows<T extends Record<string, unknown>>(
+  db: Database,
+  query: SQL,
+): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+export { sql };
+
+/** The PostgreSQL error code of a failed statement, looking through drizzle's wrapper. */
+export function pgErrorCode(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = candidate?.code ?? candidate?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export const isUniqueViolation = (error: unknown) => pgErrorCode(error) === '23505';

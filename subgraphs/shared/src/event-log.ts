@@ -1,0 +1,139 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Database, DatabaseHandle } from './db.js';
+import { eventLog, type EventLogRow } from './tables.js';
+import type { Logger } from './logger.js';
+
+export const EVENT_LOG_CHANNEL = 'event_log';
+
+// one lock for all appends of a service: events then commit in sequence order, so a reader
+// that has seen seq n never later finds a smaller seq committed behind it
+const EVENT_LOG_LOCK_ID = 7_301_955_001;
+
+export interface NewEvent {
+  streamType: string;
+  streamId: string;
+  type: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Appends an event inside the caller's transaction and wakes listeners when it commits.
+ * Call it last in the transaction: it holds the log's append lock until commit.
+ */
+export async function appendEvent(tx: Database, event: NewEvent): Promise<EventLogRow> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK_ID})`);
+  const [row] = await tx
+    .insert(eventLog)
+    .values({ ...event, payload: event.payload ?? {} })
+    .returning();
+  if (!row) throw new Error('event log insert returned nothing');
+  // NOTIFY is delivered at commit, and not at all on rollback
+  await tx.execute(sql`select pg_notify(${EVENT_LOG_CHANNEL}, ${String(row.seq)})`);
+  return row;
+}
+
+/** Events after a cursor, oldest first, optionally of one stream. */
+export async function readEvents(
+  db: Database,
+  {
+    after = 0,
+    limit = 100,
+    streamType,
+    streamId,
+  }: { after?: number; limit?: number; streamType?: string; streamId?: string },
+): Promise<EventLogRow[]> {
+  const conditions = [gt(eventLog.seq, after)];
+  if (streamType) conditions.push(eq(eventLog.streamType, streamType));
+  if (streamId) conditions.push(eq(eventLog.streamId, streamId));
+  return db
+    .select()
+    .from(eventLog)
+    .where(and(...conditions))
+    .orderBy(asc(eventLog.seq))
+    .limit(limit);
+}
+
+export interface EventReader {
+  /** the seq of the last event handled */
+  readonly position: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows the event log from a cursor: drains what is there, then waits for NOTIFY wake-ups
+ * (with a slow poll as a safety net). A failing handler is retried with backoff, never skipped.
+ */
+export async function followEventLog({
+  handle,
+  after,
+  onEvent,
+  log,
+  batchSize = 100,
+  pollIntervalMs = 5_000,
+}: {
+  handle: DatabaseHandle;
+  after: number;
+  onEvent: (event: EventLogRow) => Promise<void>;
+  log?: Logger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}): Promise<EventReader> {
+  let position = after;
+  let stopped = false;
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+
+  const drain = async () => {
+    while (!stopped) {
+      const events = await readEvents(handle.db, { after: position, limit: batchSize });
+      for (const event of events) {
+        if (stopped) return;
+        await onEvent(event);
+        position = event.seq;
+      }
+      if (events.length < batchSize) return;
+    }
+  };
+
+  const wake = (): void => {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = drain()
+      .then(() => {
+        failures = 0;
+      })
+      .catch((error: unknown) => {
+        failures++;
+        log?.error({ err: error, position }, 'event handler failed; retrying');
+        setTimeout(wake, Math.min(30_000, 100 * 2 ** failures)).unref();
+      })
+      .finally(() => {
+        draining = null;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  };
+
+  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
+  const poll = setInterval(wake, pollIntervalMs);
+  poll.unref();
+  wake();
+
+  return {
+    get position() {
+      return position;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      await unlisten();
+      await draining;
+    },
+  };
+}

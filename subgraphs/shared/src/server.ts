@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import {
+  HttpError,
+  parseJsonBody,
+  readBody,
+  sendGraphQLError,
+  sendJson,
+  toHeaderMap,
+  writeGraphQLResponse,
+} from './http.js';
+import { verifyViewer, type Viewer } from './identity.js';
+import type { Logger } from './logger.js';
+
+type SubgraphResolvers = Extract<
+  Parameters<typeof buildSubgraphSchema>[0],
+  { typeDefs: DocumentNode }
+>['resolvers'];
+
+export interface BaseContext {
+  viewer: Viewer;
+  requestId: string;
+  log: Logger;
+}
+
+export interface SubgraphServerOptions<Context extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: unknown;
+  signingSecret: string;
+  log: Logger;
+  /** builds the per-request context (loaders are made here, never at module scope) */
+  createContext: (base: BaseContext) => Context | Promise<Context>;
+  /** whether the service's dependencies answer, for /ready */
+  isReady?: () => Promise<boolean>;
+  /** production masks unexpected errors and turns introspection off */
+  production?: boolean;
+  /** more Apollo Server plugins */
+  plugins?: ApolloServerPlugin<Context>[];
+}
+
+export interface SubgraphServer {
+  httpServer: Server;
+  /** listens and resolves to the GraphQL URL */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Masks errors without a code in production: the code stays, the internals go to the log. */
+export function createErrorFormatter({ production, log }: { production: boolean; log: Logger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const isExpected = original instanceof GraphQLError && original.extensions['code'];
+    if (isExpected) return formatted;
+    log.error({ err: original }, 'unexpected error');
+    if (!production) return formatted;
+    return {
+      message: 'Unexpected error.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+function requestLogPlugin<Context extends BaseContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          contextValue.log.info(
+            {
+              operationName,
+              errors: errors?.length ?? 0,
+              durationMs: Math.round(performance.now() - started),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A Federation 2 subgraph on Node's http server: /graphql (signed requests only), /health
+ * and /ready. Nothing listens until `listen` is called, so tests can pick the port.
+ */
+export async function createSubgraphServer<Context extends BaseContext>({
+  name,
+  typeDefs,
+  resolvers,
+  signingSecret,
+  log,
+  createContext,
+  isReady = async () => true,
+  production = false,
+  plugins = [],
+}: SubgraphServerOptions<Context>): Promise<SubgraphServer> {
+  const apollo = new ApolloServer<Context>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers }),
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createErrorFormatter({ production, log }),
+    plugins: [requestLogPlugin<Context>(), ...plugins],
+  });
+  await apollo.start();
+
+  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse) => {
+    const headers = toHeaderMap(request);
+    const viewer = verifyViewer(headers, { secret: signingSecret });
+    if (!viewer) {
+      // only the router (or a sibling service) may call a subgraph
+      throw new HttpError(401, 'UNAUTHENTICATED', 'Missing or invalid router signature.');
+    }
+    const requestId = headers.get('x-request-id') ?? randomUUID();
+    const body = request.method === 'POST' ? parseJsonBody(await readBody(request), headers.get('content-type')) : undefined;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: async () =>
+        createContext({ viewer, requestId, log: log.child({ requestId }) }),
+    });
+    await writeGraphQLResponse(response, result, { 'x-request-id': requestId });
+  };
+
+  const httpServer = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    const handle = async () => {
+      if (path === '/health') return sendJson(response, 200, { status: 'ok', service: name });
+      if (path === '/ready') {
+        const ready = await isReady();
+        return sendJson(response, ready ? 200 : 503, { ready, service: name });
+      }
+      if (path === '/graphql') return handleGraphQL(request, response);
+      sendJson(response, 404, { error: 'not found' });
+    };
+    handle().catch((error: unknown) => {
+      if (error instanceof HttpError) return sendGraphQLError(response, error);
+      log.error({ err: error }, 'request failed');
+      if (!response.headersSent) {
+        sendGraphQLError(response, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+      } else response.end();
+    });
+  });
+
+  return {
+    httpServer,
+    listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+          log.info({ port: address.port }, `${name} subgraph ready`);
+          resolve(`http://${shownHost}:${address.port}/graphql`);
+        });
+      }),
+    async stop() {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

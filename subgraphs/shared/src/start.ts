@@ -1,0 +1,60 @@
+import { isAbsolute, join } from 'node:path';
+import { openDatabase, type DatabaseHandle } from './db.js';
+import type { Logger } from './logger.js';
+import { PROJECT_ROOT } from './paths.js';
+import type { SubgraphServer } from './server.js';
+
+export interface StartSubgraphOptions {
+  name: string;
+  port: number;
+  host: string;
+  log: Logger;
+  /** a PostgreSQL URL, or undefined for the embedded database under `<dataDir>/<name>` */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  migrationsFolder: string;
+  /** seeds demo data into an empty database; defaults to on for the embedded database */
+  seed?: { enabled: boolean | undefined; run: (handle: DatabaseHandle) => Promise<void> };
+  createServer: (handle: DatabaseHandle) => Promise<SubgraphServer>;
+  /** how long a graceful shutdown may take before the process exits anyway */
+  shutdownTimeoutMs?: number;
+}
+
+/** Opens the database, seeds it when asked, listens, and shuts down cleanly on SIGINT/SIGTERM. */
+export async function startSubgraph({
+  name,
+  port,
+  host,
+  log,
+  databaseUrl,
+  dataDir,
+  migrationsFolder,
+  seed,
+  createServer,
+  shutdownTimeoutMs = 10_000,
+}: StartSubgraphOptions): Promise<void> {
+  const root = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
+  const handle = await openDatabase({
+    url: databaseUrl,
+    dataDir: databaseUrl ? undefined : join(root, name),
+    migrationsFolder,
+  });
+  log.info({ database: handle.kind }, 'database migrated');
+  if (seed && (seed.enabled ?? handle.kind === 'pglite')) await seed.run(handle);
+
+  const server = await createServer(handle);
+  await server.listen({ port, host });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(1), shutdownTimeoutMs).unref();
+    await server.stop();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { parseEnv, resolveSigningSecret, subgraphDatabaseUrl, subgraphEnvShape } from './config.js';
+
+export interface SubgraphConfig {
+  name: string;
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  signingSecret: string;
+  seedDemoData: boolean | undefined;
+}
+
+/**
+ * Reads a subgraph's settings: PORT (default per subgraph), `<NAME>_DATABASE_URL` or
+ * DATABASE_URL, DATA_DIR, ROUTER_SIGNING_SECRET, LOG_LEVEL, SEED_DEMO_DATA, plus `extra`.
+ */
+export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never>>({
+  name,
+  defaultPort,
+  extra,
+  env = process.env,
+}: {
+  name: string;
+  defaultPort: number;
+  extra?: E;
+  env?: NodeJS.ProcessEnv;
+}): Readonly<SubgraphConfig & z.infer<z.ZodObject<E>>> {
+  const overrideName = `${name.toUpperCase()}_DATABASE_URL`;
+  const parsed = parseEnv(
+    {
+      ...subgraphEnvShape,
+      PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+      [overrideName]: z.url().optional(),
+      ...(extra ?? {}),
+    },
+    env,
+  ) as Record<string, unknown> & z.infer<z.ZodObject<typeof subgraphEnvShape>>;
+  const extraValues = Object.fromEntries(
+    Object.keys(extra ?? {}).map((key) => [key, parsed[key]]),
+  ) as z.infer<z.ZodObject<E>>;
+  return Object.freeze({
+    name,
+    production: parsed.NODE_ENV === 'production',
+    host: parsed.HOST,
+    port: parsed['PORT'] as number,
+    logLevel: parsed.LOG_LEVEL,
+    databaseUrl: subgraphDatabaseUrl({
+      name,
+      baseUrl: parsed.DATABASE_URL,
+      override: parsed[overrideName] as string | undefined,
+    }),
+    dataDir: parsed.DATA_DIR,
+    signingSecret: resolveSigningSecret({
+      nodeEnv: parsed.NODE_ENV,
+      secret: parsed.ROUTER_SIGNING_SECRET,
+    }),
+    seedDemoData: parsed.SEED_DEMO_DATA,
+    ...extraValues,
+  });
+}

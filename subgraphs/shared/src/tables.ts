@@ -1,0 +1,45 @@
+import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The transactional outbox every subgraph keeps: one row per state change, appended in the
+ * same transaction as the change, numbered in commit order (see event-log.ts).
+ */
+export const eventLog = pgTable(
+  'event_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    streamType: text('stream_type').notNull(),
+    streamId: text('stream_id').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .defaultNow(),
+  },
+  (table) => [index('event_log_stream_idx').on(table.streamType, table.streamId, table.seq)],
+);
+
+/** How far each consumer of another service's event log has read, kept by the consumer. */
+export const eventCursors = pgTable('event_cursors', {
+  consumer: text('consumer').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export type EventLogRow = typeof eventLog.$inferSelect;
+
+/**
+ * Results of mutations already done, by caller scope and idempotency key: a repeated call
+ * returns the stored result and changes nothing.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.key] })],
+);
