@@ -27,7 +27,12 @@ export function createCustomersRepository({ db }: { db: Database }) {
       const [row] = await db
         .select()
         .from(customers)
-        .where(ilike(customers.email, email.replaceAll(/[\\%_]/g, (c) => `\\${c}`)));
+        .where(
+          ilike(
+            customers.email,
+            email.replaceAll(/[\\%_]/g, (c) => `\\${c}`),
+          ),
+        );
       return row ?? null;
     },
 
@@ -74,7 +79,11 @@ export function createCustomersRepository({ db }: { db: Database }) {
     },
 
     /** inserts a customer; a taken e-mail is an EmailTakenError */
-    async insert(values: { email: string; name: string; phone: string | null }): Promise<CustomerRow> {
+    async insert(values: {
+      email: string;
+      name: string;
+      phone: string | null;
+    }): Promise<CustomerRow> {
       try {
         const [row] = await db.insert(customers).values(values).returning();
         return row!;

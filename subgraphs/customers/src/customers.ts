@@ -28,9 +28,13 @@ export function validateRegistration(input: {
   const phone = input.phone?.trim() || null;
   const problem = firstProblem(
     checkIdempotencyKey(input.idempotencyKey),
-    EMAIL.test(email) && email.length <= 254 ? null : invalidInput('email is not a valid e-mail address.', 'email'),
+    EMAIL.test(email) && email.length <= 254
+      ? null
+      : invalidInput('email is not a valid e-mail address.', 'email'),
     checkText(input.name, { field: 'name' }),
-    phone === null || PHONE.test(phone) ? null : invalidInput('phone is not a valid phone number.', 'phone'),
+    phone === null || PHONE.test(phone)
+      ? null
+      : invalidInput('phone is not a valid phone number.', 'phone'),
   );
   return problem ?? { email, name: input.name.trim(), phone };
 }
@@ -60,7 +64,9 @@ export function validateAddress(input: {
     checkText(input.city, { field: 'city', max: 100 }),
     checkText(input.region, { field: 'region', max: 100, required: false }),
     checkText(input.postalCode, { field: 'postalCode', max: 20 }),
-    isCountryCode(country) ? null : invalidInput('country must be an ISO 3166-1 alpha-2 code, e.g. "US".', 'country'),
+    isCountryCode(country)
+      ? null
+      : invalidInput('country must be an ISO 3166-1 alpha-2 code, e.g. "US".', 'country'),
   );
   return (
     problem ?? {
@@ -75,7 +81,10 @@ export function validateAddress(input: {
 }
 
 /** What a mutation's stored result holds: ids, resolved again on every read. */
-export type RegisterCustomerSuccessResult = { __typename: 'RegisterCustomerSuccess'; customerId: string };
+export type RegisterCustomerSuccessResult = {
+  __typename: 'RegisterCustomerSuccess';
+  customerId: string;
+};
 export type AddAddressSuccessResult = {
   __typename: 'AddAddressSuccess';
   customerId: string;

@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { createLogger, startSubgraph } from '@ordergraph/shared';
 import { loadConfig } from './config.js';
 import { seedDemoData } from './seed.js';
-import { createServer } from './server.js';
+import { createServer, migrationsFolder } from './server.js';
 
 const config = loadConfig();
 const log = createLogger({ name: config.name, level: config.logLevel });
@@ -14,8 +13,13 @@ await startSubgraph({
   log,
   databaseUrl: config.databaseUrl,
   dataDir: config.dataDir,
-  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  migrationsFolder,
   seed: { enabled: config.seedDemoData, run: seedDemoData },
   createServer: (handle) =>
-    createServer({ handle, signingSecret: config.signingSecret, log, production: config.production }),
+    createServer({
+      handle,
+      signingSecret: config.signingSecret,
+      log,
+      production: config.production,
+    }),
 });

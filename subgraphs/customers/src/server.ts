@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   createSubgraphServer,
   loadTypeDefs,
@@ -9,6 +10,9 @@ import { createContext, type Context } from './context.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+/** The drizzle-kit migrations of this service, applied when its database opens. */
+export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 /** The customers subgraph over an open database, not yet listening. */
 export function createServer({

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startTestSubgraph, subgraphRequest, viewers, type TestSubgraph } from '@ordergraph/shared/testing';
-import { createServer } from '../src/server.js';
+import {
+  startTestSubgraph,
+  subgraphRequest,
+  viewers,
+  type TestSubgraph,
+} from '@ordergraph/shared/testing';
+import { createServer, migrationsFolder } from '../src/server.js';
 import { DEMO_CUSTOMERS, seedDemoData } from '../src/seed.js';
 
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 const [ada, grace] = DEMO_CUSTOMERS;
 
 let subgraph: TestSubgraph;
-const request = (query: string, options: Omit<Parameters<typeof subgraphRequest>[1], 'query'> = {}) =>
-  subgraphRequest(subgraph.url, { query, ...options });
+const request = (
+  query: string,
+  options: Omit<Parameters<typeof subgraphRequest>[1], 'query'> = {},
+) => subgraphRequest(subgraph.url, { query, ...options });
 
 before(async () => {
   subgraph = await startTestSubgraph({ name: 'customers', migrationsFolder, createServer });
@@ -53,16 +58,31 @@ describe('Customer entity', () => {
       },
     });
     assert.deepEqual(response.data?._entities, [
-      { id: grace.id, name: grace.name, email: grace.email, addresses: [{ city: grace.city, country: grace.country }] },
+      {
+        id: grace.id,
+        name: grace.name,
+        email: grace.email,
+        addresses: [{ city: grace.city, country: grace.country }],
+      },
       null,
-      { id: ada.id, name: ada.name, email: ada.email, addresses: [{ city: ada.city, country: ada.country }] },
+      {
+        id: ada.id,
+        name: ada.name,
+        email: ada.email,
+        addresses: [{ city: ada.city, country: ada.country }],
+      },
     ]);
   });
 
   it('resolves only their own record for a customer', async () => {
     const response = await request(entities, {
       viewer: viewers.customer(ada.id),
-      variables: { r: [{ __typename: 'Customer', id: ada.id }, { __typename: 'Customer', id: grace.id }] },
+      variables: {
+        r: [
+          { __typename: 'Customer', id: ada.id },
+          { __typename: 'Customer', id: grace.id },
+        ],
+      },
     });
     assert.equal(response.data?._entities[0].email, ada.email);
     assert.equal(response.data?._entities[1], null);
@@ -71,7 +91,9 @@ describe('Customer entity', () => {
 
 describe('queries', () => {
   it('me returns the signed-in customer, null when anonymous', async () => {
-    const signedIn = await request('{ me { id name phone createdAt } }', { viewer: viewers.customer(ada.id) });
+    const signedIn = await request('{ me { id name phone createdAt } }', {
+      viewer: viewers.customer(ada.id),
+    });
     assert.equal(signedIn.data?.me.name, ada.name);
     assert.equal(signedIn.data?.me.phone, ada.phone);
     assert.match(signedIn.data?.me.createdAt, /^\d{4}-\d{2}-\d{2}T.*Z$/);
@@ -80,10 +102,14 @@ describe('queries', () => {
   });
 
   it('customer(id) is FORBIDDEN for another customer and open to staff', async () => {
-    const other = await request(`{ customer(id: "${grace.id}") { email } }`, { viewer: viewers.customer(ada.id) });
+    const other = await request(`{ customer(id: "${grace.id}") { email } }`, {
+      viewer: viewers.customer(ada.id),
+    });
     assert.deepEqual(other.data, { customer: null });
     assert.equal(other.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    const staff = await request(`{ customer(id: "${grace.id}") { email } }`, { viewer: viewers.staff() });
+    const staff = await request(`{ customer(id: "${grace.id}") { email } }`, {
+      viewer: viewers.staff(),
+    });
     assert.deepEqual(staff.data, { customer: { email: grace.email } });
   });
 
@@ -98,19 +124,30 @@ describe('queries', () => {
       viewer: viewers.staff(),
       variables: { first: 3, after: first.data?.customers.pageInfo.endCursor },
     });
-    const all = [...first.data?.customers.nodes, ...second.data?.customers.nodes].map((n) => n.email);
+    const all = [...first.data?.customers.nodes, ...second.data?.customers.nodes].map(
+      (n) => n.email,
+    );
     assert.equal(new Set(all).size, all.length);
     assert.equal(second.data?.customers.pageInfo.hasNextPage, false);
-    const search = await request(query, { viewer: viewers.staff(), variables: { search: 'HOPPER' } });
+    const search = await request(query, {
+      viewer: viewers.staff(),
+      variables: { search: 'HOPPER' },
+    });
     assert.deepEqual(search.data?.customers.nodes, [{ email: grace.email }]);
   });
 
   it('customers refuses customers and bad page sizes', async () => {
-    const forbidden = await request('{ customers { nodes { id } } }', { viewer: viewers.customer(ada.id) });
+    const forbidden = await request('{ customers { nodes { id } } }', {
+      viewer: viewers.customer(ada.id),
+    });
     assert.equal(forbidden.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    const tooMany = await request('{ customers(first: 1000) { nodes { id } } }', { viewer: viewers.staff() });
+    const tooMany = await request('{ customers(first: 1000) { nodes { id } } }', {
+      viewer: viewers.staff(),
+    });
     assert.equal(tooMany.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    const badCursor = await request('{ customers(after: "???") { nodes { id } } }', { viewer: viewers.staff() });
+    const badCursor = await request('{ customers(after: "???") { nodes { id } } }', {
+      viewer: viewers.staff(),
+    });
     assert.equal(badCursor.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
 });
@@ -124,16 +161,21 @@ describe('registerCustomer', () => {
 
   it('registers an anonymous sign-up, normalising the e-mail', async () => {
     const response = await request(register, {
-      variables: { input: { email: ' Linus@Example.com ', name: 'Linus', idempotencyKey: 'reg-1' } },
+      variables: {
+        input: { email: ' Linus@Example.com ', name: 'Linus', idempotencyKey: 'reg-1' },
+      },
     });
     const result = response.data?.registerCustomer;
     assert.equal(result.__typename, 'RegisterCustomerSuccess');
-    assert.deepEqual({ ...result.customer, id: undefined }, {
-      id: undefined,
-      email: 'linus@example.com',
-      name: 'Linus',
-      phone: null,
-    });
+    assert.deepEqual(
+      { ...result.customer, id: undefined },
+      {
+        id: undefined,
+        email: 'linus@example.com',
+        name: 'Linus',
+        phone: null,
+      },
+    );
   });
 
   it('returns the first result for a repeated key and refuses the key with another input', async () => {
@@ -151,7 +193,9 @@ describe('registerCustomer', () => {
 
   it('creates one customer when the same key races', async () => {
     const input = { email: 'race@example.com', name: 'Race', idempotencyKey: 'reg-race' };
-    const results = await Promise.all(Array.from({ length: 8 }, () => request(register, { variables: { input } })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => request(register, { variables: { input } })),
+    );
     const ids = new Set(results.map((r) => r.data?.registerCustomer.customer?.id));
     assert.equal(ids.size, 1);
     assert.ok([...ids][0]);
@@ -160,7 +204,9 @@ describe('registerCustomer', () => {
   it('returns EmailTakenError for a registered e-mail, in any case', async () => {
     const response = await request(register, {
       viewer: viewers.staff(),
-      variables: { input: { email: ada.email.toUpperCase(), name: 'Imposter', idempotencyKey: 'reg-3' } },
+      variables: {
+        input: { email: ada.email.toUpperCase(), name: 'Imposter', idempotencyKey: 'reg-3' },
+      },
     });
     assert.deepEqual(response.data?.registerCustomer, {
       __typename: 'EmailTakenError',
@@ -177,7 +223,9 @@ describe('registerCustomer', () => {
       [{ email: 'x@example.com', name: 'X', idempotencyKey: '' }, 'idempotencyKey'],
     ] as const;
     for (const [input, field] of cases) {
-      const response = await request(register, { variables: { input: { idempotencyKey: `bad-${field}`, ...input } } });
+      const response = await request(register, {
+        variables: { input: { idempotencyKey: `bad-${field}`, ...input } },
+      });
       assert.equal(response.data?.registerCustomer.__typename, 'InvalidInputError', field);
       assert.equal(response.data?.registerCustomer.field, field);
     }
@@ -218,7 +266,10 @@ describe('addAddress', () => {
       viewer: viewers.staff(),
       variables: { input: { ...address, customerId, idempotencyKey: 'addr-2' } },
     });
-    assert.deepEqual(response.data?.addAddress, { __typename: 'CustomerNotFoundError', customerId });
+    assert.deepEqual(response.data?.addAddress, {
+      __typename: 'CustomerNotFoundError',
+      customerId,
+    });
   });
 
   it('returns InvalidInputError for a bad country, and FORBIDDEN for another customer', async () => {
@@ -226,7 +277,10 @@ describe('addAddress', () => {
       viewer: viewers.customer(grace.id),
       variables: { input: { ...address, country: 'USA', idempotencyKey: 'addr-3' } },
     });
-    assert.deepEqual(invalid.data?.addAddress, { __typename: 'InvalidInputError', field: 'country' });
+    assert.deepEqual(invalid.data?.addAddress, {
+      __typename: 'InvalidInputError',
+      field: 'country',
+    });
     const other = await request(addAddress, {
       viewer: viewers.customer(grace.id),
       variables: { input: { ...address, customerId: ada.id, idempotencyKey: 'addr-4' } },

@@ -61,7 +61,11 @@ export async function openDatabase({
         const { unlisten } = await client.listen(channel, onNotify);
         return unlisten;
       },
-      ping: () => client`select 1`.then(() => true, () => false),
+      ping: () =>
+        client`select 1`.then(
+          () => true,
+          () => false,
+        ),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -75,7 +79,11 @@ export async function openDatabase({
     kind: 'pglite',
     statements,
     listen: (channel, onNotify) => client.listen(channel, onNotify),
-    ping: () => client.query('select 1').then(() => true, () => false),
+    ping: () =>
+      client.query('select 1').then(
+        () => true,
+        () => false,
+      ),
     close: () => client.close(),
   };
 }

@@ -9,7 +9,11 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE';
 
 /** A thrown GraphQL error that always carries `extensions.code`. */
-export function codedError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+export function codedError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+) {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 

@@ -37,7 +37,12 @@ export async function withIdempotency<R extends StoredResult>(
     key,
     input,
     run,
-  }: { scope: string; key: string; input: Record<string, unknown>; run: (tx: Database) => Promise<R> },
+  }: {
+    scope: string;
+    key: string;
+    input: Record<string, unknown>;
+    run: (tx: Database) => Promise<R>;
+  },
 ): Promise<R | InvalidInput> {
   const requestHash = hashRequest(input);
   return db.transaction(async (tx) => {

@@ -1,5 +1,13 @@
 /** ISO 4217 currencies with other than two minor digits; every other code has two. */
-const MINOR_DIGITS: Record<string, number> = { JPY: 0, KRW: 0, VND: 0, BHD: 3, KWD: 3, JOD: 3, TND: 3 };
+const MINOR_DIGITS: Record<string, number> = {
+  JPY: 0,
+  KRW: 0,
+  VND: 0,
+  BHD: 3,
+  KWD: 3,
+  JOD: 3,
+  TND: 3,
+};
 
 export interface Money {
   amount: string;
@@ -19,7 +27,9 @@ export function toMoney(minorUnits: number, currencyCode: string): Money {
   if (!Number.isSafeInteger(minorUnits)) throw new Error(`not an integer amount: ${minorUnits}`);
   const digits = minorDigits(currencyCode);
   const sign = minorUnits < 0 ? '-' : '';
-  const abs = Math.abs(minorUnits).toString().padStart(digits + 1, '0');
+  const abs = Math.abs(minorUnits)
+    .toString()
+    .padStart(digits + 1, '0');
   const amount = digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
   return { amount: sign + amount, currencyCode };
 }

@@ -20,7 +20,11 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 function parseDateTime(value: unknown): Date {
   const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T/.test(value) ||
+    Number.isNaN(date.getTime())
+  ) {
     throw new GraphQLError(`DateTime must be an ISO-8601 string, got ${JSON.stringify(value)}.`, {
       extensions: { code: 'BAD_USER_INPUT' },
     });

@@ -119,12 +119,14 @@ export async function createSubgraphServer<Context extends BaseContext>({
       throw new HttpError(401, 'UNAUTHENTICATED', 'Missing or invalid router signature.');
     }
     const requestId = headers.get('x-request-id') ?? randomUUID();
-    const body = request.method === 'POST' ? parseJsonBody(await readBody(request), headers.get('content-type')) : undefined;
+    const body =
+      request.method === 'POST'
+        ? parseJsonBody(await readBody(request), headers.get('content-type'))
+        : undefined;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () =>
-        createContext({ viewer, requestId, log: log.child({ requestId }) }),
+      context: async () => createContext({ viewer, requestId, log: log.child({ requestId }) }),
     });
     await writeGraphQLResponse(response, result, { 'x-request-id': requestId });
   };
@@ -144,7 +146,10 @@ export async function createSubgraphServer<Context extends BaseContext>({
       if (error instanceof HttpError) return sendGraphQLError(response, error);
       log.error({ err: error }, 'request failed');
       if (!response.headersSent) {
-        sendGraphQLError(response, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+        sendGraphQLError(
+          response,
+          new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'),
+        );
       } else response.end();
     });
   });

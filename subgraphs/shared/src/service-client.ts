@@ -58,7 +58,8 @@ export function createServiceClient({
         errors?: { message: string }[];
       } | null;
       if (!body?.data || body.errors?.length) {
-        const message = body?.errors?.map((error) => error.message).join('; ') ?? response.statusText;
+        const message =
+          body?.errors?.map((error) => error.message).join('; ') ?? response.statusText;
         throw codedError('SERVICE_UNAVAILABLE', `${url} failed: ${message}`);
       }
       return body.data;

@@ -21,7 +21,8 @@ export function checkText(
 ): InvalidInput | null {
   const trimmed = value?.trim() ?? '';
   if (required && trimmed.length === 0) return invalidInput(`${field} must not be empty.`, field);
-  if (trimmed.length > max) return invalidInput(`${field} must be at most ${max} characters.`, field);
+  if (trimmed.length > max)
+    return invalidInput(`${field} must be at most ${max} characters.`, field);
   return null;
 }
 

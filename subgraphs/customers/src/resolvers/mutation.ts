@@ -33,7 +33,8 @@ export const Mutation: MutationResolvers = {
         input,
         run: async (tx) => {
           const repository = createCustomersRepository({ db: tx });
-          if (await repository.findByEmail(registration.email)) return emailTaken(registration.email);
+          if (await repository.findByEmail(registration.email))
+            return emailTaken(registration.email);
           const customer = await repository.insert(registration);
           await appendEvent(tx, {
             streamType: 'customer',
@@ -58,7 +59,8 @@ export const Mutation: MutationResolvers = {
         ? forbidden('Sign in as a customer, or name the customer.')
         : forbidden('Name the customer whose address this is.');
     }
-    if (!canActForCustomer(viewer, customerId)) throw forbidden('You may only change your own addresses.');
+    if (!canActForCustomer(viewer, customerId))
+      throw forbidden('You may only change your own addresses.');
     const address = validateAddress(input);
     if ('__typename' in address) return address;
     const notFound = {

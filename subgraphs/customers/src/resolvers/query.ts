@@ -16,7 +16,8 @@ export const Query: QueryResolvers = {
   },
 
   customer: (_parent, { id }, { viewer, loaders }) => {
-    if (!canActForCustomer(viewer, id)) throw forbidden('You may only see your own customer record.');
+    if (!canActForCustomer(viewer, id))
+      throw forbidden('You may only see your own customer record.');
     return loaders.customerById.load(id);
   },
 

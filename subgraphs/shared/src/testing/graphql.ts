@@ -14,7 +14,11 @@ export const viewers = {
   customer: (id: string): Viewer => ({ subject: id, roles: ['customer'] }),
   staff: (): Viewer => ({ subject: 'staff-1', roles: ['staff'] }),
   warehouse: (): Viewer => ({ subject: 'warehouse-1', roles: ['warehouse'] }),
-  carrier: (carrierCode: string): Viewer => ({ subject: `carrier-${carrierCode}`, roles: ['carrier'], carrierCode }),
+  carrier: (carrierCode: string): Viewer => ({
+    subject: `carrier-${carrierCode}`,
+    roles: ['carrier'],
+    carrierCode,
+  }),
   service: (name = 'test'): Viewer => ({ subject: name, roles: ['service'] }),
   withRoles: (subject: string, roles: Role[]): Viewer => ({ subject, roles }),
 };
@@ -30,7 +34,12 @@ export async function subgraphRequest<TData = Record<string, any>>(
     variables,
     viewer = viewers.anonymous(),
     secret = TEST_SIGNING_SECRET,
-  }: { query: string; variables?: Record<string, unknown>; viewer?: Viewer | null; secret?: string },
+  }: {
+    query: string;
+    variables?: Record<string, unknown>;
+    viewer?: Viewer | null;
+    secret?: string;
+  },
 ): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: 'POST',

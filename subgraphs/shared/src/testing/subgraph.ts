@@ -30,7 +30,11 @@ export async function startTestSubgraph({
   }) => Promise<SubgraphServer>;
 }): Promise<TestSubgraph> {
   const handle = await createTestDatabase({ name, migrationsFolder });
-  const server = await createServer({ handle, signingSecret: TEST_SIGNING_SECRET, log: testLogger(name) });
+  const server = await createServer({
+    handle,
+    signingSecret: TEST_SIGNING_SECRET,
+    log: testLogger(name),
+  });
   const url = await server.listen();
   return {
     url,
