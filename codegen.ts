@@ -9,10 +9,22 @@ const subgraphs: Record<string, Record<string, string>> = {
     RegisterCustomerSuccess: '../customers.js#RegisterCustomerSuccessResult',
     AddAddressSuccess: '../customers.js#AddAddressSuccessResult',
   },
-  catalog: {},
+  catalog: {
+    Product: '../db/schema.js#ProductRow',
+    ProductVariant: '../db/schema.js#VariantRow',
+    Quote: '../pricing.js#PricedQuote',
+    QuoteLine: '../pricing.js#PricedLine',
+    CreateProductSuccess: '../catalog.js#CreateProductSuccessResult',
+  },
   orders: {},
   inventory: {},
-  shipments: {},
+  shipments: {
+    Shipment: '../db/schema.js#ShipmentRow',
+    ShipmentLine: '../db/schema.js#ShipmentLineRow',
+    TrackingEvent: '../db/schema.js#TrackingEventRow',
+    Carrier: '../db/schema.js#CarrierRow',
+    Order: '../shipments.js#OrderReference',
+  },
 };
 
 const header =

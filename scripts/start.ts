@@ -1,0 +1,98 @@
+// starts the five subgraphs and the router as separate processes with prefixed, readable logs;
+// seeds the demo data through the graph; Ctrl-C stops everything cleanly
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { prettyFactory } from 'pino-pretty';
+import { PROJECT_ROOT } from '@ordergraph/shared';
+import { signToken } from '../router/src/auth.js';
+import { DEFAULT_SUBGRAPH_PORTS, loadConfig, SUBGRAPH_NAMES } from '../router/src/config.js';
+import { seedDemoData } from './seed-demo.js';
+
+const COLORS = [36, 35, 33, 32, 34, 91];
+const routerConfig = loadConfig();
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function prefixed(name: string, color: number) {
+  const pretty = prettyFactory({ colorize: true, ignore: 'pid,hostname,service,name', translateTime: 'SYS:HH:MM:ss' });
+  const label = `\u001b[${color}m${name.padEnd(9)}\u001b[0m |`;
+  return (line: string) => {
+    const text = line.startsWith('{') ? pretty(line).trimEnd() : line;
+    for (const part of text.split('\n')) process.stdout.write(`${label} ${part}\n`);
+  };
+}
+
+function launch(name: string, entry: string, color: number): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: PROJECT_ROOT,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const print = prefixed(name, color);
+  createInterface({ input: child.stdout! }).on('line', print);
+  createInterface({ input: child.stderr! }).on('line', print);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      print(`exited unexpectedly (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.set(name, child);
+  return child;
+}
+
+async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not become healthy at ${url}`);
+}
+
+async function stop(exitCode: number): Promise<never> {
+  stopping = true;
+  const exits = [...children.values()].map(
+    (child) => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  );
+  const forced = setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  }, 15_000);
+  await Promise.all(exits);
+  clearTimeout(forced);
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  SUBGRAPH_NAMES.forEach((name, index) =>
+    launch(name, `subgraphs/${name}/src/index.ts`, COLORS[index] ?? 37),
+  );
+  await Promise.all(
+    SUBGRAPH_NAMES.map((name) =>
+      waitForHealth(name, `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name]}/health`),
+    ),
+  );
+  launch('router', 'router/src/index.ts', COLORS[5] ?? 37);
+  const routerUrl = `http://127.0.0.1:${routerConfig.port}/graphql`;
+  await waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`);
+
+  const embedded = !process.env['DATABASE_URL'];
+  if (process.env['SEED_DEMO_DATA'] === 'true' || (embedded && process.env['SEED_DEMO_DATA'] !== 'false')) {
+    const staffToken = await signToken({ secret: routerConfig.jwtSecret, subject: 'demo-seeder', roles: ['staff'] });
+    const summary = await seedDemoData({ routerUrl, token: staffToken });
+    console.log(`demo data ready: ${summary.variants} variants in stock, ${summary.orders} demo orders`);
+  }
+  console.log(`\nordergraph is running: ${routerUrl}\n  a demo customer's token: npm run token -- --role customer\n  stop with Ctrl-C\n`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
+}
