@@ -7,17 +7,26 @@ export const EXAMPLE_QUERY = /* GraphQL */ `
         nodes {
           number
           status
-          total { amount currencyCode }
+          total {
+            amount
+            currencyCode
+          }
           lines {
             quantity
             variant {
               sku
               name
-              price { amount currencyCode }
+              price {
+                amount
+                currencyCode
+              }
               available
             }
           }
-          shipments { status trackingNumber }
+          shipments {
+            status
+            trackingNumber
+          }
         }
       }
     }

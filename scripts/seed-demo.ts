@@ -7,7 +7,12 @@ interface GraphQLBody<T> {
   errors?: { message: string }[];
 }
 
-async function graphql<T>(routerUrl: string, token: string, query: string, variables = {}): Promise<T> {
+async function graphql<T>(
+  routerUrl: string,
+  token: string,
+  query: string,
+  variables = {},
+): Promise<T> {
   const response = await fetch(routerUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -30,7 +35,9 @@ export async function seedDemoData({ routerUrl, token }: { routerUrl: string; to
     products: { nodes: { variants: { sku: string }[] }[] };
     warehouses: { id: string }[];
   }>(routerUrl, token, '{ products(first: 100) { nodes { variants { sku } } } warehouses { id } }');
-  const skus = products.nodes.flatMap((product) => product.variants.map((variant) => variant.sku)).sort();
+  const skus = products.nodes
+    .flatMap((product) => product.variants.map((variant) => variant.sku))
+    .sort();
 
   let index = 0;
   for (const sku of skus) {
@@ -39,7 +46,12 @@ export async function seedDemoData({ routerUrl, token }: { routerUrl: string; to
       if (w > 0 && index % 2 === 1) continue;
       const quantity = 10 + ((index * 7 + w * 13) % 40);
       await graphql(routerUrl, token, RECEIVE, {
-        input: { sku, warehouseId: warehouse.id, quantity, idempotencyKey: `demo-stock-${sku}-${warehouse.id}` },
+        input: {
+          sku,
+          warehouseId: warehouse.id,
+          quantity,
+          idempotencyKey: `demo-stock-${sku}-${warehouse.id}`,
+        },
       });
     }
     index++;

@@ -12,9 +12,13 @@ import { EXAMPLE_QUERY } from './example-query.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ordergraph-smoke-'));
 const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'AUTH_JWT_SECRET', 'NODE_ENV']) delete env[name];
+for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'AUTH_JWT_SECRET', 'NODE_ENV'])
+  delete env[name];
 
-const start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env });
+const start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  cwd: PROJECT_ROOT,
+  env,
+});
 let output = '';
 const running = new Promise<void>((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error(`start timed out:\n${output}`)), 240_000);
@@ -35,7 +39,11 @@ let failed = false;
 try {
   await running;
   const [customer] = DEMO_CUSTOMERS;
-  const token = await signToken({ secret: DEVELOPMENT_JWT_SECRET, subject: customer.id, roles: ['customer'] });
+  const token = await signToken({
+    secret: DEVELOPMENT_JWT_SECRET,
+    subject: customer.id,
+    roles: ['customer'],
+  });
   const response = await fetch('http://127.0.0.1:4000/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -47,7 +55,11 @@ try {
   if (body.errors || body.data?.me?.name !== customer.name || orders.length === 0) {
     throw new Error('the example query did not return the demo customer with orders');
   }
-  if (!orders.every((order: any) => order.lines.every((line: any) => line.variant.name && line.variant.price))) {
+  if (
+    !orders.every((order: any) =>
+      order.lines.every((line: any) => line.variant.name && line.variant.price),
+    )
+  ) {
     throw new Error('order lines lack catalog data');
   }
   console.log('smoke test passed');

@@ -14,7 +14,11 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function prefixed(name: string, color: number) {
-  const pretty = prettyFactory({ colorize: true, ignore: 'pid,hostname,service,name', translateTime: 'SYS:HH:MM:ss' });
+  const pretty = prettyFactory({
+    colorize: true,
+    ignore: 'pid,hostname,service,name',
+    translateTime: 'SYS:HH:MM:ss',
+  });
   const label = `\u001b[${color}m${name.padEnd(9)}\u001b[0m |`;
   return (line: string) => {
     const text = line.startsWith('{') ? pretty(line).trimEnd() : line;
@@ -46,7 +50,10 @@ async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Pr
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stopping) return;
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -56,10 +63,11 @@ async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Pr
 async function stop(exitCode: number): Promise<never> {
   stopping = true;
   const exits = [...children.values()].map(
-    (child) => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    (child) =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   );
   const forced = setTimeout(() => {
     for (const child of children.values()) child.kill('SIGKILL');
@@ -86,12 +94,23 @@ try {
   await waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`);
 
   const embedded = !process.env['DATABASE_URL'];
-  if (process.env['SEED_DEMO_DATA'] === 'true' || (embedded && process.env['SEED_DEMO_DATA'] !== 'false')) {
-    const staffToken = await signToken({ secret: routerConfig.jwtSecret, subject: 'demo-seeder', roles: ['staff'] });
+  if (
+    process.env['SEED_DEMO_DATA'] === 'true' ||
+    (embedded && process.env['SEED_DEMO_DATA'] !== 'false')
+  ) {
+    const staffToken = await signToken({
+      secret: routerConfig.jwtSecret,
+      subject: 'demo-seeder',
+      roles: ['staff'],
+    });
     const summary = await seedDemoData({ routerUrl, token: staffToken });
-    console.log(`demo data ready: ${summary.variants} variants in stock, ${summary.orders} demo orders`);
+    console.log(
+      `demo data ready: ${summary.variants} variants in stock, ${summary.orders} demo orders`,
+    );
   }
-  console.log(`\nordergraph is running: ${routerUrl}\n  a demo customer's token: npm run token -- --role customer\n  stop with Ctrl-C\n`);
+  console.log(
+    `\nordergraph is running: ${routerUrl}\n  a demo customer's token: npm run token -- --role customer\n  stop with Ctrl-C\n`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   await stop(1);

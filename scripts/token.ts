@@ -15,9 +15,13 @@ const { values } = parseArgs({
 });
 
 const roles = values.role.flatMap((role) => role.split(','));
-const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role) || role === 'service');
+const unknown = roles.filter(
+  (role) => !(ROLES as readonly string[]).includes(role) || role === 'service',
+);
 if (unknown.length > 0) {
-  console.error(`Unknown role(s): ${unknown.join(', ')}. Roles: customer, staff, warehouse, carrier, admin.`);
+  console.error(
+    `Unknown role(s): ${unknown.join(', ')}. Roles: customer, staff, warehouse, carrier, admin.`,
+  );
   process.exit(1);
 }
 const config = loadConfig();

@@ -20,7 +20,12 @@ export async function authenticate(
 ): Promise<Viewer> {
   if (!authorization) return ANONYMOUS;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
+  if (!match?.[1])
+    throw new HttpError(
+      401,
+      'UNAUTHENTICATED',
+      'The Authorization header must be "Bearer <token>".',
+    );
   try {
     const { payload } = await jwtVerify(match[1], new TextEncoder().encode(secret), {
       algorithms: ['HS256'],
@@ -28,7 +33,9 @@ export async function authenticate(
       ...(audience ? { audience } : {}),
     });
     const roles = Array.isArray(payload['roles'])
-      ? payload['roles'].filter((role): role is Role => (TOKEN_ROLES as readonly unknown[]).includes(role))
+      ? payload['roles'].filter((role): role is Role =>
+          (TOKEN_ROLES as readonly unknown[]).includes(role),
+        )
       : [];
     return {
       subject: payload.sub ?? null,

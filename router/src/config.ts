@@ -1,4 +1,9 @@
-import { DEVELOPMENT_SIGNING_SECRET, PROJECT_ROOT, parseEnv, resolveSigningSecret } from '@ordergraph/shared';
+import {
+  DEVELOPMENT_SIGNING_SECRET,
+  PROJECT_ROOT,
+  parseEnv,
+  resolveSigningSecret,
+} from '@ordergraph/shared';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -40,7 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
       HOST: z.string().default('0.0.0.0'),
       PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      LOG_LEVEL: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
       SUPERGRAPH_PATH: z.string().default(join(PROJECT_ROOT, 'schema/supergraph.graphql')),
       CUSTOMERS_URL: url,
       CATALOG_URL: url,

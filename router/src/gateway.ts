@@ -1,4 +1,8 @@
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import {
+  ApolloGateway,
+  RemoteGraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+} from '@apollo/gateway';
 import { signViewer } from '@ordergraph/shared';
 import type { SubgraphName } from './config.js';
 import type { RouterContext } from './context.js';
@@ -12,10 +16,15 @@ class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     super({ url });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
+  override willSendRequest({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const headers = request.http?.headers;
     if (!headers || !('viewer' in context) || !context.viewer) return;
-    for (const [name, value] of Object.entries(signViewer(context.viewer, { secret: this.signingSecret }))) {
+    for (const [name, value] of Object.entries(
+      signViewer(context.viewer, { secret: this.signingSecret }),
+    )) {
       headers.set(name, value);
     }
     headers.set('x-request-id', context.requestId);

@@ -6,7 +6,9 @@ import { createRouter } from './server.js';
 const config = loadConfig();
 const log = createLogger({ name: 'router', level: config.logLevel });
 if (config.usingDevelopmentJwtSecret) {
-  log.warn('AUTH_JWT_SECRET is not set: using the development secret (never do this in production)');
+  log.warn(
+    'AUTH_JWT_SECRET is not set: using the development secret (never do this in production)',
+  );
 }
 
 const router = await createRouter({

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -74,7 +78,11 @@ export async function createRouter({
     });
     await writeGraphQLResponse(response, result);
     log.info(
-      { requestId, status: result.status ?? 200, durationMs: Math.round(performance.now() - started) },
+      {
+        requestId,
+        status: result.status ?? 200,
+        durationMs: Math.round(performance.now() - started),
+      },
       'graphql request',
     );
   };
@@ -99,7 +107,10 @@ export async function createRouter({
       if (error instanceof HttpError) return sendGraphQLError(response, error);
       log.error({ err: error }, 'request failed');
       if (!response.headersSent) {
-        sendGraphQLError(response, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'));
+        sendGraphQLError(
+          response,
+          new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'),
+        );
       } else response.end();
     });
   });

@@ -13,7 +13,12 @@ describe('authenticate', () => {
   });
 
   it('reads subject, roles and carrier from a valid token', async () => {
-    const token = await signToken({ secret, subject: 'c-1', roles: ['customer'], carrierCode: 'ups' });
+    const token = await signToken({
+      secret,
+      subject: 'c-1',
+      roles: ['customer'],
+      carrierCode: 'ups',
+    });
     assert.deepEqual(await authenticate(`Bearer ${token}`, options), {
       subject: 'c-1',
       roles: ['customer'],
@@ -45,17 +50,35 @@ describe('authenticate', () => {
   });
 
   it('refuses a token signed with another secret, a malformed one, and a wrong scheme', async () => {
-    const token = await signToken({ secret: 'another-secret-of-enough-length', subject: 'c', roles: [] });
+    const token = await signToken({
+      secret: 'another-secret-of-enough-length',
+      subject: 'c',
+      roles: [],
+    });
     await rejects(`Bearer ${token}`, 'The token is not valid.');
     await rejects('Bearer not.a.jwt', 'The token is not valid.');
     await rejects(`Basic ${token}`, 'The Authorization header must be "Bearer <token>".');
   });
 
   it('checks issuer and audience when configured', async () => {
-    const token = await signToken({ secret, subject: 'c', roles: [], issuer: 'us', audience: 'graph' });
-    const viewer = await authenticate(`Bearer ${token}`, { secret, issuer: 'us', audience: 'graph' });
+    const token = await signToken({
+      secret,
+      subject: 'c',
+      roles: [],
+      issuer: 'us',
+      audience: 'graph',
+    });
+    const viewer = await authenticate(`Bearer ${token}`, {
+      secret,
+      issuer: 'us',
+      audience: 'graph',
+    });
     assert.equal(viewer.subject, 'c');
-    await rejects(`Bearer ${token}`, 'The token is not valid.', { secret, issuer: 'them', audience: 'graph' });
+    await rejects(`Bearer ${token}`, 'The token is not valid.', {
+      secret,
+      issuer: 'them',
+      audience: 'graph',
+    });
   });
 
   it('refuses a token that is not yet valid', async () => {

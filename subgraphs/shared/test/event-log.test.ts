@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  appendEvent,
+  followEventLog,
+  readEvents,
+  type DatabaseHandle,
+  type EventLogRow,
+} from '../src/index.js';
+import { createTestDatabase } from '../src/testing/index.js';
+
+const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
+let handle: DatabaseHandle;
+
+before(async () => {
+  handle = await createTestDatabase({ name: 'shared_events', migrationsFolder });
+});
+after(() => handle.close());
+
+const append = (streamId: string, type: string) =>
+  handle.db.transaction((tx) =>
+    appendEvent(tx, { streamType: 'thing', streamId, type, payload: { streamId } }),
+  );
+
+/** resolves once `count` events have reached the reader */
+function collector(count: number) {
+  const seen: EventLogRow[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  return {
+    seen,
+    finished,
+    onEvent: async (event: EventLogRow) => {
+      seen.push(event);
+      if (seen.length === count) done();
+    },
+  };
+}
+
+describe('event log', () => {
+  it('numbers events in order and reads them by stream after a cursor', async () => {
+    const a = await append('a', 'thing.created');
+    const b = await append('b', 'thing.created');
+    const c = await append('a', 'thing.changed');
+    assert.ok(a.seq < b.seq && b.seq < c.seq);
+    const stream = await readEvents(handle.db, { streamType: 'thing', streamId: 'a' });
+    assert.deepEqual(
+      stream.map((e) => [e.type, e.payload]),
+      [
+        ['thing.created', { streamId: 'a' }],
+        ['thing.changed', { streamId: 'a' }],
+      ],
+    );
+    assert.deepEqual(
+      (await readEvents(handle.db, { after: a.seq })).map((e) => e.seq),
+      [b.seq, c.seq],
+    );
+  });
+
+  it('records nothing when the transaction rolls back', async () => {
+    const before = await readEvents(handle.db, {});
+    await assert.rejects(
+      handle.db.transaction(async (tx) => {
+        await appendEvent(tx, { streamType: 'thing', streamId: 'x', type: 'thing.lost' });
+        throw new Error('rolled back');
+      }),
+    );
+    assert.equal((await readEvents(handle.db, {})).length, before.length);
+  });
+
+  it('wakes a follower through NOTIFY and resumes from its cursor after a restart', async () => {
+    const start = (await readEvents(handle.db, { limit: 1000 })).at(-1)?.seq ?? 0;
+    const first = collector(2);
+    // a long poll interval: only NOTIFY can deliver these in time
+    const reader = await followEventLog({
+      handle,
+      after: start,
+      onEvent: first.onEvent,
+      pollIntervalMs: 60_000,
+    });
+    await append('n', 'thing.one');
+    await append('n', 'thing.two');
+    await first.finished;
+    await reader.stop();
+    assert.deepEqual(
+      first.seen.map((e) => e.type),
+      ['thing.one', 'thing.two'],
+    );
+
+    await append('n', 'thing.three'); // while nobody follows
+    const second = collector(1);
+    const resumed = await followEventLog({
+      handle,
+      after: reader.position,
+      onEvent: second.onEvent,
+      pollIntervalMs: 60_000,
+    });
+    await second.finished;
+    await resumed.stop();
+    assert.deepEqual(
+      second.seen.map((e) => e.type),
+      ['thing.three'],
+    );
+  });
+
+  it('retries a failing handler without skipping the event', async () => {
+    const start = (await readEvents(handle.db, { limit: 1000 })).at(-1)?.seq ?? 0;
+    await append('r', 'thing.flaky');
+    let attempts = 0;
+    const done = collector(1);
+    const reader = await followEventLog({
+      handle,
+      after: start,
+      pollIntervalMs: 60_000,
+      onEvent: async (event) => {
+        attempts++;
+        if (attempts < 3) throw new Error('not yet');
+        await done.onEvent(event);
+      },
+    });
+    await done.finished;
+    await reader.stop();
+    assert.equal(attempts, 3);
+    assert.equal(done.seen[0]?.type, 'thing.flaky');
+  });
+
+  it('keeps commit order equal to sequence order under concurrent appends', async () => {
+    const start = (await readEvents(handle.db, { limit: 1000 })).at(-1)?.seq ?? 0;
+    const all = collector(30);
+    const reader = await followEventLog({
+      handle,
+      after: start,
+      onEvent: all.onEvent,
+      pollIntervalMs: 60_000,
+    });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => append(`c${i}`, 'thing.concurrent')));
+    await all.finished;
+    await reader.stop();
+    const seqs = all.seen.map((e) => e.seq);
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((x, y) => x - y),
+    );
+    assert.equal(new Set(seqs).size, 30);
+  });
+});
