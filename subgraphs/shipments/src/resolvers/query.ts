@@ -1,0 +1,27 @@
+import { forbidden, type Viewer } from '@ordergraph/shared';
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import type { ShipmentRow } from '../db/schema.js';
+import { canSeeShipment } from '../shipments.js';
+
+// asking by id (or tracking number) for someone else's shipment is an error, not a silent null
+function visibleOrForbidden(viewer: Viewer, shipment: ShipmentRow | null): ShipmentRow | null {
+  if (shipment && !canSeeShipment(viewer, shipment))
+    throw forbidden('You may only see your own shipments.');
+  return shipment;
+}
+
+export const Query: QueryResolvers = {
+  shipment: async (_parent, { id }, { viewer, loaders }) =>
+    visibleOrForbidden(viewer, await loaders.shipmentById.load(id)),
+
+  carriers: (_parent, _args, { shipments }) => shipments.listCarriers(),
+
+  shipmentByTracking: async (_parent, args, { viewer, shipments, loaders }) => {
+    const shipment = await shipments.findByTracking({
+      carrierCode: args.carrierCode.trim().toLowerCase(),
+      trackingNumber: args.trackingNumber.trim(),
+    });
+    if (shipment) loaders.shipmentById.prime(shipment.id, shipment);
+    return visibleOrForbidden(viewer, shipment);
+  },
+};

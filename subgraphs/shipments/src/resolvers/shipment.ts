@@ -1,0 +1,15 @@
+import type { ShipmentResolvers } from '../__generated__/resolvers-types.js';
+import { visibleShipment } from '../shipments.js';
+
+export const Shipment: ShipmentResolvers = {
+  // the router may hold a reference to a shipment the viewer may not see: it resolves to nothing
+  __resolveReference: async ({ id }, { viewer, loaders }) =>
+    visibleShipment(viewer, await loaders.shipmentById.load(id)),
+
+  order: (shipment) => ({ id: shipment.orderId }),
+  warehouse: (shipment) => ({ id: shipment.warehouseId }),
+  lines: (shipment, _args, { loaders }) => loaders.linesByShipmentId.load(shipment.id),
+  events: (shipment, _args, { loaders }) => loaders.eventsByShipmentId.load(shipment.id),
+  carrier: (shipment, _args, { loaders }) =>
+    shipment.carrierCode ? loaders.carrierByCode.load(shipment.carrierCode) : null,
+};
