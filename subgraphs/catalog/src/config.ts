@@ -1,0 +1,4 @@
+import { readSubgraphConfig } from '@ordergraph/shared';
+
+/** The catalog service's settings, read once from the environment. */
+export const loadConfig = () => readSubgraphConfig({ name: 'catalog', defaultPort: 4002 });
