@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+
+export const warehouses = pgTable(
+  'warehouses',
+  {
+    id: text('id').primaryKey(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    city: text('city').notNull(),
+    country: text('country').notNull(),
+    // lower ships first; ties are broken by code
+    priority: integer('priority').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('warehouses_code_key').on(table.code)],
+);
+
+export const stockLevels = pgTable(
+  'stock_levels',
+  {
+    sku: text('sku').notNull(),
+    warehouseId: text('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    onHand: integer('on_hand').notNull().default(0),
+    reserved: integer('reserved').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sku, table.warehouseId] }),
+    // the last line of defence against overselling, whatever the code above does
+    check('stock_levels_on_hand_check', sql`${table.onHand} >= 0`),
+    check('stock_levels_reserved_check', sql`${table.reserved} >= 0`),
+    check('stock_levels_reserved_le_on_hand_check', sql`${table.reserved} <= ${table.onHand}`),
+  ],
+);
+
+/** ACTIVE holds stock; RELEASED gave back what it held; FULFILLED shipped all of it. */
+export type ReservationStatus = 'ACTIVE' | 'RELEASED' | 'FULFILLED';
+
+export const reservations = pgTable('reservations', {
+  // chosen by the caller (the order's id), so a retried call finds the first reservation
+  id: text('id').primaryKey(),
+  status: text('status').$type<ReservationStatus>().notNull(),
+  // hash of the requested lines; null for a release that arrived before its reservation
+  requestHash: text('request_hash'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** RESERVED is held; RELEASED was given back; SHIPPED left the warehouse. */
+export type AllocationStatus = 'RESERVED' | 'RELEASED' | 'SHIPPED';
+
+export const reservationAllocations = pgTable(
+  'reservation_allocations',
+  {
+    reservationId: text('reservation_id')
+      .notNull()
+      .references(() => reservations.id),
+    sku: text('sku').notNull(),
+    warehouseId: text('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    quantity: integer('quantity').notNull(),
+    // keeps the order the allocation was made in (lines, then warehouses)
+    position: integer('position').notNull(),
+    status: text('status').$type<AllocationStatus>().notNull().default('RESERVED'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.reservationId, table.sku, table.warehouseId] }),
+    check('reservation_allocations_quantity_check', sql`${table.quantity} > 0`),
+  ],
+);
+
+export type StockMovementKind = 'RECEIVED' | 'RESERVED' | 'RELEASED' | 'SHIPPED';
+
+/** Append-only ledger: every change of a stock level, with what caused it. */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sku: text('sku').notNull(),
+    warehouseId: text('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    kind: text('kind').$type<StockMovementKind>().notNull(),
+    quantity: integer('quantity').notNull(),
+    reference: text('reference'),
+    actor: text('actor'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .defaultNow(),
+  },
+  (table) => [
+    index('stock_movements_sku_idx').on(table.sku, table.id),
+    index('stock_movements_warehouse_idx').on(table.warehouseId, table.id),
+    check('stock_movements_quantity_check', sql`${table.quantity} > 0`),
+  ],
+);
+
+export type WarehouseRow = typeof warehouses.$inferSelect;
+export type StockLevelRow = typeof stockLevels.$inferSelect;
+export type ReservationRow = typeof reservations.$inferSelect;
+export type AllocationRow = typeof reservationAllocations.$inferSelect;
+export type StockMovementRow = typeof stockMovements.$inferSelect;

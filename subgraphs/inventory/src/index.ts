@@ -1,0 +1,30 @@
+import { createLogger, startSubgraph } from '@ordergraph/shared';
+import { createCatalogClient } from './catalog.client.js';
+import { loadConfig } from './config.js';
+import { seedDemoData } from './seed.js';
+import { createServer, migrationsFolder } from './server.js';
+
+const config = loadConfig();
+const log = createLogger({ name: config.name, level: config.logLevel });
+
+await startSubgraph({
+  name: config.name,
+  port: config.port,
+  host: config.host,
+  log,
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  migrationsFolder,
+  seed: { enabled: config.seedDemoData, run: seedDemoData },
+  createServer: (handle) =>
+    createServer({
+      handle,
+      signingSecret: config.signingSecret,
+      log,
+      catalog: createCatalogClient({
+        url: config.CATALOG_URL,
+        signingSecret: config.signingSecret,
+      }),
+      production: config.production,
+    }),
+});

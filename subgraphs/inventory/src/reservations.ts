@@ -1,0 +1,198 @@
+import { appendEvent, hashRequest, invalidInput, type Database } from '@ordergraph/shared';
+import { allocate, mergeLines, type Allocation, type AllocationLine } from './allocation.js';
+import type { AllocationRow } from './db/schema.js';
+import { createInventoryRepository } from './inventory.repository.js';
+import { insufficientStock, type ReserveStockSuccessResult } from './inventory.js';
+import { createReservationsRepository } from './reservations.repository.js';
+
+export type ReserveOutcome =
+  | ReserveStockSuccessResult
+  | ReturnType<typeof insufficientStock>
+  | ReturnType<typeof invalidInput>;
+
+// carries a business failure out of the transaction, which it rolls back
+class Rollback extends Error {
+  constructor(readonly outcome: ReserveOutcome) {
+    super(outcome.__typename);
+  }
+}
+
+const toAllocation = ({ sku, warehouseId, quantity }: AllocationRow): Allocation => ({
+  sku,
+  warehouseId,
+  quantity,
+});
+
+/** the same lines in another order or split differently are the same request */
+const hashLines = (lines: readonly AllocationLine[]) =>
+  hashRequest({ lines: mergeLines(lines).sort((a, b) => (a.sku < b.sku ? -1 : 1)) });
+
+/**
+ * Holds stock for every line, or for none: in one transaction the stock rows of the SKUs are
+ * locked (FOR UPDATE, in sku and warehouse order), allocated, and their `reserved` raised, so
+ * concurrent reservations queue on the rows and never sell a unit twice. The reservation id
+ * makes it idempotent: a repeated call (even a concurrent one) returns the first allocations.
+ */
+export async function reserveStock(
+  db: Database,
+  {
+    reservationId,
+    lines,
+    actor,
+  }: { reservationId: string; lines: readonly AllocationLine[]; actor: string | null },
+): Promise<ReserveOutcome> {
+  const requestHash = hashLines(lines);
+  try {
+    return await db.transaction(async (tx) => {
+      const reservations = createReservationsRepository({ db: tx });
+      const inventory = createInventoryRepository({ db: tx });
+      const claimed = await reservations.claim({
+        id: reservationId,
+        status: 'ACTIVE',
+        requestHash,
+      });
+      if (!claimed) {
+        const existing = (await reservations.findById(reservationId))!;
+        if (existing.status === 'RELEASED') {
+          return invalidInput(
+            `Reservation ${reservationId} was released; reserve under a new id.`,
+            'reservationId',
+          );
+        }
+        if (existing.requestHash !== requestHash) {
+          return invalidInput(
+            `Reservation ${reservationId} already exists with other lines.`,
+            'reservationId',
+          );
+        }
+        const allocations = await reservations.findAllocations(reservationId);
+        return {
+          __typename: 'ReserveStockSuccess',
+          reservationId,
+          allocations: allocations.map(toAllocation),
+        };
+      }
+
+      const wanted = mergeLines(lines);
+      const stock = await inventory.lockStock(wanted.map((line) => line.sku));
+      const outcome = allocate({ lines: wanted, stock });
+      if (!outcome.ok) throw new Rollback(insufficientStock(outcome.shortage));
+
+      await inventory.addReserved(outcome.allocations);
+      await reservations.insertAllocations(reservationId, outcome.allocations);
+      await inventory.insertMovements(
+        outcome.allocations.map((allocation) => ({
+          ...allocation,
+          kind: 'RESERVED',
+          reference: reservationId,
+          actor,
+        })),
+      );
+      await appendEvent(tx, {
+        streamType: 'reservation',
+        streamId: reservationId,
+        type: 'stock.reserved',
+        payload: { reservationId, allocations: outcome.allocations },
+      });
+      return { __typename: 'ReserveStockSuccess', reservationId, allocations: outcome.allocations };
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.outcome;
+    throw error;
+  }
+}
+
+/**
+ * Gives back what a reservation still holds; true once nothing is held. A release that
+ * overtakes its reservation (the caller gave up waiting for it) leaves a RELEASED marker, so
+ * the late reservation holds nothing.
+ */
+export async function releaseReservation(
+  db: Database,
+  { reservationId, actor }: { reservationId: string; actor: string | null },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const reservations = createReservationsRepository({ db: tx });
+    const inventory = createInventoryRepository({ db: tx });
+    const marked = await reservations.claim({
+      id: reservationId,
+      status: 'RELEASED',
+      requestHash: null,
+    });
+    if (marked) return true;
+    const reservation = (await reservations.findById(reservationId, { lock: true }))!;
+    if (reservation.status !== 'ACTIVE') return true;
+
+    const held = (await reservations.findAllocations(reservationId))
+      .filter((allocation) => allocation.status === 'RESERVED')
+      .map(toAllocation);
+    await inventory.lockStock([...new Set(held.map((allocation) => allocation.sku))]);
+    await inventory.addReserved(
+      held.map((allocation) => ({ ...allocation, quantity: -allocation.quantity })),
+    );
+    await reservations.settleAllocations({ reservationId, status: 'RELEASED' });
+    await reservations.setStatus(reservationId, 'RELEASED');
+    await inventory.insertMovements(
+      held.map((allocation) => ({
+        ...allocation,
+        kind: 'RELEASED',
+        reference: reservationId,
+        actor,
+      })),
+    );
+    await appendEvent(tx, {
+      streamType: 'reservation',
+      streamId: reservationId,
+      type: 'stock.released',
+      payload: { reservationId, allocations: held },
+    });
+    return true;
+  });
+}
+
+/**
+ * Turns what a reservation holds in one warehouse into a sale: on hand and reserved both go
+ * down. True when shipped, now or before; false when nothing is or was held there.
+ */
+export async function shipReservation(
+  db: Database,
+  {
+    reservationId,
+    warehouseId,
+    actor,
+  }: { reservationId: string; warehouseId: string; actor: string | null },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const reservations = createReservationsRepository({ db: tx });
+    const inventory = createInventoryRepository({ db: tx });
+    const reservation = await reservations.findById(reservationId, { lock: true });
+    if (!reservation) return false;
+    const allocations = await reservations.findAllocations(reservationId);
+    const here = allocations.filter((allocation) => allocation.warehouseId === warehouseId);
+    const held = here.filter((allocation) => allocation.status === 'RESERVED').map(toAllocation);
+    if (held.length === 0) return here.some((allocation) => allocation.status === 'SHIPPED');
+
+    await inventory.lockStock([...new Set(held.map((allocation) => allocation.sku))]);
+    await inventory.removeShipped(held);
+    await reservations.settleAllocations({ reservationId, warehouseId, status: 'SHIPPED' });
+    const stillHeld = allocations.some(
+      (allocation) => allocation.status === 'RESERVED' && allocation.warehouseId !== warehouseId,
+    );
+    if (!stillHeld) await reservations.setStatus(reservationId, 'FULFILLED');
+    await inventory.insertMovements(
+      held.map((allocation) => ({
+        ...allocation,
+        kind: 'SHIPPED',
+        reference: reservationId,
+        actor,
+      })),
+    );
+    await appendEvent(tx, {
+      streamType: 'reservation',
+      streamId: reservationId,
+      type: 'stock.shipped',
+      payload: { reservationId, warehouseId, allocations: held },
+    });
+    return true;
+  });
+}

@@ -1,0 +1,20 @@
+import { DateTimeScalar } from '@ordergraph/shared';
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Mutation } from './mutation.js';
+import { ProductVariant } from './product-variant.js';
+import { Query } from './query.js';
+import { ReceiveStockSuccess } from './results.js';
+import { StockLevel } from './stock-level.js';
+import { StockMovement } from './stock-movement.js';
+import { Warehouse } from './warehouse.js';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Warehouse,
+  StockLevel,
+  StockMovement,
+  ProductVariant,
+  ReceiveStockSuccess,
+};

@@ -1,0 +1,13 @@
+import type { ProductVariantResolvers } from '../__generated__/resolvers-types.js';
+
+export const ProductVariant: ProductVariantResolvers = {
+  // the catalog owns variants; stock is looked up per field, batched over all SKUs of a request
+  __resolveReference: ({ sku }) => ({ sku }),
+
+  stock: ({ sku }, _args, { loaders }) => loaders.stockBySku.load(sku),
+
+  available: async ({ sku }, _args, { loaders }) => {
+    const levels = await loaders.stockBySku.load(sku);
+    return levels.reduce((sum, level) => sum + level.onHand - level.reserved, 0);
+  },
+};
