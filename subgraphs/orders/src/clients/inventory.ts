@@ -1,0 +1,60 @@
+import { createServiceClient } from '@ordergraph/shared';
+import type { InvalidInput } from '@ordergraph/shared';
+import type { InsufficientStock } from '../orders.js';
+import type { StockAllocation } from '../pricing.js';
+
+const RESERVE = `mutation OrdersReserveStock($input: ReserveStockInput!) {
+  reserveStock(input: $input) {
+    __typename
+    ... on ReserveStockSuccess { reservationId allocations { sku warehouseId quantity } }
+    ... on InsufficientStockError { message sku requested available }
+    ... on InvalidInputError { message field }
+  }
+}`;
+
+const RELEASE = `mutation OrdersReleaseReservation($input: ReleaseReservationInput!) {
+  releaseReservation(input: $input)
+}`;
+
+export type ReserveResult =
+  | { __typename: 'ReserveStockSuccess'; reservationId: string; allocations: StockAllocation[] }
+  | InsufficientStock
+  | InvalidInput;
+
+/** The inventory's stock reservations, called as the orders service. */
+export function createInventoryClient({
+  url,
+  signingSecret,
+}: {
+  url: string;
+  signingSecret: string;
+}) {
+  const client = createServiceClient({ service: 'orders', url, signingSecret });
+  return {
+    async reserveStock(
+      input: { reservationId: string; lines: { sku: string; quantity: number }[] },
+      requestId?: string,
+    ): Promise<ReserveResult> {
+      const data = await client.request<{ reserveStock: ReserveResult }>({
+        query: RESERVE,
+        variables: { input },
+        requestId,
+      });
+      return data.reserveStock;
+    },
+
+    async releaseReservation(
+      input: { reservationId: string },
+      requestId?: string,
+    ): Promise<boolean> {
+      const data = await client.request<{ releaseReservation: boolean }>({
+        query: RELEASE,
+        variables: { input },
+        requestId,
+      });
+      return data.releaseReservation;
+    },
+  };
+}
+
+export type InventoryClient = ReturnType<typeof createInventoryClient>;

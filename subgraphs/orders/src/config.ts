@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { readSubgraphConfig } from '@ordergraph/shared';
+
+/** The orders service's settings, read once from the environment. */
+export const loadConfig = () =>
+  readSubgraphConfig({
+    name: 'orders',
+    defaultPort: 4003,
+    extra: {
+      CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),
+      INVENTORY_URL: z.url().default('http://127.0.0.1:4004/graphql'),
+    },
+  });

@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+
+export const ORDER_STATUSES = [
+  'CONFIRMED',
+  'PROCESSING',
+  'PARTIALLY_SHIPPED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'PARTIALLY_RETURNED',
+  'RETURNED',
+] as const;
+export const PAYMENT_STATUSES = [
+  'AUTHORIZED',
+  'CAPTURED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+  'VOIDED',
+] as const;
+
+export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
+export const paymentStatus = pgEnum('payment_status', PAYMENT_STATUSES);
+export const orderRequestStatus = pgEnum('order_request_status', ['PENDING', 'COMPLETED']);
+
+export const orderNumberSeq = pgSequence('order_number_seq', { startWith: 100001 });
+
+// millisecond precision: keyset cursors carry JavaScript dates, which would miss microseconds
+const instant = (name: string) =>
+  timestamp(name, { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow();
+const minorUnits = (name: string) => bigint(name, { mode: 'number' }).notNull();
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    number: text('number')
+      .notNull()
+      .default(sql`('OG-' || nextval('order_number_seq'))`),
+    customerId: uuid('customer_id').notNull(),
+    status: orderStatus('status').notNull(),
+    paymentStatus: paymentStatus('payment_status').notNull(),
+    currency: text('currency').notNull(),
+    subtotal: minorUnits('subtotal'),
+    discountTotal: minorUnits('discount_total'),
+    shippingTotal: minorUnits('shipping_total'),
+    taxTotal: minorUnits('tax_total'),
+    total: minorUnits('total'),
+    promoCode: text('promo_code'),
+    shipName: text('ship_name').notNull(),
+    shipLine1: text('ship_line1').notNull(),
+    shipLine2: text('ship_line2'),
+    shipCity: text('ship_city').notNull(),
+    shipRegion: text('ship_region'),
+    shipPostalCode: text('ship_postal_code').notNull(),
+    shipCountry: text('ship_country').notNull(),
+    placedAt: instant('placed_at'),
+    updatedAt: instant('updated_at'),
+  },
+  (table) => [
+    uniqueIndex('orders_number_key').on(table.number),
+    index('orders_customer_placed_idx').on(table.customerId, table.placedAt, table.id),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    position: integer('position').notNull(),
+    sku: text('sku').notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPrice: minorUnits('unit_price'),
+    total: minorUnits('total'),
+  },
+  (table) => [uniqueIndex('order_lines_order_position_key').on(table.orderId, table.position)],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    provider: text('provider').notNull(),
+    authorizationId: text('authorization_id').notNull(),
+    amount: minorUnits('amount'),
+    currency: text('currency').notNull(),
+    status: paymentStatus('status').notNull(),
+    createdAt: instant('created_at'),
+    updatedAt: instant('updated_at'),
+  },
+  (table) => [index('payments_order_idx').on(table.orderId)],
+);
+
+/** Which warehouse holds the reserved stock of each order line; shipments are cut from these. */
+export const allocations = pgTable(
+  'allocations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    orderLineId: uuid('order_line_id')
+      .notNull()
+      .references(() => orderLines.id),
+    warehouseId: text('warehouse_id').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (table) => [index('allocations_order_idx').on(table.orderId)],
+);
+
+/**
+ * placeOrder's idempotency across the saga: the claim is taken before any other service is
+ * called and completed in the transaction that writes the order (or with the error result).
+ */
+export const orderRequests = pgTable(
+  'order_requests',
+  {
+    scope: text('scope').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: orderRequestStatus('status').notNull(),
+    // fixed at claim time: it is also the stock reservation id and the payment idempotency key
+    orderId: uuid('order_id').notNull(),
+    // who runs the saga now: a stale claim is taken over under a new attempt
+    attempt: uuid('attempt').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    claimedAt: instant('claimed_at'),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date', precision: 3 }),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.idempotencyKey] })],
+);
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type PaymentRow = typeof payments.$inferSelect;
+export type AllocationRow = typeof allocations.$inferSelect;
+export type OrderRequestRow = typeof orderRequests.$inferSelect;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

@@ -1,0 +1,32 @@
+import { createLogger, startSubgraph } from '@ordergraph/shared';
+import { loadConfig } from './config.js';
+import { seedDemoData } from './seed.js';
+import { createServer, migrationsFolder } from './server.js';
+
+const config = loadConfig();
+const log = createLogger({ name: config.name, level: config.logLevel });
+
+if (config.production) {
+  // no real provider is wired in yet; say so loudly rather than take test payments silently
+  log.warn('placeOrder authorizes payments with the built-in test payment provider');
+}
+
+await startSubgraph({
+  name: config.name,
+  port: config.port,
+  host: config.host,
+  log,
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  migrationsFolder,
+  seed: { enabled: config.seedDemoData, run: seedDemoData },
+  createServer: (handle) =>
+    createServer({
+      handle,
+      signingSecret: config.signingSecret,
+      log,
+      production: config.production,
+      catalogUrl: config.CATALOG_URL,
+      inventoryUrl: config.INVENTORY_URL,
+    }),
+});
