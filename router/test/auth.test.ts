@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HttpError } from '@ordergraph/shared';
 import { SignJWT } from 'jose';
-import { authenticate, signToken } from '../src/auth.js';
+import { authenticate, signToken, type JwtOptions } from '../src/auth.js';
 
 const secret = 'a-test-secret-of-enough-length';
-const options = { secret, issuer: undefined, audience: undefined };
+const options: JwtOptions = { secret, issuer: undefined, audience: undefined };
 
 describe('authenticate', () => {
   it('is anonymous without an Authorization header', async () => {

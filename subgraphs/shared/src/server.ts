@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import {
@@ -107,7 +108,8 @@ export async function createSubgraphServer<Context extends BaseContext>({
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ production, log }),
-    plugins: [requestLogPlugin<Context>(), ...plugins],
+    // no trace reporting to a hosted service: the router does not ask for traces
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestLogPlugin<Context>(), ...plugins],
   });
   await apollo.start();
 
