@@ -16,6 +16,7 @@ let stopping = false;
 function prefixed(name: string, color: number) {
   const pretty = prettyFactory({
     colorize: true,
+    singleLine: true,
     ignore: 'pid,hostname,service,name',
     translateTime: 'SYS:HH:MM:ss',
   });
