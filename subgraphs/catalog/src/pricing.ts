@@ -151,9 +151,9 @@ export function discountFor({
   currency: string;
   now: Date;
 }): number | InvalidPromoCode {
-  const reason = rejectionOf({ promotion, subtotal, currency, now });
-  if (reason || !promotion)
-    return promoCodeRejected({ given, reason: reason ?? 'UNKNOWN', promotion });
+  const rejection = rejectionOf({ promotion, subtotal, currency, now });
+  if (rejection || !promotion)
+    return promoCodeRejected({ given, rejection: rejection ?? 'UNKNOWN', promotion });
   if (promotion.kind === 'PERCENTAGE')
     return applyBasisPoints(subtotal, promotion.basisPoints ?? 0);
   // a fixed amount never takes more than the subtotal

@@ -18,7 +18,7 @@ export interface InvalidPromoCode {
   __typename: 'InvalidPromoCodeError';
   message: string;
   code: string;
-  reason: PromoCodeRejection;
+  rejection: PromoCodeRejection;
 }
 
 export interface Promotion {
@@ -49,11 +49,11 @@ export function windowRejection(
 /** The error for a refused code: `given` is the code as the caller wrote it. */
 export function promoCodeRejected({
   given,
-  reason,
+  rejection,
   promotion,
 }: {
   given: string;
-  reason: PromoCodeRejection;
+  rejection: PromoCodeRejection;
   promotion?: Promotion | null;
 }): InvalidPromoCode {
   const code = promotion?.code ?? normalisePromoCode(given);
@@ -71,7 +71,12 @@ export function promoCodeRejected({
     CURRENCY_MISMATCH: () =>
       `The promotion ${code} applies only to baskets in ${promotion?.currency ?? 'another currency'}.`,
   };
-  return { __typename: 'InvalidPromoCodeError', message: messages[reason](), code: given, reason };
+  return {
+    __typename: 'InvalidPromoCodeError',
+    message: messages[rejection](),
+    code: given,
+    rejection,
+  };
 }
 
 /**

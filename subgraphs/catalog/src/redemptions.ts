@@ -17,10 +17,10 @@ export interface RedeemedPromoCode {
 // thrown inside the transaction so that the claimed key is rolled back with it
 class Refused extends Error {
   constructor(
-    readonly reason: PromoCodeRejection,
+    readonly rejection: PromoCodeRejection,
     readonly promotion: PromotionRow,
   ) {
-    super(reason);
+    super(rejection);
   }
 }
 
@@ -50,7 +50,7 @@ export async function redeemPromoCode(
       const tx = transaction as unknown as Database;
       const pricing = createPricingRepository({ db: tx });
       const promotion = await pricing.findPromotion(code);
-      if (!promotion) return promoCodeRejected({ given, reason: 'UNKNOWN' });
+      if (!promotion) return promoCodeRejected({ given, rejection: 'UNKNOWN' });
       if (!(await pricing.claimRedemption({ redemptionKey, code }))) {
         const existing = await pricing.findRedemption(redemptionKey);
         if (existing && existing.code !== code) {
@@ -76,7 +76,7 @@ export async function redeemPromoCode(
     });
   } catch (error) {
     if (error instanceof Refused) {
-      return promoCodeRejected({ given, reason: error.reason, promotion: error.promotion });
+      return promoCodeRejected({ given, rejection: error.rejection, promotion: error.promotion });
     }
     throw error;
   }

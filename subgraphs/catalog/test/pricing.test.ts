@@ -230,7 +230,7 @@ describe('priceBasket', () => {
       __typename: 'InvalidPromoCodeError',
       message: 'No promotion has the code NOPE.',
       code: 'Nope',
-      reason: 'UNKNOWN',
+      rejection: 'UNKNOWN',
     });
   });
 

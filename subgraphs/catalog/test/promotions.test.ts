@@ -22,8 +22,8 @@ const promotion = (extra: Partial<Promotion>): Promotion => ({
 describe('promotions', () => {
   const apply = (p: Promotion | null, subtotal = 6000, currency = 'USD') =>
     discountFor({ promotion: p, given: 'promo', subtotal, currency, now });
-  const reason = (result: ReturnType<typeof apply>) =>
-    typeof result === 'number' ? result : result.reason;
+  const rejection = (result: ReturnType<typeof apply>) =>
+    typeof result === 'number' ? result : result.rejection;
 
   it('gives a percentage of the subtotal, rounded half up', () => {
     assert.equal(apply(promotion({ basisPoints: 1000 }), 5385), 539); // 538.5
@@ -37,27 +37,27 @@ describe('promotions', () => {
   });
 
   it('refuses for each reason, checking window, limit, currency, then minimum', () => {
-    assert.equal(reason(apply(null)), 'UNKNOWN');
+    assert.equal(rejection(apply(null)), 'UNKNOWN');
     assert.equal(
-      reason(apply(promotion({ startsAt: new Date('2030-02-01T00:00:00Z') }))),
+      rejection(apply(promotion({ startsAt: new Date('2030-02-01T00:00:00Z') }))),
       'NOT_YET_VALID',
     );
-    assert.equal(reason(apply(promotion({ endsAt: now }))), 'EXPIRED');
+    assert.equal(rejection(apply(promotion({ endsAt: now }))), 'EXPIRED');
     assert.equal(
-      reason(apply(promotion({ usageLimit: 3, timesUsed: 3, endsAt: new Date('2031-01-01') }))),
+      rejection(apply(promotion({ usageLimit: 3, timesUsed: 3, endsAt: new Date('2031-01-01') }))),
       'USAGE_LIMIT_REACHED',
     );
     assert.equal(
-      reason(
+      rejection(
         apply(promotion({ currency: 'EUR', minimumSubtotal: 100000, usageLimit: 3, timesUsed: 2 })),
       ),
       'CURRENCY_MISMATCH',
     );
     assert.equal(
-      reason(apply(promotion({ currency: 'USD', minimumSubtotal: 6001 }))),
+      rejection(apply(promotion({ currency: 'USD', minimumSubtotal: 6001 }))),
       'MINIMUM_NOT_MET',
     );
-    assert.equal(reason(apply(promotion({ currency: 'USD', minimumSubtotal: 6000 }))), 600);
+    assert.equal(rejection(apply(promotion({ currency: 'USD', minimumSubtotal: 6000 }))), 600);
   });
 
   it('describes the refusal and echoes the code as given', () => {
@@ -65,13 +65,13 @@ describe('promotions', () => {
       __typename: 'InvalidPromoCodeError',
       message: 'The promotion PROMO needs a subtotal of at least 50.00 USD.',
       code: 'promo',
-      reason: 'MINIMUM_NOT_MET',
+      rejection: 'MINIMUM_NOT_MET',
     });
     assert.deepEqual(apply(null), {
       __typename: 'InvalidPromoCodeError',
       message: 'No promotion has the code PROMO.',
       code: 'promo',
-      reason: 'UNKNOWN',
+      rejection: 'UNKNOWN',
     });
   });
 

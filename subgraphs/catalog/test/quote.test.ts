@@ -37,7 +37,7 @@ const quoteQuery = `query($input: QuoteInput!) { quote(input: $input) {
     promoCode shippingCountry }
   ... on UnknownSkuError { message sku }
   ... on InvalidInputError { message field }
-  ... on InvalidPromoCodeError { message code reason } } }`;
+  ... on InvalidPromoCodeError { message code rejection } } }`;
 
 type Line = { sku: string; quantity: number };
 const quote = async (input: { lines: Line[]; promoCode?: string; shippingCountry?: string }) =>
@@ -188,7 +188,7 @@ describe('quote promotions', () => {
     ]);
   });
 
-  it('refuses each kind of unusable code with its reason', async () => {
+  it('refuses each kind of unusable code with its rejection', async () => {
     const lines = [{ sku: TEE, quantity: 2 }];
     const cases = [
       ['nope', 'UNKNOWN', 'No promotion has the code NOPE.'],
@@ -201,12 +201,12 @@ describe('quote promotions', () => {
       ],
       ['EUROFF', 'CURRENCY_MISMATCH', 'The promotion EUROFF applies only to baskets in EUR.'],
     ];
-    for (const [code, reason, message] of cases) {
+    for (const [code, rejection, message] of cases) {
       assert.deepEqual(await quote({ lines, promoCode: code }), {
         __typename: 'InvalidPromoCodeError',
         message,
         code,
-        reason,
+        rejection,
       });
     }
   });

@@ -30,7 +30,7 @@ after(() => subgraph.stop());
 const redeemMutation = `mutation($input: RedeemPromoCodeInput!) { redeemPromoCode(input: $input) {
   __typename
   ... on RedeemPromoCodeSuccess { code }
-  ... on InvalidPromoCodeError { message code reason } } }`;
+  ... on InvalidPromoCodeError { message code rejection } } }`;
 const releaseMutation = `mutation($input: ReleasePromoCodeInput!) { releasePromoCode(input: $input) }`;
 
 const service = viewers.service('orders');
@@ -39,12 +39,12 @@ const redeem = async (code: string, redemptionKey: string, viewer = service) =>
 const release = async (redemptionKey: string, viewer = service) =>
   request(releaseMutation, { viewer, variables: { input: { redemptionKey } } });
 const timesUsed = async (code: string) => (await pricing.findPromotion(code))!.timesUsed;
-const quoteReason = async (promoCode: string) => {
+const quoteRejection = async (promoCode: string) => {
   const response = await request(
-    `query($input: QuoteInput!) { quote(input: $input) { __typename ... on InvalidPromoCodeError { reason } } }`,
+    `query($input: QuoteInput!) { quote(input: $input) { __typename ... on InvalidPromoCodeError { rejection } } }`,
     { variables: { input: { lines: [{ sku: 'TEE-CLASSIC-BLK-M', quantity: 1 }], promoCode } } },
   );
-  return response.data?.quote.reason ?? response.data?.quote.__typename;
+  return response.data?.quote.rejection ?? response.data?.quote.__typename;
 };
 
 describe('redeemPromoCode', () => {
@@ -56,13 +56,13 @@ describe('redeemPromoCode', () => {
       redeemPromoCode: { __typename: 'RedeemPromoCodeSuccess', code: 'ONCE' },
     });
     assert.equal(await timesUsed('ONCE'), 1);
-    assert.equal(await quoteReason('ONCE'), 'USAGE_LIMIT_REACHED');
+    assert.equal(await quoteRejection('ONCE'), 'USAGE_LIMIT_REACHED');
     assert.deepEqual((await redeem('ONCE', 'order-2')).data, {
       redeemPromoCode: {
         __typename: 'InvalidPromoCodeError',
         message: 'The promotion ONCE has been used as often as it may be.',
         code: 'ONCE',
-        reason: 'USAGE_LIMIT_REACHED',
+        rejection: 'USAGE_LIMIT_REACHED',
       },
     });
     const events = await readEvents(subgraph.handle.db, {
@@ -79,7 +79,7 @@ describe('redeemPromoCode', () => {
     assert.deepEqual((await release('order-1')).data, { releasePromoCode: true });
     assert.deepEqual((await release('order-1')).data, { releasePromoCode: true });
     assert.equal(await timesUsed('ONCE'), 0);
-    assert.equal(await quoteReason('ONCE'), 'Quote');
+    assert.equal(await quoteRejection('ONCE'), 'Quote');
     assert.equal(
       (await redeem('ONCE', 'order-1')).data?.redeemPromoCode.__typename,
       'RedeemPromoCodeSuccess',
@@ -105,13 +105,13 @@ describe('redeemPromoCode', () => {
       ['SUMMER2020', 'EXPIRED', 'The promotion SUMMER2020 ended at 2020-09-01T00:00:00.000Z.'],
       ['future', 'NOT_YET_VALID', 'The promotion FUTURE starts at 2099-01-01T00:00:00.000Z.'],
     ];
-    for (const [code, reason, message] of cases) {
+    for (const [code, rejection, message] of cases) {
       const response = await redeem(code!, `window-${code}`);
       assert.deepEqual(response.data?.redeemPromoCode, {
         __typename: 'InvalidPromoCodeError',
         message,
         code,
-        reason,
+        rejection,
       });
     }
     assert.equal(await pricing.findRedemption('window-SUMMER2020'), null);
@@ -123,7 +123,7 @@ describe('redeemPromoCode', () => {
       Array.from({ length: 20 }, (_, i) => redeem('LIMIT5', `concurrent-${i}`)),
     );
     const outcomes = results.map(
-      (r) => r.data?.redeemPromoCode.reason ?? r.data?.redeemPromoCode.__typename,
+      (r) => r.data?.redeemPromoCode.rejection ?? r.data?.redeemPromoCode.__typename,
     );
     assert.equal(outcomes.filter((o) => o === 'RedeemPromoCodeSuccess').length, 5);
     assert.equal(outcomes.filter((o) => o === 'USAGE_LIMIT_REACHED').length, 15);

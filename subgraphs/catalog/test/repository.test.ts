@@ -193,7 +193,7 @@ describe('redemptions', () => {
       redemptionKey: 'summer-2',
       now: new Date('2020-09-01T00:00:00Z'),
     });
-    assert.equal(atEnd.__typename === 'InvalidPromoCodeError' && atEnd.reason, 'EXPIRED');
+    assert.equal(atEnd.__typename === 'InvalidPromoCodeError' && atEnd.rejection, 'EXPIRED');
     assert.equal(await releasePromoCode(handle.db, { redemptionKey: 'summer-1' }), true);
     assert.equal((await pricing.findPromotion('SUMMER2020'))?.timesUsed, 0);
   });

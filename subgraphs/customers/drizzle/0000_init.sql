@@ -7,7 +7,7 @@ CREATE TABLE "addresses" (
 	"region" text,
 	"postal_code" text NOT NULL,
 	"country" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "customers" (
@@ -15,7 +15,7 @@ CREATE TABLE "customers" (
 	"email" text NOT NULL,
 	"name" text NOT NULL,
 	"phone" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "event_cursors" (

@@ -64,16 +64,14 @@ export async function seedDemoData({ db }: DatabaseHandle): Promise<void> {
     await tx
       .insert(customers)
       .values(DEMO_CUSTOMERS.map(({ id, email, name, phone }) => ({ id, email, name, phone })));
-    await tx
-      .insert(addresses)
-      .values(
-        DEMO_CUSTOMERS.map(({ id, line1, city, postalCode, country }) => ({
-          customerId: id,
-          line1,
-          city,
-          postalCode,
-          country,
-        })),
-      );
+    await tx.insert(addresses).values(
+      DEMO_CUSTOMERS.map(({ id, line1, city, postalCode, country }) => ({
+        customerId: id,
+        line1,
+        city,
+        postalCode,
+        country,
+      })),
+    );
   });
 }

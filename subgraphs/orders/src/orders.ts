@@ -159,7 +159,7 @@ export type InvalidPromoCode = {
   __typename: 'InvalidPromoCodeError';
   message: string;
   code: string;
-  reason: PromoCodeRejection;
+  rejection: PromoCodeRejection;
 };
 
 /** Every way placeOrder can fail as data. */

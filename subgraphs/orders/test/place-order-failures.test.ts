@@ -27,7 +27,7 @@ async function changesNothing(run: () => Promise<void>) {
 async function quoteError(promoCode: string, quantity = 1) {
   const response = await subgraphRequest(testbed.catalog.url, {
     query: `query($input: QuoteInput!) { quote(input: $input) {
-      ... on InvalidPromoCodeError { __typename message code reason } } }`,
+      ... on InvalidPromoCodeError { __typename message code rejection } } }`,
     variables: { input: { lines: [{ sku: TEE, quantity }], promoCode, shippingCountry: 'US' } },
   });
   return response.data?.quote;
@@ -97,7 +97,7 @@ describe('placeOrder failures', () => {
         assert.deepEqual(response.data?.placeOrder, {
           __typename: 'PaymentDeclinedError',
           message,
-          declineReason: reason,
+          reason,
         });
       }
     });
@@ -154,7 +154,7 @@ describe('placeOrder failures', () => {
     assert.equal(used.data?.placeOrder.order.promoCode, 'ONCE');
     const again = await testbed.place({ promoCode: 'ONCE' }, grace);
     assert.deepEqual(again.data?.placeOrder, await quoteError('ONCE'));
-    assert.equal(again.data?.placeOrder.reason, 'USAGE_LIMIT_REACHED');
+    assert.equal(again.data?.placeOrder.rejection, 'USAGE_LIMIT_REACHED');
   });
 
   it('returns the first failure again for its key, even once the stock is there', async () => {

@@ -39,8 +39,6 @@ export const ADDRESS = {
   country: 'us',
 };
 
-// PaymentDeclinedError.reason (String) and InvalidPromoCodeError.reason (an enum) cannot share a
-// response name in one selection, so one of them is aliased
 export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
   __typename
   ... on PlaceOrderSuccess { order { id number status paymentStatus customer { id } promoCode
@@ -49,10 +47,10 @@ export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(inpu
     shippingTotal { amount currencyCode } taxTotal { amount currencyCode } total { amount currencyCode }
     timeline { type message } } }
   ... on InsufficientStockError { message sku requested available }
-  ... on PaymentDeclinedError { message declineReason: reason }
+  ... on PaymentDeclinedError { message reason }
   ... on UnknownSkuError { message sku }
   ... on InvalidInputError { message field }
-  ... on InvalidPromoCodeError { message code reason } } }`;
+  ... on InvalidPromoCodeError { message code rejection } } }`;
 
 const RECEIVE = `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { __typename } }`;
 

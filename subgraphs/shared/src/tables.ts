@@ -9,6 +9,10 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 
+// millisecond precision: keyset cursors carry JavaScript dates, which would miss microseconds
+export const instant = (name: string) =>
+  timestamp(name, { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow();
+
 /**
  * The transactional outbox every subgraph keeps: one row per state change, appended in the
  * same transaction as the change, numbered in commit order (see event-log.ts).

@@ -1,7 +1,8 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
 export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+import { instant } from '@ordergraph/shared/tables';
 
 export const customers = pgTable(
   'customers',
@@ -10,7 +11,7 @@ export const customers = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     phone: text('phone'),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdAt: instant('created_at'),
   },
   (table) => [
     // emails are unique whatever their case
@@ -32,7 +33,7 @@ export const addresses = pgTable(
     region: text('region'),
     postalCode: text('postal_code').notNull(),
     country: text('country').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdAt: instant('created_at'),
   },
   (table) => [index('addresses_customer_idx').on(table.customerId, table.createdAt)],
 );

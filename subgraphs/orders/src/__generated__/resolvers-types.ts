@@ -60,7 +60,7 @@ export type InvalidInputError = UserError & {
   message: Scalars['String']['output'];
 };
 
-/** The promo code cannot be applied; `reason` says why. */
+/** The promo code cannot be applied; `rejection` says why. */
 export type InvalidPromoCodeError = UserError & {
   __typename?: 'InvalidPromoCodeError';
   /** The promo code as given. */
@@ -68,7 +68,7 @@ export type InvalidPromoCodeError = UserError & {
   /** What went wrong. */
   message: Scalars['String']['output'];
   /** Why the code was refused. */
-  reason: PromoCodeRejection;
+  rejection: PromoCodeRejection;
 };
 
 /** An amount of money. Amounts are exact decimals in the currency's minor digits. */
@@ -567,7 +567,7 @@ export type InvalidInputErrorResolvers<ContextType = Context, ParentType extends
 export type InvalidPromoCodeErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidPromoCodeError'] = ResolversParentTypes['InvalidPromoCodeError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  reason?: Resolver<ResolversTypes['PromoCodeRejection'], ParentType, ContextType>;
+  rejection?: Resolver<ResolversTypes['PromoCodeRejection'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

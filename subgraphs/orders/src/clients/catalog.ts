@@ -15,7 +15,7 @@ const QUOTE = `query OrdersQuote($input: QuoteInput!) {
     }
     ... on UnknownSkuError { message sku }
     ... on InvalidInputError { message field }
-    ... on InvalidPromoCodeError { message code reason }
+    ... on InvalidPromoCodeError { message code rejection }
   }
 }`;
 
@@ -23,7 +23,7 @@ const REDEEM = `mutation OrdersRedeemPromoCode($input: RedeemPromoCodeInput!) {
   redeemPromoCode(input: $input) {
     __typename
     ... on RedeemPromoCodeSuccess { code }
-    ... on InvalidPromoCodeError { message code reason }
+    ... on InvalidPromoCodeError { message code rejection }
   }
 }`;
 

@@ -15,6 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+import { instant } from '@ordergraph/shared/tables';
 
 export const ORDER_STATUSES = [
   'CONFIRMED',
@@ -40,9 +41,6 @@ export const orderRequestStatus = pgEnum('order_request_status', ['PENDING', 'CO
 
 export const orderNumberSeq = pgSequence('order_number_seq', { startWith: 100001 });
 
-// millisecond precision: keyset cursors carry JavaScript dates, which would miss microseconds
-const instant = (name: string) =>
-  timestamp(name, { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow();
 const minorUnits = (name: string) => bigint(name, { mode: 'number' }).notNull();
 
 export const orders = pgTable(

@@ -40,10 +40,10 @@ export type Order = {
   shipments: Array<Shipment>;
 };
 
-/** A product variant, owned by the catalog service. */
+/** One sellable version of a product (a size, a colour), identified by its SKU. Other services refer to it by SKU. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
-  /** The variant's stock keeping unit. */
+  /** The stock keeping unit: upper-case letters, digits and dashes, unique in the catalog. */
   sku: Scalars['ID']['output'];
 };
 
