@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { viewers, type TestSubgraph } from '@ordergraph/shared/testing';
+import type { TestSubgraph } from '@ordergraph/shared/testing';
 import { DEMO_PRODUCTS } from '../src/seed.js';
 import { startCatalog, usd, type Request } from './support.js';
 

@@ -124,7 +124,7 @@ describe('queries', () => {
       viewer: viewers.staff(),
       variables: { first: 3, after: first.data?.customers.pageInfo.endCursor },
     });
-    const all = [...first.data?.customers.nodes, ...second.data?.customers.nodes].map(
+    const all = [...first.data!.customers.nodes, ...second.data!.customers.nodes].map(
       (n) => n.email,
     );
     assert.equal(new Set(all).size, all.length);

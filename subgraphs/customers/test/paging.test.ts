@@ -43,7 +43,7 @@ describe('customers paging', () => {
         viewer: viewers.staff(),
         variables: { after: cursor },
       });
-      pages.push(...response.data?.customers.nodes);
+      pages.push(...response.data!.customers.nodes);
       cursor = response.data?.customers.pageInfo.endCursor;
     }
     assert.deepEqual(pages, [

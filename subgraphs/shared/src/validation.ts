@@ -9,7 +9,7 @@ export const isUuid = (value: string) => UUID.test(value);
 
 /** An idempotency key: 1 to 200 printable characters. */
 export function checkIdempotencyKey(key: string): InvalidInput | null {
-  return key.length >= 1 && key.length <= 200 && !/[\u0000-\u001f]/.test(key)
+  return key.length >= 1 && key.length <= 200 && ![...key].some((char) => char < ' ')
     ? null
     : invalidInput('idempotencyKey must be 1 to 200 printable characters.', 'idempotencyKey');
 }

@@ -19,7 +19,7 @@ const emailTaken = (email: string) => ({
 });
 
 export const Mutation: MutationResolvers = {
-  registerCustomer: async (_parent, { input }, { viewer, db, customers }) => {
+  registerCustomer: async (_parent, { input }, { viewer, db }) => {
     // anonymous sign-up, or staff registering someone; a signed-in customer has an account
     if (viewer.roles.length > 0 && !isPrivileged(viewer)) {
       throw forbidden('Only staff or an anonymous visitor may register a customer.');
@@ -52,7 +52,7 @@ export const Mutation: MutationResolvers = {
     }
   },
 
-  addAddress: async (_parent, { input }, { viewer, db, customers }) => {
+  addAddress: async (_parent, { input }, { viewer, db }) => {
     const customerId = input.customerId ?? customerIdOf(viewer);
     if (!customerId) {
       throw hasRole(viewer, 'customer') || viewer.roles.length === 0
