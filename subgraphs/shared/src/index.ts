@@ -18,3 +18,6 @@ export * from './idempotency.js';
 export * from './scalars.js';
 export * from './subgraph-config.js';
 export * from './validation.js';
+export * from './event-feed.js';
+export * from './event-consumer.js';
+export * from './event-feed-resolver.js';

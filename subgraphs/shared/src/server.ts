@@ -43,6 +43,8 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   production?: boolean;
   /** more Apollo Server plugins */
   plugins?: ApolloServerPlugin<Context>[];
+  /** releases what the service holds besides the server (event feeds, consumers) */
+  onStop?: () => Promise<void>;
 }
 
 export interface SubgraphServer {
@@ -102,6 +104,7 @@ export async function createSubgraphServer<Context extends BaseContext>({
   isReady = async () => true,
   production = false,
   plugins = [],
+  onStop = async () => {},
 }: SubgraphServerOptions<Context>): Promise<SubgraphServer> {
   const apollo = new ApolloServer<Context>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers }),
@@ -169,6 +172,7 @@ export async function createSubgraphServer<Context extends BaseContext>({
         });
       }),
     async stop() {
+      await onStop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();

@@ -7,6 +7,10 @@ export interface ServiceClient {
     query: string;
     variables?: Record<string, unknown>;
     requestId?: string;
+    /** aborts the call (a stopping consumer) */
+    signal?: AbortSignal;
+    /** this call's own time limit, e.g. for a long poll */
+    timeoutMs?: number;
   }): Promise<TData>;
 }
 
@@ -31,10 +35,14 @@ export function createServiceClient({
       query,
       variables,
       requestId,
+      signal,
+      timeoutMs: callTimeoutMs = timeoutMs,
     }: {
       query: string;
       variables?: Record<string, unknown>;
       requestId?: string;
+      signal?: AbortSignal;
+      timeoutMs?: number;
     }) {
       let response: Response;
       try {
@@ -46,7 +54,9 @@ export function createServiceClient({
             ...signViewer(viewer, { secret: signingSecret }),
           },
           body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal
+            ? AbortSignal.any([signal, AbortSignal.timeout(callTimeoutMs)])
+            : AbortSignal.timeout(callTimeoutMs),
         });
       } catch (error) {
         throw codedError('SERVICE_UNAVAILABLE', `${url} is unreachable.`, {

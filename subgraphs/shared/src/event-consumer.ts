@@ -1,0 +1,139 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database, DatabaseHandle } from './db.js';
+import type { FeedEvent } from './event-feed.js';
+import type { Logger } from './logger.js';
+import type { ServiceClient } from './service-client.js';
+import { eventCursors } from './tables.js';
+
+export interface ConsumedEvent {
+  seq: number;
+  type: string;
+  streamType: string;
+  streamId: string;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export interface EventConsumer {
+  stop(): Promise<void>;
+  /** resolves once the consumer has handled every event up to `seq` */
+  caughtUp(seq: number): Promise<void>;
+}
+
+/**
+ * Follows another service's event log through its API and handles each event exactly once
+ * for this service's own data: the handler's writes and the consumer's cursor commit in one
+ * transaction of this service's database. A failing handler or an unreachable producer is
+ * retried with backoff; after a restart the consumer resumes from its stored cursor.
+ * Handlers that call other services must make those calls idempotent (key them by event).
+ */
+export async function startEventConsumer({
+  name,
+  handle,
+  source,
+  field,
+  onEvent,
+  log,
+  waitMs = 10_000,
+  batchSize = 100,
+}: {
+  /** the consumer's name, the key of its cursor */
+  name: string;
+  handle: DatabaseHandle;
+  /** a client of the producing service */
+  source: ServiceClient;
+  /** the producer's @inaccessible feed field, e.g. `ordersEventLog` */
+  field: string;
+  onEvent: (event: ConsumedEvent, tx: Database) => Promise<void>;
+  log: Logger;
+  waitMs?: number;
+  batchSize?: number;
+}): Promise<EventConsumer> {
+  const [stored] = await handle.db
+    .select()
+    .from(eventCursors)
+    .where(eq(eventCursors.consumer, name));
+  let position = stored?.position ?? 0;
+  let stopped = false;
+  const aborter = new AbortController();
+  const progress = new Set<() => void>();
+  const query = `query Feed($after: String!, $first: Int!, $waitMs: Int!) {
+    feed: ${field}(after: $after, first: $first, waitMs: $waitMs) {
+      seq type streamType streamId payload occurredAt } }`;
+
+  const handleOne = async (event: FeedEvent) => {
+    const consumed: ConsumedEvent = {
+      seq: Number(event.seq),
+      type: event.type,
+      streamType: event.streamType,
+      streamId: event.streamId,
+      payload: JSON.parse(event.payload) as Record<string, unknown>,
+      occurredAt: new Date(event.occurredAt),
+    };
+    await handle.db.transaction(async (tx) => {
+      await onEvent(consumed, tx as unknown as Database);
+      await tx
+        .insert(eventCursors)
+        .values({ consumer: name, position: consumed.seq })
+        .onConflictDoUpdate({
+          target: eventCursors.consumer,
+          set: { position: consumed.seq, updatedAt: sql`now()` },
+        });
+    });
+    position = consumed.seq;
+    for (const notify of progress) notify();
+  };
+
+  const loop = async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        const { feed } = await source.request<{ feed: FeedEvent[] }>({
+          query,
+          variables: { after: String(position), first: batchSize, waitMs },
+          signal: aborter.signal,
+          timeoutMs: waitMs + 10_000,
+        });
+        for (const event of feed) {
+          if (stopped) return;
+          await handleOne(event);
+        }
+        failures = 0;
+      } catch (error) {
+        if (stopped) return;
+        failures++;
+        const delay = Math.min(30_000, 100 * 2 ** failures);
+        log.warn(
+          { err: error, consumer: name, position, retryInMs: delay },
+          'event consumer failed; retrying',
+        );
+        await new Promise((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          aborter.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve(undefined);
+          });
+        });
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    async stop() {
+      stopped = true;
+      aborter.abort();
+      await running;
+    },
+    caughtUp: (seq) =>
+      new Promise<void>((resolve) => {
+        if (position >= seq) return resolve();
+        const check = () => {
+          if (position < seq) return;
+          progress.delete(check);
+          resolve();
+        };
+        progress.add(check);
+      }),
+  };
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
+import {
+  appendEvent,
+  createEventFeed,
+  createServiceClient,
+  createSubgraphServer,
+  DateTimeScalar,
+  eventFeedResolver,
+  startEventConsumer,
+  readEvents,
+  type DatabaseHandle,
+  type SubgraphServer,
+} from '../src/index.js';
+import { createTestDatabase, TEST_SIGNING_SECRET, testLogger } from '../src/testing/index.js';
+
+const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
+const common = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
+const loggedEvent = common.slice(common.indexOf('"""\nOne entry of a service'));
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@shareable", "@inaccessible"])
+  scalar DateTime
+  ${loggedEvent}
+  type Query { thingsEventLog(after: String!, first: Int! = 100, waitMs: Int! = 0): [LoggedEvent!]! @inaccessible }
+`);
+
+let producerDb: DatabaseHandle;
+let consumerDb: DatabaseHandle;
+let producer: SubgraphServer;
+let producerUrl: string;
+const log = testLogger('consumer-test');
+
+async function startProducer(port = 0) {
+  const feed = createEventFeed(producerDb);
+  producer = await createSubgraphServer({
+    name: 'things',
+    typeDefs,
+    resolvers: { DateTime: DateTimeScalar, Query: { thingsEventLog: eventFeedResolver(feed) } },
+    signingSecret: TEST_SIGNING_SECRET,
+    log,
+    createContext: (base) => base,
+    onStop: () => feed.close(),
+  });
+  producerUrl = await producer.listen({ port });
+}
+
+const produce = (streamId: string) =>
+  producerDb.db.transaction((tx) =>
+    appendEvent(tx, { streamType: 'thing', streamId, type: 'thing.happened' }),
+  );
+
+/** the consumer's visible effect: one event in its own log per event handled */
+const effects = async () =>
+  (await readEvents(consumerDb.db, { limit: 1000 })).map((e) => e.streamId);
+
+before(async () => {
+  producerDb = await createTestDatabase({ name: 'producer', migrationsFolder });
+  consumerDb = await createTestDatabase({ name: 'consumer', migrationsFolder });
+  await startProducer();
+});
+after(async () => {
+  await producer.stop();
+  await producerDb.close();
+  await consumerDb.close();
+});
+
+describe('following another service through its event feed', () => {
+  it('catches up exactly once on what happened while it was down, then follows live', async () => {
+    const first = await produce('a');
+    await produce('b');
+    let failOnce = true;
+    const source = createServiceClient({
+      service: 'test',
+      url: producerUrl,
+      signingSecret: TEST_SIGNING_SECRET,
+    });
+    const consumer = await startEventConsumer({
+      name: 'test<-things',
+      handle: consumerDb,
+      source,
+      field: 'thingsEventLog',
+      log,
+      waitMs: 2_000,
+      onEvent: async (event, tx) => {
+        await appendEvent(tx, { streamType: 'effect', streamId: event.streamId, type: 'effect' });
+        // fails after its write, before the cursor moves: the retry must not double the effect
+        if (event.streamId === 'b' && failOnce) {
+          failOnce = false;
+          throw new Error('handler failed mid-way');
+        }
+      },
+    });
+    const c = await produce('c'); // live, through the long poll
+    await consumer.caughtUp(c.seq);
+    assert.deepEqual(await effects(), ['a', 'b', 'c']);
+
+    // the producer goes away; events wait in its log; the consumer retries and catches up
+    await consumer.stop();
+    const d = await produce('d');
+    const restarted = await startEventConsumer({
+      name: 'test<-things',
+      handle: consumerDb,
+      source,
+      field: 'thingsEventLog',
+      log,
+      waitMs: 2_000,
+      onEvent: async (event, tx) => {
+        await appendEvent(tx, { streamType: 'effect', streamId: event.streamId, type: 'effect' });
+      },
+    });
+    await restarted.caughtUp(d.seq);
+    assert.deepEqual(await effects(), ['a', 'b', 'c', 'd']);
+    assert.ok(first.seq < d.seq);
+    await restarted.stop();
+  });
+
+  it('retries while the producer is down and catches up when it returns', async () => {
+    const port = Number(new URL(producerUrl).port);
+    await producer.stop();
+    const seen: string[] = [];
+    const consumer = await startEventConsumer({
+      name: 'test<-things-outage',
+      handle: consumerDb,
+      source: createServiceClient({
+        service: 'test',
+        url: producerUrl,
+        signingSecret: TEST_SIGNING_SECRET,
+      }),
+      field: 'thingsEventLog',
+      log,
+      waitMs: 1_000,
+      onEvent: async (event) => void seen.push(event.streamId),
+    });
+    const e = await produce('e');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(seen, []);
+    await startProducer(port);
+    await consumer.caughtUp(e.seq);
+    await consumer.stop();
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('refuses the feed to anyone but a service', async () => {
+    const response = await fetch(producerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ thingsEventLog(after: "0") { seq } }' }),
+    });
+    assert.equal(response.status, 401);
+  });
+});
