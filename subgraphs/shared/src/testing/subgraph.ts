@@ -20,9 +20,12 @@ export async function startTestSubgraph({
   name,
   migrationsFolder,
   createServer,
+  port = 0,
 }: {
   name: string;
   migrationsFolder: string;
+  /** a fixed port (see freePort), for services that must know each other's URL up front */
+  port?: number;
   createServer: (options: {
     handle: DatabaseHandle;
     signingSecret: string;
@@ -35,7 +38,7 @@ export async function startTestSubgraph({
     signingSecret: TEST_SIGNING_SECRET,
     log: testLogger(name),
   });
-  const url = await server.listen();
+  const url = await server.listen({ port });
   return {
     url,
     handle,
@@ -44,4 +47,17 @@ export async function startTestSubgraph({
       await handle.close();
     },
   };
+}
+
+/** A port that was free a moment ago: lets services that follow each other know their URLs first. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
