@@ -47,6 +47,7 @@ describe('the order graph', () => {
     });
     assert.equal(placed.__typename, 'PlaceOrderSuccess');
     const number = placed.order.number;
+    await stack.settle(); // the shipments service has opened the order's shipment
 
     const response = await stack.request({
       query: ORDER_QUERY,
@@ -99,10 +100,11 @@ describe('the order graph', () => {
                   },
                 },
               ],
-              shipments: [],
+              shipments: [{ status: 'PENDING', trackingNumber: null }],
               timeline: [
                 { type: 'order.placed', message: `Order ${number} placed` },
                 { type: 'payment.authorized', message: 'Payment of 57.70 USD authorized' },
+                { type: 'shipment.updated', message: 'Shipment from EAST is being prepared' },
               ],
             },
           ],

@@ -7,8 +7,9 @@ import * as inventory from '@ordergraph/inventory/server';
 import { seedDemoData as seedInventory } from '@ordergraph/inventory/seed';
 import * as orders from '@ordergraph/orders/server';
 import * as shipments from '@ordergraph/shipments/server';
-import type { Role } from '@ordergraph/shared';
+import { executeRows, sql, type DatabaseHandle, type Role } from '@ordergraph/shared';
 import {
+  freePort,
   startTestSubgraph,
   TEST_SIGNING_SECRET,
   testLogger,
@@ -24,7 +25,9 @@ export const JWT_SECRET = 'router-tests-jwt-secret-long-enough';
 
 export interface Stack {
   routerUrl: string;
-  subgraphs: Record<SubgraphName, TestSubgraph>;
+  /** resolves once every service has handled every event the others have logged so far */
+  settle(): Promise<void>;
+  subgraphs: Record<SubgraphName, TestSubgraph<any>>;
   /** a bearer token for a subject with roles */
   token(subject: string, roles: Role[]): Promise<string>;
   /** posts an operation to the router, with a bearer token when given */
@@ -32,7 +35,11 @@ export interface Stack {
     query: string;
     variables?: Record<string, unknown>;
     token?: string;
+    /** sent as x-request-id, which the router passes on to every subgraph */
+    requestId?: string;
   }): Promise<GraphQLResponse<TData>>;
+  /** SQL statements each subgraph sent for one request, by its x-request-id */
+  statementsFor(requestId: string): Record<SubgraphName, number>;
   /** SQL statements each subgraph has sent so far */
   statementCounts(): Record<SubgraphName, number>;
   stop(): Promise<void>;
@@ -43,8 +50,12 @@ export interface Stack {
  * the demo customers, catalog and warehouses) and the router over the committed supergraph.
  */
 export async function startStack(): Promise<Stack> {
-  const customersSubgraph = await startTestSubgraph({ name: 'customers', ...customers });
-  await seedCustomers(customersSubgraph.handle);
+  // orders and shipments follow each other's event logs: their URLs are fixed up front
+  const [ordersPort, shipmentsPort] = [await freePort(), await freePort()];
+  const urlOf = (port: number) => `http://127.0.0.1:${port}/graphql`;
+  const ordersUrl = urlOf(ordersPort);
+  const shipmentsUrl = urlOf(shipmentsPort);
+
   const catalogSubgraph = await startTestSubgraph({ name: 'catalog', ...catalog });
   await seedCatalog(catalogSubgraph.handle);
   const inventorySubgraph = await startTestSubgraph({
@@ -57,22 +68,53 @@ export async function startStack(): Promise<Stack> {
           url: catalogSubgraph.url,
           signingSecret: options.signingSecret,
         }),
+        shipmentsUrl,
       }),
   });
   await seedInventory(inventorySubgraph.handle);
   const ordersSubgraph = await startTestSubgraph({
     name: 'orders',
+    port: ordersPort,
     migrationsFolder: orders.migrationsFolder,
     createServer: (options) =>
       orders.createServer({
         ...options,
         catalogUrl: catalogSubgraph.url,
         inventoryUrl: inventorySubgraph.url,
+        shipmentsUrl,
       }),
   });
-  const shipmentsSubgraph = await startTestSubgraph({ name: 'shipments', ...shipments });
+  const shipmentsSubgraph = await startTestSubgraph({
+    name: 'shipments',
+    port: shipmentsPort,
+    migrationsFolder: shipments.migrationsFolder,
+    createServer: (options) => shipments.createServer({ ...options, ordersUrl }),
+  });
+  const customersSubgraph = await startTestSubgraph({
+    name: 'customers',
+    migrationsFolder: customers.migrationsFolder,
+    createServer: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
+  });
+  await seedCustomers(customersSubgraph.handle);
 
-  const subgraphs: Record<SubgraphName, TestSubgraph> = {
+  const settle = async () => {
+    // a round trip: what orders logs makes shipments log, which makes orders log again
+    for (let round = 0; round < 3; round++) {
+      const [ordersSeq, shipmentsSeq] = [
+        await lastSeq(ordersSubgraph.handle),
+        await lastSeq(shipmentsSubgraph.handle),
+      ];
+      await Promise.all([
+        shipmentsSubgraph.server.consumers?.orders.caughtUp(ordersSeq),
+        ordersSubgraph.server.consumers?.caughtUp(shipmentsSeq),
+        inventorySubgraph.server.consumers.shipments?.caughtUp(shipmentsSeq),
+        customersSubgraph.server.consumers.caughtUp({ orders: ordersSeq, shipments: shipmentsSeq }),
+      ]);
+    }
+    await customersSubgraph.server.dispatcher.drain();
+  };
+
+  const subgraphs: Record<SubgraphName, TestSubgraph<any>> = {
     customers: customersSubgraph,
     catalog: catalogSubgraph,
     orders: ordersSubgraph,
@@ -95,19 +137,28 @@ export async function startStack(): Promise<Stack> {
 
   return {
     routerUrl,
+    settle,
     subgraphs,
     token: (subject, roles) => signToken({ secret: JWT_SECRET, subject, roles }),
-    async request({ query, variables, token }) {
+    async request({ query, variables, token, requestId }) {
       const response = await fetch(routerUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(requestId ? { 'x-request-id': requestId } : {}),
         },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, ...((await response.json()) as object) };
     },
+    statementsFor: (requestId) =>
+      Object.fromEntries(
+        Object.entries(subgraphs).map(([name, subgraph]) => [
+          name,
+          subgraph.handle.statements.byRequest.get(requestId) ?? 0,
+        ]),
+      ) as Record<SubgraphName, number>,
     statementCounts: () =>
       Object.fromEntries(
         Object.entries(subgraphs).map(([name, subgraph]) => [
@@ -120,4 +171,12 @@ export async function startStack(): Promise<Stack> {
       for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
     },
   };
+}
+
+async function lastSeq(handle: DatabaseHandle): Promise<number> {
+  const [row] = await executeRows<{ seq: string | number | null }>(
+    handle.db,
+    sql`select max(seq) as seq from event_log`,
+  );
+  return Number(row?.seq ?? 0);
 }

@@ -1,6 +1,7 @@
 import { createLogger, startSubgraph } from '@ordergraph/shared';
 import { loadConfig } from './config.js';
 import { seedDemoData } from './seed.js';
+import { createSender } from './senders.js';
 import { createServer, migrationsFolder } from './server.js';
 
 const config = loadConfig();
@@ -21,5 +22,8 @@ await startSubgraph({
       signingSecret: config.signingSecret,
       log,
       production: config.production,
+      ordersUrl: config.ORDERS_URL,
+      shipmentsUrl: config.SHIPMENTS_URL,
+      sender: createSender({ smtpUrl: config.SMTP_URL, smtpFrom: config.SMTP_FROM, log }),
     }),
 });

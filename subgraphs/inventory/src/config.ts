@@ -6,5 +6,8 @@ export const loadConfig = () =>
   readSubgraphConfig({
     name: 'inventory',
     defaultPort: 4004,
-    extra: { CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql') },
+    extra: {
+      CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),
+      SHIPMENTS_URL: z.url().default('http://127.0.0.1:4005/graphql'),
+    },
   });

@@ -1,21 +1,35 @@
-import type { BaseContext, Database } from '@ordergraph/shared';
+import type { BaseContext, Database, EventFeed } from '@ordergraph/shared';
 import type { CatalogClient } from './catalog.client.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory.repository.js';
+import { createLedgerRepository, type LedgerRepository } from './ledger.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Context extends BaseContext {
   db: Database;
   inventory: InventoryRepository;
+  ledger: LedgerRepository;
   catalog: CatalogClient;
   loaders: Loaders;
+  /** this service's event log as other services read it */
+  feed: EventFeed;
 }
 
-/** Builds the per-request context: repository, catalog client and fresh loaders. */
+/** Builds the per-request context: repositories, catalog client, event feed and fresh loaders. */
 export function createContext({
   db,
   catalog,
+  feed,
   ...base
-}: BaseContext & { db: Database; catalog: CatalogClient }): Context {
+}: BaseContext & { db: Database; catalog: CatalogClient; feed: EventFeed }): Context {
   const inventory = createInventoryRepository({ db });
-  return { ...base, db, inventory, catalog, loaders: createLoaders(inventory) };
+  const ledger = createLedgerRepository({ db });
+  return {
+    ...base,
+    db,
+    inventory,
+    ledger,
+    catalog,
+    feed,
+    loaders: createLoaders({ inventory, ledger }),
+  };
 }

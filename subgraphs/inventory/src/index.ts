@@ -25,6 +25,7 @@ await startSubgraph({
         url: config.CATALOG_URL,
         signingSecret: config.signingSecret,
       }),
+      shipmentsUrl: config.SHIPMENTS_URL,
       production: config.production,
     }),
 });

@@ -1,52 +1,27 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '@ordergraph/shared';
 import type { WarehouseStock } from './allocation.js';
 import {
+  lowStockThresholds,
+  returnRestocks,
   stockLevels,
-  stockMovements,
   warehouses,
+  type LowStockThresholdRow,
   type StockLevelRow,
-  type StockMovementKind,
-  type StockMovementRow,
   type WarehouseRow,
 } from './db/schema.js';
 
-/** A change of one SKU's stock in one warehouse. */
-export interface StockChange {
-  sku: string;
-  warehouseId: string;
-  quantity: number;
-}
+/** A locked stock level, as allocation sees it and with its counts. */
+export type LockedStock = WarehouseStock & { onHand: number; reserved: number };
 
-export interface NewMovement extends StockChange {
-  kind: StockMovementKind;
-  reference: string | null;
-  actor: string | null;
-}
+/** A stock level with its own low-stock threshold (null: the default applies). */
+export type StockLevelView = StockLevelRow & { lowStockThreshold: number | null };
 
-/** keyset position in the newest-first movement list */
-export interface MovementCursor {
-  id: number;
-}
-
-/** The inventory's SQL for warehouses, stock levels and the movement ledger, over `db` or a transaction. */
+/**
+ * The inventory's SQL for warehouses, stock levels, low-stock thresholds and restocked returns,
+ * over `db` or a transaction. Stock levels change only through the ledger repository.
+ */
 export function createInventoryRepository({ db }: { db: Database }) {
-  /** one UPDATE for all changes; `set` says how each row changes by `v.quantity` */
-  const updateStock = async (changes: readonly StockChange[], set: SQL) => {
-    if (changes.length === 0) return;
-    const values = sql.join(
-      changes.map(
-        ({ sku, warehouseId, quantity }) =>
-          sql`(${sku}::text, ${warehouseId}::text, ${quantity}::integer)`,
-      ),
-      sql`, `,
-    );
-    await db.execute(sql`
-      update ${stockLevels} as s set ${set}, updated_at = now()
-      from (values ${values}) as v(sku, warehouse_id, quantity)
-      where s.sku = v.sku and s.warehouse_id = v.warehouse_id`);
-  };
-
   return {
     async findWarehousesByIds(ids: readonly string[]): Promise<WarehouseRow[]> {
       if (ids.length === 0) return [];
@@ -62,15 +37,22 @@ export function createInventoryRepository({ db }: { db: Database }) {
     },
 
     /** the stock rows of these SKUs, each SKU's highest-priority warehouse first */
-    async findStockBySkus(skus: readonly string[]): Promise<StockLevelRow[]> {
+    async findStockBySkus(skus: readonly string[]): Promise<StockLevelView[]> {
       if (skus.length === 0) return [];
       const rows = await db
-        .select({ stock: stockLevels })
+        .select({ stock: stockLevels, threshold: lowStockThresholds.threshold })
         .from(stockLevels)
         .innerJoin(warehouses, eq(warehouses.id, stockLevels.warehouseId))
+        .leftJoin(
+          lowStockThresholds,
+          and(
+            eq(lowStockThresholds.sku, stockLevels.sku),
+            eq(lowStockThresholds.warehouseId, stockLevels.warehouseId),
+          ),
+        )
         .where(inArray(stockLevels.sku, [...skus]))
         .orderBy(asc(stockLevels.sku), asc(warehouses.priority), asc(warehouses.code));
-      return rows.map(({ stock }) => stock);
+      return rows.map(({ stock, threshold }) => ({ ...stock, lowStockThreshold: threshold }));
     },
 
     /** true when the SKU has ever been stocked here (so the catalog knew it) */
@@ -83,24 +65,12 @@ export function createInventoryRepository({ db }: { db: Database }) {
       return rows.length > 0;
     },
 
-    /** adds received units to a stock level, creating it on first receipt */
-    async receive({ sku, warehouseId, quantity }: StockChange): Promise<StockLevelRow> {
-      const [row] = await db
-        .insert(stockLevels)
-        .values({ sku, warehouseId, onHand: quantity })
-        .onConflictDoUpdate({
-          target: [stockLevels.sku, stockLevels.warehouseId],
-          set: { onHand: sql`${stockLevels.onHand} + ${quantity}`, updatedAt: sql`now()` },
-        })
-        .returning();
-      return row!;
-    },
-
     /**
      * Locks the stock rows of these SKUs until the transaction ends, always in (sku, warehouse)
-     * order so that two transactions never wait for each other in a circle.
+     * byte order, as the ledger does, so that two transactions never wait for each other in a
+     * circle.
      */
-    async lockStock(skus: readonly string[]): Promise<WarehouseStock[]> {
+    async lockStock(skus: readonly string[]): Promise<LockedStock[]> {
       if (skus.length === 0) return [];
       const rows = await db
         .select({
@@ -114,50 +84,74 @@ export function createInventoryRepository({ db }: { db: Database }) {
         .from(stockLevels)
         .innerJoin(warehouses, eq(warehouses.id, stockLevels.warehouseId))
         .where(inArray(stockLevels.sku, [...skus]))
-        .orderBy(asc(stockLevels.sku), asc(stockLevels.warehouseId))
+        .orderBy(sql`${stockLevels.sku} collate "C"`, sql`${stockLevels.warehouseId} collate "C"`)
         .for('update', { of: stockLevels });
-      return rows.map(({ onHand, reserved, ...row }) => ({ ...row, available: onHand - reserved }));
+      return rows.map((row) => ({ ...row, available: row.onHand - row.reserved }));
     },
 
-    /** holds more units (positive quantities) or gives them back (negative ones) */
-    addReserved: (changes: readonly StockChange[]) =>
-      updateStock(changes, sql`reserved = s.reserved + v.quantity`),
-
-    /** held units leave the warehouse */
-    removeShipped: (changes: readonly StockChange[]) =>
-      updateStock(
-        changes,
-        sql`on_hand = s.on_hand - v.quantity, reserved = s.reserved - v.quantity`,
-      ),
-
-    async insertMovements(movements: readonly NewMovement[]): Promise<void> {
-      if (movements.length === 0) return;
-      await db.insert(stockMovements).values([...movements]);
-    },
-
-    /** newest first; fetches `limit` rows after the cursor */
-    async listMovements({
+    /** the SKU's own low-stock threshold in a warehouse; null when the default applies */
+    async findThreshold({
       sku,
       warehouseId,
-      limit,
-      after,
     }: {
-      sku?: string | null;
-      warehouseId?: string | null;
-      limit: number;
-      after: MovementCursor | null;
-    }): Promise<StockMovementRow[]> {
-      const conditions: (SQL | undefined)[] = [
-        sku ? eq(stockMovements.sku, sku) : undefined,
-        warehouseId ? eq(stockMovements.warehouseId, warehouseId) : undefined,
-        after ? lt(stockMovements.id, after.id) : undefined,
-      ];
-      return db
+      sku: string;
+      warehouseId: string;
+    }): Promise<LowStockThresholdRow | null> {
+      const [row] = await db
         .select()
-        .from(stockMovements)
-        .where(and(...conditions))
-        .orderBy(desc(stockMovements.id))
-        .limit(limit);
+        .from(lowStockThresholds)
+        .where(
+          and(eq(lowStockThresholds.sku, sku), eq(lowStockThresholds.warehouseId, warehouseId)),
+        );
+      return row ?? null;
+    },
+
+    async saveThreshold({
+      sku,
+      warehouseId,
+      threshold,
+      updatedBy,
+    }: {
+      sku: string;
+      warehouseId: string;
+      threshold: number;
+      updatedBy: string | null;
+    }): Promise<void> {
+      await db
+        .insert(lowStockThresholds)
+        .values({ sku, warehouseId, threshold, updatedBy })
+        .onConflictDoUpdate({
+          target: [lowStockThresholds.sku, lowStockThresholds.warehouseId],
+          set: { threshold, updatedBy, updatedAt: sql`now()` },
+        });
+    },
+
+    /**
+     * Records that a return was restocked into a warehouse; false when it already was (a
+     * concurrent twin waits here until the first commits). Returns the first request's hash.
+     */
+    async claimReturnRestock({
+      returnId,
+      warehouseId,
+      requestHash,
+    }: {
+      returnId: string;
+      warehouseId: string;
+      requestHash: string;
+    }): Promise<{ claimed: boolean; requestHash: string }> {
+      const inserted = await db
+        .insert(returnRestocks)
+        .values({ returnId, warehouseId, requestHash })
+        .onConflictDoNothing()
+        .returning({ requestHash: returnRestocks.requestHash });
+      if (inserted.length > 0) return { claimed: true, requestHash };
+      const [existing] = await db
+        .select({ requestHash: returnRestocks.requestHash })
+        .from(returnRestocks)
+        .where(
+          and(eq(returnRestocks.returnId, returnId), eq(returnRestocks.warehouseId, warehouseId)),
+        );
+      return { claimed: false, requestHash: existing!.requestHash };
     },
   };
 }

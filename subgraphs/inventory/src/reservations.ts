@@ -1,9 +1,11 @@
-import { appendEvent, hashRequest, invalidInput, type Database } from '@ordergraph/shared';
+import { hashRequest, invalidInput, type Database } from '@ordergraph/shared';
 import { allocate, mergeLines, type Allocation, type AllocationLine } from './allocation.js';
 import type { AllocationRow } from './db/schema.js';
 import { createInventoryRepository } from './inventory.repository.js';
 import { insufficientStock, type ReserveStockSuccessResult } from './inventory.js';
+import { movement } from './ledger.js';
 import { createReservationsRepository } from './reservations.repository.js';
+import { appendStockEvents, moveStock } from './stock.js';
 
 export type ReserveOutcome =
   | ReserveStockSuccessResult
@@ -78,22 +80,25 @@ export async function reserveStock(
       const outcome = allocate({ lines: wanted, stock });
       if (!outcome.ok) throw new Rollback(insufficientStock(outcome.shortage));
 
-      await inventory.addReserved(outcome.allocations);
-      await reservations.insertAllocations(reservationId, outcome.allocations);
-      await inventory.insertMovements(
-        outcome.allocations.map((allocation) => ({
-          ...allocation,
-          kind: 'RESERVED',
-          reference: reservationId,
-          actor,
-        })),
+      const { alerts } = await moveStock(
+        tx,
+        outcome.allocations.map((allocation) =>
+          movement('RESERVATION', { ...allocation, reference: reservationId, actor }),
+        ),
       );
-      await appendEvent(tx, {
-        streamType: 'reservation',
-        streamId: reservationId,
-        type: 'stock.reserved',
-        payload: { reservationId, allocations: outcome.allocations },
-      });
+      await reservations.insertAllocations(reservationId, outcome.allocations);
+      await appendStockEvents(
+        tx,
+        [
+          {
+            streamType: 'reservation',
+            streamId: reservationId,
+            type: 'stock.reserved',
+            payload: { reservationId, allocations: outcome.allocations },
+          },
+        ],
+        alerts,
+      );
       return { __typename: 'ReserveStockSuccess', reservationId, allocations: outcome.allocations };
     });
   } catch (error) {
@@ -113,7 +118,6 @@ export async function releaseReservation(
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const reservations = createReservationsRepository({ db: tx });
-    const inventory = createInventoryRepository({ db: tx });
     const marked = await reservations.claim({
       id: reservationId,
       status: 'RELEASED',
@@ -126,73 +130,79 @@ export async function releaseReservation(
     const held = (await reservations.findAllocations(reservationId))
       .filter((allocation) => allocation.status === 'RESERVED')
       .map(toAllocation);
-    await inventory.lockStock([...new Set(held.map((allocation) => allocation.sku))]);
-    await inventory.addReserved(
-      held.map((allocation) => ({ ...allocation, quantity: -allocation.quantity })),
+    await moveStock(
+      tx,
+      held.map((allocation) =>
+        movement('RELEASE', { ...allocation, reference: reservationId, actor }),
+      ),
     );
     await reservations.settleAllocations({ reservationId, status: 'RELEASED' });
     await reservations.setStatus(reservationId, 'RELEASED');
-    await inventory.insertMovements(
-      held.map((allocation) => ({
-        ...allocation,
-        kind: 'RELEASED',
-        reference: reservationId,
-        actor,
-      })),
-    );
-    await appendEvent(tx, {
-      streamType: 'reservation',
-      streamId: reservationId,
-      type: 'stock.released',
-      payload: { reservationId, allocations: held },
-    });
+    await appendStockEvents(tx, [
+      {
+        streamType: 'reservation',
+        streamId: reservationId,
+        type: 'stock.released',
+        payload: { reservationId, allocations: held },
+      },
+    ]);
     return true;
   });
 }
 
 /**
- * Turns what a reservation holds in one warehouse into a sale: on hand and reserved both go
- * down. True when shipped, now or before; false when nothing is or was held there.
+ * Turns what a reservation holds in one warehouse into a SALE: on hand and reserved both go
+ * down. True when sold, now or before; false when nothing is or was held there. Runs in the
+ * caller's transaction (the shipments consumer's, with its cursor).
  */
-export async function shipReservation(
-  db: Database,
+export async function sellReservation(
+  tx: Database,
   {
     reservationId,
     warehouseId,
+    shipmentId = null,
     actor,
-  }: { reservationId: string; warehouseId: string; actor: string | null },
+  }: {
+    reservationId: string;
+    warehouseId: string;
+    shipmentId?: string | null;
+    actor: string | null;
+  },
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const reservations = createReservationsRepository({ db: tx });
-    const inventory = createInventoryRepository({ db: tx });
-    const reservation = await reservations.findById(reservationId, { lock: true });
-    if (!reservation) return false;
-    const allocations = await reservations.findAllocations(reservationId);
-    const here = allocations.filter((allocation) => allocation.warehouseId === warehouseId);
-    const held = here.filter((allocation) => allocation.status === 'RESERVED').map(toAllocation);
-    if (held.length === 0) return here.some((allocation) => allocation.status === 'SHIPPED');
+  const reservations = createReservationsRepository({ db: tx });
+  const reservation = await reservations.findById(reservationId, { lock: true });
+  if (!reservation) return false;
+  const allocations = await reservations.findAllocations(reservationId);
+  const here = allocations.filter((allocation) => allocation.warehouseId === warehouseId);
+  const held = here.filter((allocation) => allocation.status === 'RESERVED').map(toAllocation);
+  if (held.length === 0) return here.some((allocation) => allocation.status === 'SHIPPED');
 
-    await inventory.lockStock([...new Set(held.map((allocation) => allocation.sku))]);
-    await inventory.removeShipped(held);
-    await reservations.settleAllocations({ reservationId, warehouseId, status: 'SHIPPED' });
-    const stillHeld = allocations.some(
-      (allocation) => allocation.status === 'RESERVED' && allocation.warehouseId !== warehouseId,
-    );
-    if (!stillHeld) await reservations.setStatus(reservationId, 'FULFILLED');
-    await inventory.insertMovements(
-      held.map((allocation) => ({
-        ...allocation,
-        kind: 'SHIPPED',
-        reference: reservationId,
-        actor,
-      })),
-    );
-    await appendEvent(tx, {
-      streamType: 'reservation',
-      streamId: reservationId,
-      type: 'stock.shipped',
-      payload: { reservationId, warehouseId, allocations: held },
-    });
-    return true;
-  });
+  const { alerts } = await moveStock(
+    tx,
+    held.map((allocation) => movement('SALE', { ...allocation, reference: reservationId, actor })),
+  );
+  await reservations.settleAllocations({ reservationId, warehouseId, status: 'SHIPPED' });
+  const stillHeld = allocations.some(
+    (allocation) => allocation.status === 'RESERVED' && allocation.warehouseId !== warehouseId,
+  );
+  if (!stillHeld) await reservations.setStatus(reservationId, 'FULFILLED');
+  await appendStockEvents(
+    tx,
+    [
+      {
+        streamType: 'reservation',
+        streamId: reservationId,
+        type: 'stock.sold',
+        payload: { reservationId, warehouseId, shipmentId, allocations: held },
+      },
+    ],
+    alerts,
+  );
+  return true;
 }
+
+/** sellReservation in a transaction of its own, for the shipReservation command. */
+export const shipReservation = (
+  db: Database,
+  options: { reservationId: string; warehouseId: string; actor: string | null },
+): Promise<boolean> => db.transaction((tx) => sellReservation(tx, options));

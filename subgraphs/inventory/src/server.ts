@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  createEventFeed,
   createSubgraphServer,
   loadTypeDefs,
   type DatabaseHandle,
@@ -7,6 +8,7 @@ import {
   type SubgraphServer,
 } from '@ordergraph/shared';
 import type { CatalogClient } from './catalog.client.js';
+import { startConsumers, type InventoryConsumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -15,12 +17,19 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 /** The drizzle-kit migrations of this service, applied when its database opens. */
 export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
+/** The inventory subgraph, with the consumers it runs (stopped with it). */
+export interface InventoryServer extends SubgraphServer {
+  consumers: InventoryConsumers;
+}
+
 /** The inventory subgraph over an open database, not yet listening. */
-export function createServer({
+export async function createServer({
   handle,
   signingSecret,
   log,
   catalog,
+  shipmentsUrl,
+  consumerWaitMs,
   production = false,
 }: {
   handle: DatabaseHandle;
@@ -28,9 +37,21 @@ export function createServer({
   log: Logger;
   /** tells which SKUs exist; the catalog owns them */
   catalog: CatalogClient;
+  /** the shipments subgraph: when given, its feed is followed and shipped stock becomes sold */
+  shipmentsUrl?: string | undefined;
+  /** how long one long poll of another service's feed waits */
+  consumerWaitMs?: number;
   production?: boolean;
-}): Promise<SubgraphServer> {
-  return createSubgraphServer<Context>({
+}): Promise<InventoryServer> {
+  const feed = createEventFeed(handle);
+  const consumers = await startConsumers({
+    handle,
+    shipmentsUrl,
+    signingSecret,
+    log,
+    waitMs: consumerWaitMs,
+  });
+  const server = await createSubgraphServer<Context>({
     name: 'inventory',
     typeDefs,
     resolvers,
@@ -38,8 +59,14 @@ export function createServer({
     log,
     production,
     isReady: handle.ping,
-    createContext: (base) => createContext({ ...base, db: handle.db, catalog }),
+    createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed }),
+    onStop: async () => {
+      await consumers.stop();
+      await feed.close();
+    },
   });
+  return Object.assign(server, { consumers });
 }
 
 export { createCatalogClient, type CatalogClient } from './catalog.client.js';
+export { handleShipmentEvent, SHIPMENTS_CONSUMER, type InventoryConsumers } from './consumers.js';

@@ -3,7 +3,7 @@ import {
   migrationsFolder as catalogMigrations,
 } from '@ordergraph/catalog/server';
 import { DEMO_PRODUCTS, seedDemoData as seedCatalog } from '@ordergraph/catalog/seed';
-import type { Viewer } from '@ordergraph/shared';
+import { readEvents, type Viewer } from '@ordergraph/shared';
 import {
   startTestSubgraph,
   subgraphRequest,
@@ -116,3 +116,30 @@ export const reserve = (
       variables: { input: { reservationId, lines } },
     })
     .then((response) => response.data?.reserveStock);
+
+export const ADJUST = `mutation($input: AdjustStockInput!) { adjustStock(input: $input) {
+  __typename
+  ... on AdjustStockSuccess {
+    stockLevel { sku warehouse { id } onHand reserved available }
+    movement { kind quantity onHandChange reservedChange reason note reference actor }
+  }
+  ... on StockBelowReservedError { message sku warehouseId onHand reserved }
+  ... on UnknownSkuError { message sku }
+  ... on InvalidInputError { message field } } }`;
+
+export const SET_THRESHOLD = `mutation($input: SetLowStockThresholdInput!) {
+  setLowStockThreshold(input: $input) {
+    __typename
+    ... on SetLowStockThresholdSuccess {
+      sku warehouse { id } threshold stockLevel { available lowStockThreshold isLow }
+    }
+    ... on UnknownSkuError { message sku }
+    ... on InvalidInputError { message field } } }`;
+
+export const RESTOCK = `mutation($input: RestockReturnInput!) { restockReturn(input: $input) }`;
+
+/** the payloads of the inventory's events of one type, oldest first */
+export async function eventsOfType(testbed: Testbed, type: string) {
+  const events = await readEvents(testbed.inventory.handle.db, { limit: 1000 });
+  return events.filter((event) => event.type === type).map((event) => event.payload);
+}

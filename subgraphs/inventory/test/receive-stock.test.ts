@@ -174,14 +174,14 @@ describe('stockMovements', () => {
       {
         sku: 'SHOE-TRAIL-42',
         warehouse: { code: 'WEST' },
-        kind: 'RECEIVED',
+        kind: 'RECEIPT',
         quantity: 1,
         reference: 'rcv-3',
       },
       {
         sku: 'SHOE-TRAIL-42',
         warehouse: { code: 'EAST' },
-        kind: 'RECEIVED',
+        kind: 'RECEIPT',
         quantity: 3,
         reference: 'rcv-2',
       },
@@ -200,7 +200,7 @@ describe('stockMovements', () => {
         {
           sku: 'SHOE-TRAIL-42',
           warehouse: { code: 'EAST' },
-          kind: 'RECEIVED',
+          kind: 'RECEIPT',
           quantity: 12,
           reference: 'rcv-1',
         },

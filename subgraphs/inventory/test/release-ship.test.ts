@@ -118,7 +118,7 @@ describe('shipReservation', () => {
     assert.deepEqual((await ship('order-ship', 'wh-west')).data, { shipReservation: false });
     assert.deepEqual(await eventTypes('order-ship'), [
       'stock.reserved',
-      'stock.shipped',
+      'stock.sold',
       'stock.released',
     ]);
   });
@@ -131,17 +131,34 @@ describe('shipReservation', () => {
 
   it('records every change in the stock ledger', async () => {
     const response = await testbed.request(
-      `{ stockMovements(sku: "TOTE-CANVAS-BLK", first: 10) { nodes { warehouse { id } kind quantity reference } } }`,
+      `{ stockMovements(sku: "TOTE-CANVAS-BLK", first: 10) {
+        nodes { warehouse { id } kind quantity onHandChange reservedChange reference actor } } }`,
       { viewer: viewers.staff() },
     );
+    const row = (
+      warehouse: string,
+      kind: string,
+      quantity: number,
+      [onHandChange, reservedChange]: [number, number],
+      reference: string,
+      actor: string,
+    ) => ({
+      warehouse: { id: warehouse },
+      kind,
+      quantity,
+      onHandChange,
+      reservedChange,
+      reference,
+      actor,
+    });
     assert.deepEqual(response.data?.stockMovements.nodes, [
-      { warehouse: { id: 'wh-west' }, kind: 'RESERVED', quantity: 1, reference: 'order-west' },
-      { warehouse: { id: 'wh-west' }, kind: 'RELEASED', quantity: 2, reference: 'order-ship' },
-      { warehouse: { id: 'wh-east' }, kind: 'SHIPPED', quantity: 3, reference: 'order-ship' },
-      { warehouse: { id: 'wh-west' }, kind: 'RESERVED', quantity: 2, reference: 'order-ship' },
-      { warehouse: { id: 'wh-east' }, kind: 'RESERVED', quantity: 3, reference: 'order-ship' },
-      { warehouse: { id: 'wh-west' }, kind: 'RECEIVED', quantity: 3, reference: 'setup-4' },
-      { warehouse: { id: 'wh-east' }, kind: 'RECEIVED', quantity: 3, reference: 'setup-3' },
+      row('wh-west', 'RESERVATION', 1, [0, 1], 'order-west', 'orders'),
+      row('wh-west', 'RELEASE', 2, [0, -2], 'order-ship', 'orders'),
+      row('wh-east', 'SALE', 3, [-3, -3], 'order-ship', 'shipments'),
+      row('wh-west', 'RESERVATION', 2, [0, 2], 'order-ship', 'orders'),
+      row('wh-east', 'RESERVATION', 3, [0, 3], 'order-ship', 'orders'),
+      row('wh-west', 'RECEIPT', 3, [3, 0], 'setup-4', 'warehouse-1'),
+      row('wh-east', 'RECEIPT', 3, [3, 0], 'setup-3', 'warehouse-1'),
     ]);
   });
 });

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pgErrorCode, type DatabaseHandle } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
+import type { StockMovementKind } from '../src/db/schema.js';
 import { createInventoryRepository } from '../src/inventory.repository.js';
+import { createLedgerRepository } from '../src/ledger.repository.js';
+import { movement, type NewMovement } from '../src/ledger.js';
 import { createReservationsRepository } from '../src/reservations.repository.js';
 import { DEMO_WAREHOUSES, seedDemoData } from '../src/seed.js';
 import { migrationsFolder } from '../src/server.js';
@@ -10,6 +13,7 @@ import { migrationsFolder } from '../src/server.js';
 let handle: DatabaseHandle;
 const inventory = () => createInventoryRepository({ db: handle.db });
 const reservations = () => createReservationsRepository({ db: handle.db });
+const ledger = () => createLedgerRepository({ db: handle.db });
 const levels = async (sku: string) =>
   (await inventory().findStockBySkus([sku])).map(({ warehouseId, onHand, reserved }) => ({
     warehouseId,
@@ -50,62 +54,106 @@ describe('warehouses', () => {
   });
 });
 
+const cause = (sku: string, warehouseId: string, quantity: number) => ({
+  sku,
+  warehouseId,
+  quantity,
+  reference: 'ref',
+  actor: 'tester',
+});
+const apply = (...movements: NewMovement[]) =>
+  handle.db.transaction((tx) => createLedgerRepository({ db: tx }).applyMovements(movements));
+
 describe('stock levels', () => {
   it('creates a stock level on first receipt and adds to it afterwards', async () => {
     assert.equal(await inventory().isStocked('REPO-1'), false);
-    const first = await inventory().receive({ sku: 'REPO-1', warehouseId: 'wh-west', quantity: 5 });
-    const second = await inventory().receive({
-      sku: 'REPO-1',
-      warehouseId: 'wh-west',
-      quantity: 2,
-    });
+    const first = await apply(movement('RECEIPT', cause('REPO-1', 'wh-west', 5)));
+    const second = await apply(movement('RECEIPT', cause('REPO-1', 'wh-west', 2)));
     assert.deepEqual(
-      [first, second].map(({ sku, warehouseId, onHand, reserved }) => ({
-        sku,
-        warehouseId,
-        onHand,
-        reserved,
-      })),
+      [first.levels, second.levels],
       [
-        { sku: 'REPO-1', warehouseId: 'wh-west', onHand: 5, reserved: 0 },
-        { sku: 'REPO-1', warehouseId: 'wh-west', onHand: 7, reserved: 0 },
+        [
+          {
+            sku: 'REPO-1',
+            warehouseId: 'wh-west',
+            onHand: 5,
+            reserved: 0,
+            onHandChange: 5,
+            reservedChange: 0,
+            threshold: null,
+          },
+        ],
+        [
+          {
+            sku: 'REPO-1',
+            warehouseId: 'wh-west',
+            onHand: 7,
+            reserved: 0,
+            onHandChange: 2,
+            reservedChange: 0,
+            threshold: null,
+          },
+        ],
       ],
     );
     assert.equal(await inventory().isStocked('REPO-1'), true);
   });
 
   it('returns the stock of several SKUs at once, highest-priority warehouse first', async () => {
-    await inventory().receive({ sku: 'REPO-1', warehouseId: 'wh-east', quantity: 1 });
-    await inventory().receive({ sku: 'REPO-2', warehouseId: 'wh-east', quantity: 3 });
+    await apply(
+      movement('RECEIPT', cause('REPO-2', 'wh-east', 3)),
+      movement('RECEIPT', cause('REPO-1', 'wh-east', 1)),
+    );
     const rows = await inventory().findStockBySkus(['REPO-2', 'REPO-1', 'REPO-NONE']);
     assert.deepEqual(
-      rows.map(({ sku, warehouseId, onHand }) => ({ sku, warehouseId, onHand })),
+      rows.map(({ sku, warehouseId, onHand, lowStockThreshold }) => ({
+        sku,
+        warehouseId,
+        onHand,
+        lowStockThreshold,
+      })),
       [
-        { sku: 'REPO-1', warehouseId: 'wh-east', onHand: 1 },
-        { sku: 'REPO-1', warehouseId: 'wh-west', onHand: 7 },
-        { sku: 'REPO-2', warehouseId: 'wh-east', onHand: 3 },
+        { sku: 'REPO-1', warehouseId: 'wh-east', onHand: 1, lowStockThreshold: null },
+        { sku: 'REPO-1', warehouseId: 'wh-west', onHand: 7, lowStockThreshold: null },
+        { sku: 'REPO-2', warehouseId: 'wh-east', onHand: 3, lowStockThreshold: null },
       ],
     );
   });
 
-  it('locks stock rows and reports what each warehouse can still give', async () => {
+  it('locks stock rows and reports what each warehouse holds and can still give', async () => {
     const locked = await handle.db.transaction((tx) =>
       createInventoryRepository({ db: tx }).lockStock(['REPO-2', 'REPO-1']),
     );
+    const row = (sku: string, warehouseId: string, onHand: number) => ({
+      sku,
+      warehouseId,
+      warehouseCode: warehouseId === 'wh-east' ? 'EAST' : 'WEST',
+      priority: warehouseId === 'wh-east' ? 1 : 2,
+      onHand,
+      reserved: 0,
+      available: onHand,
+    });
     assert.deepEqual(locked, [
-      { sku: 'REPO-1', warehouseId: 'wh-east', warehouseCode: 'EAST', priority: 1, available: 1 },
-      { sku: 'REPO-1', warehouseId: 'wh-west', warehouseCode: 'WEST', priority: 2, available: 7 },
-      { sku: 'REPO-2', warehouseId: 'wh-east', warehouseCode: 'EAST', priority: 1, available: 3 },
+      row('REPO-1', 'wh-east', 1),
+      row('REPO-1', 'wh-west', 7),
+      row('REPO-2', 'wh-east', 3),
     ]);
   });
 
-  it('raises and lowers reserved, and ships held units', async () => {
-    await inventory().addReserved([
-      { sku: 'REPO-1', warehouseId: 'wh-west', quantity: 4 },
-      { sku: 'REPO-2', warehouseId: 'wh-east', quantity: 3 },
-    ]);
-    await inventory().addReserved([{ sku: 'REPO-1', warehouseId: 'wh-west', quantity: -1 }]);
-    await inventory().removeShipped([{ sku: 'REPO-2', warehouseId: 'wh-east', quantity: 2 }]);
+  it('applies reservations, releases and sales, netting a batch per level', async () => {
+    const { levels: moved } = await apply(
+      movement('RESERVATION', cause('REPO-2', 'wh-east', 3)),
+      movement('RESERVATION', cause('REPO-1', 'wh-west', 4)),
+      movement('RELEASE', cause('REPO-1', 'wh-west', 1)),
+    );
+    assert.deepEqual(
+      moved.map(({ sku, reserved, reservedChange }) => ({ sku, reserved, reservedChange })),
+      [
+        { sku: 'REPO-1', reserved: 3, reservedChange: 3 },
+        { sku: 'REPO-2', reserved: 3, reservedChange: 3 },
+      ],
+    );
+    await apply(movement('SALE', cause('REPO-2', 'wh-east', 2)));
     assert.deepEqual(await levels('REPO-1'), [
       { warehouseId: 'wh-east', onHand: 1, reserved: 0 },
       { warehouseId: 'wh-west', onHand: 7, reserved: 3 },
@@ -113,9 +161,9 @@ describe('stock levels', () => {
     assert.deepEqual(await levels('REPO-2'), [{ warehouseId: 'wh-east', onHand: 1, reserved: 1 }]);
   });
 
-  it('refuses to reserve more than is on hand, at the database', async () => {
+  it('refuses to reserve more than is on hand, at the database, and records nothing', async () => {
     await assert.rejects(
-      inventory().addReserved([{ sku: 'REPO-1', warehouseId: 'wh-east', quantity: 2 }]),
+      apply(movement('RESERVATION', cause('REPO-1', 'wh-east', 2))),
       (error) => pgErrorCode(error) === '23514',
     );
     assert.deepEqual(await levels('REPO-1'), [
@@ -123,54 +171,80 @@ describe('stock levels', () => {
       { warehouseId: 'wh-west', onHand: 7, reserved: 3 },
     ]);
   });
+
+  it('keeps a threshold per SKU and warehouse and reports it with the level', async () => {
+    assert.equal(await inventory().findThreshold({ sku: 'REPO-1', warehouseId: 'wh-west' }), null);
+    for (const threshold of [2, 9]) {
+      await inventory().saveThreshold({
+        sku: 'REPO-1',
+        warehouseId: 'wh-west',
+        threshold,
+        updatedBy: 'staff-1',
+      });
+    }
+    const saved = await inventory().findThreshold({ sku: 'REPO-1', warehouseId: 'wh-west' });
+    assert.deepEqual([saved?.threshold, saved?.updatedBy], [9, 'staff-1']);
+    const rows = await inventory().findStockBySkus(['REPO-1']);
+    assert.deepEqual(
+      rows.map((row) => row.lowStockThreshold),
+      [null, 9],
+    );
+    const { levels: moved } = await apply(movement('RELEASE', cause('REPO-1', 'wh-west', 1)));
+    assert.equal(moved[0]?.threshold, 9);
+  });
+
+  it('claims a restocked return once per warehouse', async () => {
+    const claim = (warehouseId: string, requestHash: string) =>
+      inventory().claimReturnRestock({ returnId: 'ret-1', warehouseId, requestHash });
+    assert.deepEqual(await claim('wh-east', 'h1'), { claimed: true, requestHash: 'h1' });
+    assert.deepEqual(await claim('wh-east', 'h2'), { claimed: false, requestHash: 'h1' });
+    assert.deepEqual(await claim('wh-west', 'h2'), { claimed: true, requestHash: 'h2' });
+  });
 });
 
 describe('stock movements', () => {
   it('lists movements newest first, filtered, a page at a time', async () => {
-    await inventory().insertMovements([
-      {
-        sku: 'MOVE-1',
-        warehouseId: 'wh-east',
-        quantity: 5,
-        kind: 'RECEIVED',
-        reference: 'r1',
-        actor: 'a',
-      },
-      {
-        sku: 'MOVE-1',
-        warehouseId: 'wh-east',
-        quantity: 2,
-        kind: 'RESERVED',
-        reference: 'o1',
-        actor: 'b',
-      },
-      {
-        sku: 'MOVE-1',
-        warehouseId: 'wh-west',
-        quantity: 1,
-        kind: 'RECEIVED',
-        reference: 'r2',
-        actor: 'a',
-      },
-    ]);
-    const page = (after: { id: number } | null, warehouseId?: string) =>
-      inventory()
-        .listMovements({ sku: 'MOVE-1', warehouseId, limit: 2, after })
-        .then((rows) => rows.map(({ id, kind, quantity }) => ({ id, kind, quantity })));
+    await apply(movement('RECEIPT', { ...cause('MOVE-1', 'wh-east', 5), reference: 'r1' }));
+    await apply(movement('RESERVATION', { ...cause('MOVE-1', 'wh-east', 2), reference: 'o1' }));
+    await apply(movement('RECEIPT', { ...cause('MOVE-1', 'wh-west', 1), reference: 'r2' }));
+    const page = (
+      after: { id: number } | null,
+      filter: { warehouseId?: string; kind?: StockMovementKind } = {},
+    ) =>
+      ledger()
+        .listMovements({ sku: 'MOVE-1', ...filter, limit: 2, after })
+        .then((rows) =>
+          rows.map(({ id, kind, quantity, onHandChange, reservedChange }) => ({
+            id,
+            kind,
+            quantity,
+            onHandChange,
+            reservedChange,
+          })),
+        );
     const first = await page(null);
     assert.deepEqual(
-      first.map(({ kind, quantity }) => ({ kind, quantity })),
+      first.map(({ id: _id, ...row }) => row),
       [
-        { kind: 'RECEIVED', quantity: 1 },
-        { kind: 'RESERVED', quantity: 2 },
+        { kind: 'RECEIPT', quantity: 1, onHandChange: 1, reservedChange: 0 },
+        { kind: 'RESERVATION', quantity: 2, onHandChange: 0, reservedChange: 2 },
       ],
     );
     const second = await page({ id: first[1]!.id });
     assert.deepEqual(
       second.map(({ kind, quantity }) => ({ kind, quantity })),
-      [{ kind: 'RECEIVED', quantity: 5 }],
+      [{ kind: 'RECEIPT', quantity: 5 }],
     );
-    assert.deepEqual((await page(null, 'wh-west')).length, 1);
+    assert.deepEqual((await page(null, { warehouseId: 'wh-west' })).length, 1);
+    assert.deepEqual(
+      (await page(null, { kind: 'RECEIPT' })).map(({ quantity }) => quantity),
+      [1, 5],
+    );
+    const found = await ledger().findMovementsByIds([first[0]!.id, 999_999]);
+    assert.deepEqual(
+      found.map(({ reference }) => reference),
+      ['r2'],
+    );
   });
 });
 

@@ -9,5 +9,7 @@ export const loadConfig = () =>
     extra: {
       CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),
       INVENTORY_URL: z.url().default('http://127.0.0.1:4004/graphql'),
+      SHIPMENTS_URL: z.url().default('http://127.0.0.1:4005/graphql'),
+      RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     },
   });

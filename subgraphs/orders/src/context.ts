@@ -1,21 +1,49 @@
-import type { BaseContext, Database } from '@ordergraph/shared';
+import type { BaseContext, Database, EventFeed } from '@ordergraph/shared';
+import type { OrderCancellation } from './cancel-order.js';
+import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
+import { createLifecycleRepository } from './lifecycle.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { createOrdersRepository, type OrdersRepository } from './orders.repository.js';
 import type { OrderPlacement } from './place-order.js';
+import type { RefundFlow } from './refund-flow.js';
+import type { ReturnFlows } from './return-flows.js';
+import { createReturnLoaders, type ReturnLoaders } from './returns.loaders.js';
+import { createReturnsRepository } from './returns.repository.js';
 
 export interface Context extends BaseContext {
   db: Database;
   orders: OrdersRepository;
-  loaders: Loaders;
+  loaders: Loaders & ReturnLoaders & LifecycleLoaders;
   placement: OrderPlacement;
+  cancellation: OrderCancellation;
+  returnFlows: ReturnFlows;
+  refunds: RefundFlow;
+  /** this service's event log as other services read it */
+  feed: EventFeed;
 }
 
 /** Builds the per-request context: repository and fresh loaders. */
 export function createContext({
   db,
   placement,
+  cancellation,
+  returnFlows,
+  refunds,
+  feed,
   ...base
-}: BaseContext & { db: Database; placement: OrderPlacement }): Context {
+}: BaseContext & {
+  db: Database;
+  placement: OrderPlacement;
+  cancellation: OrderCancellation;
+  returnFlows: ReturnFlows;
+  refunds: RefundFlow;
+  feed: EventFeed;
+}): Context {
   const orders = createOrdersRepository({ db });
-  return { ...base, db, orders, placement, loaders: createLoaders(orders) };
+  const loaders = {
+    ...createLoaders(orders),
+    ...createReturnLoaders(createReturnsRepository({ db })),
+    ...createLifecycleLoaders(createLifecycleRepository({ db })),
+  };
+  return { ...base, db, orders, placement, cancellation, returnFlows, refunds, feed, loaders };
 }

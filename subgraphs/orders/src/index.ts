@@ -28,5 +28,7 @@ await startSubgraph({
       production: config.production,
       catalogUrl: config.CATALOG_URL,
       inventoryUrl: config.INVENTORY_URL,
+      shipmentsUrl: config.SHIPMENTS_URL,
+      returnWindowDays: config.RETURN_WINDOW_DAYS,
     }),
 });

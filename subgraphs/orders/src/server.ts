@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  createEventFeed,
   createSubgraphServer,
   loadTypeDefs,
   type DatabaseHandle,
@@ -8,11 +9,16 @@ import {
 } from '@ordergraph/shared';
 import { createCatalogClient } from './clients/catalog.js';
 import { createInventoryClient } from './clients/inventory.js';
+import { createShipmentsClient } from './clients/shipments.js';
+import { createOrderCancellation } from './cancel-order.js';
+import { startConsumers, type Consumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
 import type { ClaimTiming } from './order-requests.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { createTestPaymentProvider } from './payments/test-provider.js';
 import { createOrderPlacement } from './place-order.js';
+import { createRefundFlow } from './refund-flow.js';
+import { createReturnFlows } from './return-flows.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -20,16 +26,30 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 /** The drizzle-kit migrations of this service, applied when its database opens. */
 export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
-/** The orders subgraph over an open database, not yet listening. */
-export function createServer({
+/** The orders subgraph, with the consumers it runs (null when it follows no one). */
+export interface OrdersServer extends SubgraphServer {
+  consumers: Consumers | null;
+}
+
+/**
+ * The orders subgraph over an open database, not yet listening. Given `shipmentsUrl`, it
+ * follows the shipments service's event feed and takes the payments shipped shipments owe
+ * until stopped; a test awaits them through `consumers.caughtUp(seq)` (also handed to
+ * `onConsumers`).
+ */
+export async function createServer({
   handle,
   signingSecret,
   log,
   production = false,
   catalogUrl = 'http://127.0.0.1:4002/graphql',
   inventoryUrl = 'http://127.0.0.1:4004/graphql',
-  payments = createTestPaymentProvider(),
+  shipmentsUrl,
+  payments = createTestPaymentProvider({ db: handle.db }),
   claimTiming,
+  onConsumers,
+  consumerWaitMs,
+  returnWindowDays = 30,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
@@ -39,20 +59,43 @@ export function createServer({
   catalogUrl?: string;
   /** the inventory subgraph, which reserves stock */
   inventoryUrl?: string;
+  /**
+   * the shipments subgraph: when given, this service follows its event feed (see consumers.ts)
+   * and cancelOrder asks it to cancel the order's shipments; cancelOrder is unavailable without
+   */
+  shipmentsUrl?: string;
   /** the payment service provider; the built-in test provider unless another is given */
   payments?: PaymentProvider;
   /** how placeOrder waits for a twin request with the same idempotency key */
   claimTiming?: ClaimTiming;
-}): Promise<SubgraphServer> {
+  /** receives the running consumers once started (with shipmentsUrl), e.g. for a test to await */
+  onConsumers?: (consumers: Consumers) => void;
+  /** how long one long poll of the shipments feed waits (tests stop faster with less) */
+  consumerWaitMs?: number;
+  /** how many days after delivery a return may be requested */
+  returnWindowDays?: number;
+}): Promise<OrdersServer> {
+  const inventory = createInventoryClient({ url: inventoryUrl, signingSecret });
   const placement = createOrderPlacement({
     db: handle.db,
     catalog: createCatalogClient({ url: catalogUrl, signingSecret }),
-    inventory: createInventoryClient({ url: inventoryUrl, signingSecret }),
+    inventory,
     payments,
     log,
     timing: claimTiming,
   });
-  return createSubgraphServer<Context>({
+  const cancellation = createOrderCancellation({
+    db: handle.db,
+    shipments: shipmentsUrl ? createShipmentsClient({ url: shipmentsUrl, signingSecret }) : null,
+    inventory,
+    payments,
+    log,
+  });
+  const returnFlows = createReturnFlows({ db: handle.db, inventory, returnWindowDays });
+  const refunds = createRefundFlow({ db: handle.db, payments });
+  const feed = createEventFeed(handle);
+  let consumers: Consumers | null = null;
+  const server = await createSubgraphServer<Context>({
     name: 'orders',
     typeDefs,
     resolvers,
@@ -60,6 +103,37 @@ export function createServer({
     log,
     production,
     isReady: handle.ping,
-    createContext: (base) => createContext({ ...base, db: handle.db, placement }),
+    createContext: (base) =>
+      createContext({
+        ...base,
+        db: handle.db,
+        placement,
+        cancellation,
+        returnFlows,
+        refunds,
+        feed,
+      }),
+    onStop: async () => {
+      await consumers?.stop();
+      await feed.close();
+    },
   });
+  if (shipmentsUrl) {
+    try {
+      consumers = await startConsumers({
+        handle,
+        shipmentsUrl,
+        signingSecret,
+        inventory,
+        payments,
+        log,
+        waitMs: consumerWaitMs,
+      });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    onConsumers?.(consumers);
+  }
+  return { ...server, consumers };
 }

@@ -1,4 +1,5 @@
 import { toMoney } from '@ordergraph/shared';
+import { describeShipmentStep } from './shipment-steps.js';
 
 type Payload = Record<string, unknown>;
 
@@ -16,13 +17,19 @@ const SENTENCES: Record<string, (payload: Payload) => string> = {
   'order.placed': (p) => `Order ${text(p['number'])} placed`,
   'order.cancelled': (p) =>
     p['reason'] ? `Order cancelled: ${text(p['reason'])}` : 'Order cancelled',
-  'order.status_changed': (p) =>
-    `Order is now ${text(p['status']).toLowerCase().replaceAll('_', ' ')}`,
+  'order.status_changed': (p) => `Order is now ${text(p['to']).toLowerCase().replaceAll('_', ' ')}`,
   'payment.authorized': (p) => `Payment of ${amount(p)} authorized`,
   'payment.captured': (p) => `Payment of ${amount(p)} captured`,
   'payment.voided': () => 'Payment authorization released',
+  'payment.capture_failed': (p) => `Payment of ${amount(p)} could not be captured`,
+  'shipment.updated': describeShipmentStep,
   'payment.refunded': (p) => `Refund of ${amount(p)} issued`,
   'return.requested': () => 'Return requested',
+  'return.approved': () => 'Return approved',
+  'return.rejected': (p) =>
+    p['reason'] ? `Return rejected: ${text(p['reason'])}` : 'Return rejected',
+  'return.received': () => 'Returned items received',
+  'refund.issued': (p) => `Refund of ${amount(p)} issued`,
 };
 
 /** A sentence for a timeline event, fit to show the customer. */

@@ -209,7 +209,12 @@ describe('timeline messages', () => {
       ['payment.refunded', { amount: 250, currency: 'EUR' }, 'Refund of 2.50 EUR issued'],
       ['payment.voided', {}, 'Payment authorization released'],
       ['order.cancelled', { reason: 'changed my mind' }, 'Order cancelled: changed my mind'],
-      ['order.status_changed', { status: 'PARTIALLY_SHIPPED' }, 'Order is now partially shipped'],
+      ['order.status_changed', { to: 'PARTIALLY_SHIPPED' }, 'Order is now partially shipped'],
+      [
+        'payment.capture_failed',
+        { amount: 990, currency: 'USD' },
+        'Payment of 9.90 USD could not be captured',
+      ],
       ['shipment.label_printed', {}, 'Shipment label printed'],
     ];
     for (const [type, payload, message] of cases) {

@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import type { DatabaseHandle } from '@ordergraph/shared';
+import { createTestDatabase } from '@ordergraph/shared/testing';
 import {
-  createTestPaymentProvider,
+  createTestPaymentProvider as providerOn,
   PaymentProviderUnavailableError,
 } from '../src/payments/test-provider.js';
+import { migrationsFolder } from '../src/server.js';
 
-const request = (token: string, idempotencyKey = token) => ({
+let handle: DatabaseHandle;
+before(async () => {
+  handle = await createTestDatabase({ name: 'payments', migrationsFolder });
+});
+after(() => handle.close());
+
+const createTestPaymentProvider = () => providerOn({ db: handle.db });
+let keys = 0;
+
+const request = (token: string, idempotencyKey = `${token}-${++keys}`) => ({
   token,
   amountMinor: 5990,
   currency: 'USD',
@@ -20,7 +32,7 @@ describe('test payment provider', () => {
       assert.equal(result.status, 'authorized');
       const id = result.status === 'authorized' ? result.authorizationId : '';
       assert.match(id, /^auth_/);
-      assert.deepEqual(provider.authorization(id), {
+      assert.deepEqual(await provider.authorization(id), {
         id,
         amountMinor: 5990,
         currency: 'USD',
@@ -68,9 +80,9 @@ describe('test payment provider', () => {
     const authorizationId = result.status === 'authorized' ? result.authorizationId : '';
     await provider.void({ authorizationId, idempotencyKey: 'void-1' });
     await provider.void({ authorizationId, idempotencyKey: 'void-2' });
-    assert.equal(provider.authorization(authorizationId)?.status, 'voided');
+    assert.equal((await provider.authorization(authorizationId))?.status, 'voided');
     assert.deepEqual(
-      await provider.capture({ authorizationId, amountMinor: 100, idempotencyKey: 'cap-1' }),
+      await provider.capture({ authorizationId, amountMinor: 100, idempotencyKey: 'cap-voided' }),
       { status: 'failed', reason: 'authorization_not_found' },
     );
   });
@@ -96,6 +108,66 @@ describe('test payment provider', () => {
       status: 'failed',
       reason: 'amount_exceeds_capture',
     });
-    assert.equal(provider.authorization(authorizationId)?.refunded, 4000);
+    assert.equal((await provider.authorization(authorizationId))?.refunded, 4000);
+  });
+
+  it('keeps its records in the database: a new instance (a restarted process) knows them', async () => {
+    const before = createTestPaymentProvider();
+    const result = await before.authorize(request('tok_visa', 'restart-order'));
+    const authorizationId = result.status === 'authorized' ? result.authorizationId : '';
+    const first = await before.capture({
+      authorizationId,
+      amountMinor: 2000,
+      idempotencyKey: 'restart-shipment-1',
+    });
+
+    const restarted = createTestPaymentProvider();
+    assert.deepEqual(await restarted.authorize(request('tok_visa', 'restart-order')), result);
+    assert.deepEqual(
+      await restarted.capture({
+        authorizationId,
+        amountMinor: 2000,
+        idempotencyKey: 'restart-shipment-1',
+      }),
+      first,
+    );
+    const second = await restarted.capture({
+      authorizationId,
+      amountMinor: 3990,
+      idempotencyKey: 'restart-shipment-2',
+    });
+    assert.equal(second.status, 'captured');
+    assert.deepEqual(
+      await restarted.capture({ authorizationId, amountMinor: 1, idempotencyKey: 'restart-3' }),
+      { status: 'failed', reason: 'amount_exceeds_authorization' },
+    );
+    const captureId = first.status === 'captured' ? first.captureId : '';
+    assert.equal(
+      (await before.refund({ captureId, amountMinor: 1500, idempotencyKey: 'restart-r1' })).status,
+      'refunded',
+    );
+    assert.deepEqual(
+      await restarted.refund({ captureId, amountMinor: 501, idempotencyKey: 'restart-r2' }),
+      { status: 'failed', reason: 'amount_exceeds_capture' },
+    );
+    assert.deepEqual(await restarted.authorization(authorizationId), {
+      id: authorizationId,
+      amountMinor: 5990,
+      currency: 'USD',
+      captured: 5990,
+      refunded: 1500,
+      status: 'captured',
+    });
+  });
+
+  it('refuses a refund of a capture it does not know', async () => {
+    assert.deepEqual(
+      await createTestPaymentProvider().refund({
+        captureId: 'cap_unknown',
+        amountMinor: 100,
+        idempotencyKey: 'unknown-capture',
+      }),
+      { status: 'failed', reason: 'capture_not_found' },
+    );
   });
 });

@@ -4,14 +4,12 @@ import { eq } from 'drizzle-orm';
 import { subgraphRequest, viewers } from '@ordergraph/shared/testing';
 import { payments } from '../src/db/schema.js';
 import { createOrdersRepository } from '../src/orders.repository.js';
-import { createTestPaymentProvider } from '../src/payments/test-provider.js';
 import { GRACE } from './support.js';
 import { EAST, MUG, newKey, startTestbed, TEE, WEST, type Testbed } from './testbed.js';
 
-const provider = createTestPaymentProvider();
 let testbed: Testbed;
 before(async () => {
-  testbed = await startTestbed({ payments: provider });
+  testbed = await startTestbed();
   await testbed.receive(TEE, EAST, 20);
   await testbed.receive(MUG, WEST, 10);
 });
@@ -81,7 +79,7 @@ describe('placeOrder', () => {
       .select()
       .from(payments)
       .where(eq(payments.orderId, order.id));
-    assert.deepEqual(provider.authorization(payment!.authorizationId), {
+    assert.deepEqual(await testbed.payments.authorization(payment!.authorizationId), {
       id: payment!.authorizationId,
       amountMinor: 5770,
       currency: 'USD',

@@ -23,6 +23,10 @@ import {
 import { orders as ordersTable } from '../src/db/schema.js';
 import type { ClaimTiming } from '../src/order-requests.js';
 import type { PaymentProvider } from '../src/payments/payment-provider.js';
+import {
+  createTestPaymentProvider,
+  type TestPaymentProvider,
+} from '../src/payments/test-provider.js';
 import { createServer, migrationsFolder } from '../src/server.js';
 
 export const TEE = 'TEE-CLASSIC-BLK-M';
@@ -61,6 +65,8 @@ export interface Testbed {
   catalog: TestSubgraph;
   inventory: TestSubgraph;
   orders: TestSubgraph;
+  /** the test payment provider's records, as the orders service's provider keeps them */
+  payments: TestPaymentProvider;
   /** a request to the orders subgraph */
   request(
     query: string,
@@ -132,6 +138,7 @@ export async function startTestbed({
     catalog,
     inventory,
     orders,
+    payments: createTestPaymentProvider({ db: orders.handle.db }),
     request,
     place: (input, viewer) =>
       request(PLACE_ORDER, {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
@@ -11,9 +12,27 @@ import postgres from 'postgres';
 /** The drizzle database every repository works on, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT>;
 
-/** Counts the SQL statements sent, so tests can bound statements per request. */
+/** Counts the SQL statements sent, in all and per GraphQL request, so tests can bound them. */
 export interface StatementCounter {
   count: number;
+  /** statements by the `x-request-id` of the request that sent them (the latest 1000 requests) */
+  byRequest: Map<string, number>;
+}
+
+/** The request a piece of work belongs to; the subgraph server opens one scope per request. */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+const REMEMBERED_REQUESTS = 1000;
+
+function countStatement(statements: StatementCounter): void {
+  statements.count++;
+  const requestId = requestScope.getStore()?.requestId;
+  if (!requestId) return;
+  statements.byRequest.set(requestId, (statements.byRequest.get(requestId) ?? 0) + 1);
+  if (statements.byRequest.size > REMEMBERED_REQUESTS) {
+    const oldest = statements.byRequest.keys().next().value;
+    if (oldest !== undefined) statements.byRequest.delete(oldest);
+  }
 }
 
 export interface DatabaseHandle {
@@ -45,8 +64,8 @@ export async function openDatabase({
   migrationsFolder,
   maxConnections = 10,
 }: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const statements: StatementCounter = { count: 0 };
-  const logger = { logQuery: () => void statements.count++ };
+  const statements: StatementCounter = { count: 0, byRequest: new Map() };
+  const logger = { logQuery: () => countStatement(statements) };
 
   if (url) {
     await createDatabaseIfMissing(url);

@@ -103,16 +103,20 @@ export async function startEventConsumer({
         if (stopped) return;
         failures++;
         const delay = Math.min(30_000, 100 * 2 ** failures);
+        // a producer that starts later than its consumers is routine: one line, no stack
+        const reason = error instanceof Error ? error.message : String(error);
         log.warn(
-          { err: error, consumer: name, position, retryInMs: delay },
+          { consumer: name, position, retryInMs: delay, reason },
           'event consumer failed; retrying',
         );
-        await new Promise((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          aborter.signal.addEventListener('abort', () => {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
             clearTimeout(timer);
-            resolve(undefined);
-          });
+            aborter.signal.removeEventListener('abort', wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, delay);
+          aborter.signal.addEventListener('abort', wake, { once: true });
         });
       }
     }

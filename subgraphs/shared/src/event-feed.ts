@@ -37,6 +37,7 @@ const toFeedEvent = (row: EventLogRow): FeedEvent => ({
 /** A service's own event log as a feed for other services; one LISTEN serves every waiter. */
 export function createEventFeed(handle: DatabaseHandle): EventFeed {
   const waiters = new Set<() => void>();
+  let closed = false;
   const listening = handle.listen(EVENT_LOG_CHANNEL, () => {
     for (const wake of waiters) wake();
   });
@@ -45,7 +46,8 @@ export function createEventFeed(handle: DatabaseHandle): EventFeed {
     async read({ after, first, waitMs }) {
       const limit = Math.min(Math.max(first, 1), 500);
       const rows = await readEvents(handle.db, { after, limit });
-      if (rows.length > 0 || waitMs <= 0) return rows.map(toFeedEvent);
+      // a closing service answers at once, so its long polls do not hold the shutdown
+      if (rows.length > 0 || waitMs <= 0 || closed) return rows.map(toFeedEvent);
       await listening;
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -59,6 +61,7 @@ export function createEventFeed(handle: DatabaseHandle): EventFeed {
       return (await readEvents(handle.db, { after, limit })).map(toFeedEvent);
     },
     async close() {
+      closed = true;
       for (const wake of waiters) wake();
       await (
         await listening

@@ -17,6 +17,7 @@ import {
 } from './http.js';
 import { verifyViewer, type Viewer } from './identity.js';
 import type { Logger } from './logger.js';
+import { requestScope } from './db.js';
 
 type SubgraphResolvers = Extract<
   Parameters<typeof buildSubgraphSchema>[0],
@@ -129,10 +130,12 @@ export async function createSubgraphServer<Context extends BaseContext>({
         ? parseJsonBody(await readBody(request), headers.get('content-type'))
         : undefined;
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext({ viewer, requestId, log: log.child({ requestId }) }),
-    });
+    const result = await requestScope.run({ requestId }, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+        context: async () => createContext({ viewer, requestId, log: log.child({ requestId }) }),
+      }),
+    );
     await writeGraphQLResponse(response, result, { 'x-request-id': requestId });
   };
 
@@ -176,6 +179,8 @@ export async function createSubgraphServer<Context extends BaseContext>({
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();
+        // a keep-alive connection of a client that never lets go must not hold the shutdown
+        setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
       });
       await apollo.stop();
     },

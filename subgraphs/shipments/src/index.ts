@@ -21,5 +21,6 @@ await startSubgraph({
       signingSecret: config.signingSecret,
       log,
       production: config.production,
+      ordersUrl: config.ORDERS_URL,
     }),
 });

@@ -1,39 +1,76 @@
 import { fileURLToPath } from 'node:url';
 import {
+  createEventFeed,
   createSubgraphServer,
   loadTypeDefs,
   type DatabaseHandle,
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
+import { startConsumers, type ShipmentsConsumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
-import { resolvers } from './resolvers/index.js';
+import { createResolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 /** The drizzle-kit migrations of this service, applied when its database opens. */
 export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
-/** The shipments subgraph over an open database, not yet listening. */
-export function createServer({
+/** The shipments subgraph, with the consumers it runs (null when it follows no one). */
+export interface ShipmentsServer extends SubgraphServer {
+  consumers: ShipmentsConsumers | null;
+}
+
+/**
+ * The shipments subgraph over an open database, not yet listening. Given `ordersUrl`, it
+ * follows the orders service's event log (placed orders get their shipments) until stopped.
+ */
+export async function createServer({
   handle,
   signingSecret,
   log,
   production = false,
+  ordersUrl,
+  consumerWaitMs,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
   log: Logger;
   production?: boolean;
-}): Promise<SubgraphServer> {
-  return createSubgraphServer<Context>({
+  /** the orders subgraph, whose `ordersEventLog` this service follows */
+  ordersUrl?: string;
+  /** how long one long poll of another service's feed waits (tests stop faster with less) */
+  consumerWaitMs?: number;
+}): Promise<ShipmentsServer> {
+  const feed = createEventFeed(handle);
+  let consumers: ShipmentsConsumers | null = null;
+  const server = await createSubgraphServer<Context>({
     name: 'shipments',
     typeDefs,
-    resolvers,
+    resolvers: createResolvers({ feed }),
     signingSecret,
     log,
     production,
     isReady: handle.ping,
     createContext: (base) => createContext({ ...base, db: handle.db }),
+    onStop: async () => {
+      await consumers?.stop();
+      await feed.close();
+    },
   });
+  if (ordersUrl) {
+    try {
+      consumers = await startConsumers({
+        handle,
+        ordersUrl,
+        signingSecret,
+        log,
+        waitMs: consumerWaitMs,
+      });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
+  return { ...server, consumers };
 }

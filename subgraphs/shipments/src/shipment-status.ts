@@ -15,6 +15,23 @@ export const SHIPMENT_STATUSES = [
 
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
+/** The statuses a carrier reports: from the hand-over on. */
+export const CARRIER_STATUSES = [
+  'SHIPPED',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'FAILED_ATTEMPT',
+  'EXCEPTION',
+  'RETURNED_TO_SENDER',
+] as const satisfies readonly ShipmentStatus[];
+
+export type CarrierStatus = (typeof CARRIER_STATUSES)[number];
+
+/** True for a status a carrier may report. */
+export const isCarrierStatus = (status: ShipmentStatus): status is CarrierStatus =>
+  (CARRIER_STATUSES as readonly ShipmentStatus[]).includes(status);
+
 // the one table of the life cycle: a status may move only to the statuses listed for it;
 // an empty list marks a final status
 const TRANSITIONS: Readonly<Record<ShipmentStatus, readonly ShipmentStatus[]>> = {
@@ -30,7 +47,14 @@ const TRANSITIONS: Readonly<Record<ShipmentStatus, readonly ShipmentStatus[]>> =
     'RETURNED_TO_SENDER',
   ],
   OUT_FOR_DELIVERY: ['DELIVERED', 'FAILED_ATTEMPT', 'EXCEPTION'],
-  FAILED_ATTEMPT: ['OUT_FOR_DELIVERY', 'IN_TRANSIT', 'RETURNED_TO_SENDER', 'EXCEPTION'],
+  // a parcel the customer collects after a missed delivery is delivered without a new round
+  FAILED_ATTEMPT: [
+    'OUT_FOR_DELIVERY',
+    'IN_TRANSIT',
+    'DELIVERED',
+    'RETURNED_TO_SENDER',
+    'EXCEPTION',
+  ],
   EXCEPTION: ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'RETURNED_TO_SENDER', 'DELIVERED'],
   DELIVERED: [],
   RETURNED_TO_SENDER: [],
@@ -48,15 +72,34 @@ export const canTransition = (from: ShipmentStatus, to: ShipmentStatus): boolean
 /** The statuses a shipment in `from` may move to, in table order; empty when final. */
 export const nextStatuses = (from: ShipmentStatus): readonly ShipmentStatus[] => TRANSITIONS[from];
 
+/**
+ * True when a shipment now in `current` has already been in `earlier` or could have been on its
+ * way here: `current` is reachable from `earlier` (or is it). A late report of such a status is
+ * history, not news.
+ */
+export function hasPassed(current: ShipmentStatus, earlier: ShipmentStatus): boolean {
+  const seen = new Set<ShipmentStatus>([earlier]);
+  const queue: ShipmentStatus[] = [earlier];
+  for (let status = queue.shift(); status !== undefined; status = queue.shift()) {
+    if (status === current) return true;
+    for (const next of TRANSITIONS[status]) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return false;
+}
+
 /** True when nothing follows: delivered, returned to sender or cancelled. */
 export const isFinalStatus = (status: ShipmentStatus): boolean => TRANSITIONS[status].length === 0;
 
-export interface InvalidTransition {
+export type InvalidTransition = {
   __typename: 'InvalidTransitionError';
   message: string;
   from: ShipmentStatus;
   to: ShipmentStatus;
-}
+};
 
 /** Null when the move is allowed, otherwise the error a mutation returns as data. */
 export function checkTransition(

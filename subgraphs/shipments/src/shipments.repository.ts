@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { appendEvent, isUuid, type Database } from '@ordergraph/shared';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { isUniqueViolation, isUuid, type Database } from '@ordergraph/shared';
 import {
+  cancelledOrders,
   carriers,
   shipmentLines,
   shipments,
@@ -10,6 +11,7 @@ import {
   type ShipmentRow,
   type TrackingEventRow,
 } from './db/schema.js';
+import type { ShipmentStatus } from './shipment-status.js';
 
 export interface NewShipmentLine {
   orderLineId: string;
@@ -23,6 +25,39 @@ export interface NewShipment {
   warehouseId: string;
   lines: readonly NewShipmentLine[];
 }
+
+/** What a status change writes besides the status. */
+export type ShipmentChanges = Partial<
+  Pick<
+    ShipmentRow,
+    | 'carrierCode'
+    | 'trackingNumber'
+    | 'trackingUrl'
+    | 'estimatedDeliveryAt'
+    | 'shippedAt'
+    | 'deliveredAt'
+    | 'statusReportedAt'
+  >
+>;
+
+export interface NewTrackingEvent {
+  shipmentId: string;
+  status: ShipmentStatus;
+  description: string;
+  location: string | null;
+  occurredAt: Date;
+  dedupeKey: string;
+}
+
+/** Another parcel of the carrier already has this tracking number. */
+export class TrackingNumberTakenError extends Error {
+  constructor(readonly trackingNumber: string) {
+    super(`tracking number ${trackingNumber} is taken`);
+  }
+}
+
+// the key of the per-order lock that orders cancellation against shipment creation
+const ORDER_LOCK_NAMESPACE = 'shipments:order:';
 
 /** The shipments service's SQL, as plain functions over `db` (a transaction works too). */
 export function createShipmentsRepository({ db }: { db: Database }) {
@@ -99,39 +134,139 @@ export function createShipmentsRepository({ db }: { db: Database }) {
     },
 
     /**
-     * Creates a PENDING shipment with its lines and records `shipment.created`, all in one
-     * transaction (a savepoint when `db` is already one).
+     * Creates a PENDING shipment with its lines; null when the order already has its shipment
+     * from that warehouse. Run it in a transaction: the caller appends `shipment.created`.
      */
     async insertShipment({
       orderId,
       customerId,
       warehouseId,
       lines,
-    }: NewShipment): Promise<ShipmentRow> {
+    }: NewShipment): Promise<ShipmentRow | null> {
       if (lines.length === 0) throw new Error('a shipment needs at least one line');
-      return db.transaction(async (tx) => {
-        const [shipment] = await tx
-          .insert(shipments)
-          .values({ orderId, customerId, warehouseId })
+      const [shipment] = await db
+        .insert(shipments)
+        .values({ orderId, customerId, warehouseId })
+        .onConflictDoNothing({ target: [shipments.orderId, shipments.warehouseId] })
+        .returning();
+      if (!shipment) return null;
+      await db
+        .insert(shipmentLines)
+        .values(lines.map((line) => ({ shipmentId: shipment.id, ...line })));
+      return shipment;
+    },
+
+    // the locks below hold until the caller's transaction ends: two workers acting on one
+    // shipment take turns, and the second sees what the first did
+
+    async lockById(id: string): Promise<ShipmentRow | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(shipments).where(eq(shipments.id, id)).for('update');
+      return row ?? null;
+    },
+
+    async lockByTracking({
+      carrierCode,
+      trackingNumber,
+    }: {
+      carrierCode: string;
+      trackingNumber: string;
+    }): Promise<ShipmentRow | null> {
+      const [row] = await db
+        .select()
+        .from(shipments)
+        .where(
+          and(eq(shipments.carrierCode, carrierCode), eq(shipments.trackingNumber, trackingNumber)),
+        )
+        .for('update');
+      return row ?? null;
+    },
+
+    /**
+     * Serializes everything that creates or cancels an order's shipments, then locks the
+     * shipments it already has (in id order, so two lockers never deadlock).
+     */
+    async lockOrder(orderId: string): Promise<ShipmentRow[]> {
+      await db.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${ORDER_LOCK_NAMESPACE + orderId}, 0))`,
+      );
+      return db
+        .select()
+        .from(shipments)
+        .where(eq(shipments.orderId, orderId))
+        .orderBy(asc(shipments.id))
+        .for('update');
+    },
+
+    /** Moves a locked shipment to `status` with the changes that go with it. */
+    async updateStatus({
+      id,
+      status,
+      changes = {},
+    }: {
+      id: string;
+      status: ShipmentStatus;
+      changes?: ShipmentChanges;
+    }): Promise<ShipmentRow> {
+      try {
+        const [row] = await db
+          .update(shipments)
+          .set({ ...changes, status, updatedAt: sql`now()` })
+          .where(eq(shipments.id, id))
           .returning();
-        if (!shipment) throw new Error('shipment insert returned nothing');
-        await tx
-          .insert(shipmentLines)
-          .values(lines.map((line) => ({ shipmentId: shipment.id, ...line })));
-        await appendEvent(tx as unknown as Database, {
-          streamType: 'shipment',
-          streamId: shipment.id,
-          type: 'shipment.created',
-          payload: {
-            shipmentId: shipment.id,
-            orderId,
-            customerId,
-            warehouseId,
-            lines: lines.map(({ orderLineId, sku, quantity }) => ({ orderLineId, sku, quantity })),
-          },
-        });
-        return shipment;
-      });
+        if (!row) throw new Error(`shipment ${id} vanished`);
+        return row;
+      } catch (error) {
+        if (isUniqueViolation(error) && changes.trackingNumber)
+          throw new TrackingNumberTakenError(changes.trackingNumber);
+        throw error;
+      }
+    },
+
+    async isTrackingNumberTaken({
+      carrierCode,
+      trackingNumber,
+    }: {
+      carrierCode: string;
+      trackingNumber: string;
+    }): Promise<boolean> {
+      const found = await db
+        .select({ id: shipments.id })
+        .from(shipments)
+        .where(
+          and(eq(shipments.carrierCode, carrierCode), eq(shipments.trackingNumber, trackingNumber)),
+        );
+      return found.length > 0;
+    },
+
+    /** Records a carrier report; null when the same report was recorded before. */
+    async insertTrackingEvent(event: NewTrackingEvent): Promise<TrackingEventRow | null> {
+      const [row] = await db
+        .insert(trackingEvents)
+        .values(event)
+        .onConflictDoNothing({ target: [trackingEvents.shipmentId, trackingEvents.dedupeKey] })
+        .returning();
+      return row ?? null;
+    },
+
+    async touch(id: string): Promise<void> {
+      await db
+        .update(shipments)
+        .set({ updatedAt: sql`now()` })
+        .where(eq(shipments.id, id));
+    },
+
+    /** Remembers that an order's shipments were cancelled (a no-op the second time). */
+    async insertCancelledOrder(orderId: string): Promise<void> {
+      await db.insert(cancelledOrders).values({ orderId }).onConflictDoNothing();
+    },
+
+    async isOrderCancelled(orderId: string): Promise<boolean> {
+      const found = await db
+        .select({ orderId: cancelledOrders.orderId })
+        .from(cancelledOrders)
+        .where(eq(cancelledOrders.orderId, orderId));
+      return found.length > 0;
     },
   };
 }

@@ -34,3 +34,43 @@ export const visibleShipment = <S extends { customerId: string; carrierCode: str
 /** A carrier's tracking page for one parcel; the number is URL-encoded into the template. */
 export const trackingUrlFor = (template: string, trackingNumber: string): string =>
   template.replaceAll(TRACKING_NUMBER_PLACEHOLDER, encodeURIComponent(trackingNumber));
+
+/** What a shipment mutation stores under its idempotency key when it succeeds. */
+export type ShipmentSuccessResult = { __typename: 'ShipmentSuccess'; shipmentId: string };
+
+export type ShipmentNotFound = {
+  __typename: 'ShipmentNotFoundError';
+  message: string;
+  shipmentId: string | null;
+  trackingNumber: string | null;
+};
+
+export const shipmentSuccess = (shipmentId: string): ShipmentSuccessResult => ({
+  __typename: 'ShipmentSuccess',
+  shipmentId,
+});
+
+export const shipmentNotFound = ({
+  shipmentId = null,
+  trackingNumber = null,
+}: {
+  shipmentId?: string | null;
+  trackingNumber?: string | null;
+}): ShipmentNotFound => ({
+  __typename: 'ShipmentNotFoundError',
+  message:
+    shipmentId !== null
+      ? `No shipment has the id ${shipmentId}.`
+      : `The carrier has no parcel with the tracking number ${trackingNumber ?? ''}.`,
+  shipmentId,
+  trackingNumber,
+});
+
+/** Picking, packing and shipping: the warehouse, staff and admins. */
+export const canRunWarehouse = (viewer: Viewer): boolean =>
+  hasRole(viewer, 'warehouse', 'staff', 'admin');
+
+/** Carrier reports: staff and admins for any carrier, a carrier for its own parcels only. */
+export const canReportFor = (viewer: Viewer, carrierCode: string): boolean =>
+  hasRole(viewer, 'staff', 'admin') ||
+  (hasRole(viewer, 'carrier') && Boolean(viewer.carrierCode) && viewer.carrierCode === carrierCode);

@@ -162,7 +162,7 @@ describe('Order entity', () => {
 describe('statements per request', () => {
   const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id
     shipments { id status lines { orderLineId variant { sku } quantity }
-      events { status occurredAt } carrier { code name } } } } }`;
+      events { status occurredAt } carrier { code name } allowedActions } } } }`;
 
   const countStatements = async (orderIds: string[]) => {
     const before = subgraph.handle.statements.count;
@@ -174,7 +174,7 @@ describe('statements per request', () => {
     return { statements: subgraph.handle.statements.count - before, response };
   };
 
-  it('loads the shipments, lines, events and carriers of 20 orders in four statements', async () => {
+  it('loads the shipments, lines, events, carriers and actions of 20 orders in four statements', async () => {
     const orderIds = Array.from({ length: 20 }, () => randomUUID());
     const carriers = ['ups', 'fedex', 'dhl', 'usps', 'ogx'];
     for (const [index, orderId] of orderIds.entries()) {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { DatabaseHandle } from '@ordergraph/shared';
+import type { Database, DatabaseHandle } from '@ordergraph/shared';
 import { carriers, shipments, trackingEvents, type ShipmentRow } from '../src/db/schema.js';
 import type { ShipmentStatus } from '../src/shipment-status.js';
-import { createShipmentsRepository } from '../src/shipments.repository.js';
+import { createFulfilment } from '../src/fulfilment.js';
 import { trackingUrlFor } from '../src/shipments.js';
 
 export const ADA = '00000000-0000-4000-8000-000000000001';
@@ -25,12 +25,15 @@ export async function createShipment(
     lines?: { orderLineId: string; sku: string; quantity: number }[];
   } = {},
 ): Promise<ShipmentRow> {
-  return createShipmentsRepository({ db: handle.db }).insertShipment({
-    orderId,
-    customerId,
-    warehouseId,
-    lines,
-  });
+  const [shipment] = await handle.db.transaction((tx) =>
+    createFulfilment({ db: tx as unknown as Database }).createOrderShipments({
+      orderId,
+      customerId,
+      allocations: [{ warehouseId, lines }],
+    }),
+  );
+  if (!shipment) throw new Error(`order ${orderId} already has a shipment from ${warehouseId}`);
+  return shipment;
 }
 
 export interface ScanFixture {
@@ -88,4 +91,37 @@ export async function markShipped(
       dedupeKey: `scan-${index}`,
     })),
   );
+}
+
+/**
+ * Puts a shipment straight into any status, with a carrier and tracking number when given,
+ * so each status can be the start of a test.
+ */
+export async function forceStatus(
+  handle: DatabaseHandle,
+  {
+    shipmentId,
+    status,
+    carrierCode = null,
+    trackingNumber = null,
+    statusReportedAt = null,
+  }: {
+    shipmentId: string;
+    status: ShipmentStatus;
+    carrierCode?: string | null;
+    trackingNumber?: string | null;
+    statusReportedAt?: string | null;
+  },
+): Promise<ShipmentRow> {
+  const [row] = await handle.db
+    .update(shipments)
+    .set({
+      status,
+      carrierCode,
+      trackingNumber,
+      statusReportedAt: statusReportedAt ? new Date(statusReportedAt) : null,
+    })
+    .where(eq(shipments.id, shipmentId))
+    .returning();
+  return row!;
 }

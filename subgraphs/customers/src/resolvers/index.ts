@@ -3,7 +3,11 @@ import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Customer } from './customer.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
-import { AddAddressSuccess, RegisterCustomerSuccess } from './results.js';
+import {
+  AddAddressSuccess,
+  MarkNotificationReadSuccess,
+  RegisterCustomerSuccess,
+} from './results.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -12,4 +16,5 @@ export const resolvers: Resolvers = {
   Customer,
   RegisterCustomerSuccess,
   AddAddressSuccess,
+  MarkNotificationReadSuccess,
 };

@@ -1,6 +1,7 @@
 import {
   appendEvent,
   canActForCustomer,
+  checkIdempotencyKey,
   customerIdOf,
   forbidden,
   hasRole,
@@ -11,6 +12,7 @@ import {
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { validateAddress, validateRegistration } from '../customers.js';
 import { createCustomersRepository, EmailTakenError } from '../customers.repository.js';
+import { createNotificationsRepository } from '../notifications.repository.js';
 
 const emailTaken = (email: string) => ({
   __typename: 'EmailTakenError' as const,
@@ -85,6 +87,43 @@ export const Mutation: MutationResolvers = {
           payload: { customerId, addressId: saved.id },
         });
         return { __typename: 'AddAddressSuccess', customerId, addressId: saved.id };
+      },
+    });
+  },
+
+  markNotificationRead: async (_parent, { input }, { viewer, db }) => {
+    const customerId = customerIdOf(viewer);
+    if (!customerId) {
+      throw forbidden('Only the customer a notification was sent to may mark it read.');
+    }
+    const problem = checkIdempotencyKey(input.idempotencyKey);
+    if (problem) return problem;
+    const { notificationId } = input;
+    const notFound = {
+      __typename: 'NotificationNotFoundError' as const,
+      message: `You have no notification with the id ${notificationId}.`,
+      notificationId,
+    };
+    if (!isUuid(notificationId)) return notFound;
+    return withIdempotency(db, {
+      scope: `markNotificationRead:${customerId}`,
+      key: input.idempotencyKey,
+      input,
+      run: async (tx) => {
+        const marked = await createNotificationsRepository({ db: tx }).markRead({
+          id: notificationId,
+          customerId,
+        });
+        if (!marked) return notFound;
+        if (marked.changed) {
+          await appendEvent(tx, {
+            streamType: 'notification',
+            streamId: notificationId,
+            type: 'notification.read',
+            payload: { notificationId, customerId },
+          });
+        }
+        return { __typename: 'MarkNotificationReadSuccess', notificationId };
       },
     });
   },

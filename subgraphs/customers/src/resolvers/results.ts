@@ -14,3 +14,8 @@ export const AddAddressSuccess: Resolvers['AddAddressSuccess'] = {
     return addresses.find((address) => address.id === addressId)!;
   },
 };
+
+export const MarkNotificationReadSuccess: Resolvers['MarkNotificationReadSuccess'] = {
+  notification: async ({ notificationId }, _args, { loaders }) =>
+    (await loaders.notificationById.load(notificationId))!,
+};

@@ -85,9 +85,17 @@ export const reservationAllocations = pgTable(
   ],
 );
 
-export type StockMovementKind = 'RECEIVED' | 'RESERVED' | 'RELEASED' | 'SHIPPED';
+/** What a movement did to a stock level; see `MOVEMENT_RULES` in ledger.ts for the signs. */
+export type StockMovementKind =
+  'RECEIPT' | 'RESERVATION' | 'RELEASE' | 'SALE' | 'RETURN' | 'ADJUSTMENT' | 'WRITE_OFF';
 
-/** Append-only ledger: every change of a stock level, with what caused it. */
+/** Why a stock count was corrected by hand. */
+export type AdjustmentReason = 'COUNT_CORRECTION' | 'DAMAGED' | 'LOST' | 'FOUND' | 'OTHER';
+
+/**
+ * Append-only ledger: every change of a stock level, with what caused it and who. The levels in
+ * `stock_levels` are the sum of these changes (see rebuildStockLevels).
+ */
 export const stockMovements = pgTable(
   'stock_movements',
   {
@@ -97,9 +105,14 @@ export const stockMovements = pgTable(
       .notNull()
       .references(() => warehouses.id),
     kind: text('kind').$type<StockMovementKind>().notNull(),
+    // units moved, whatever the direction
     quantity: integer('quantity').notNull(),
+    onHandChange: integer('on_hand_change').notNull(),
+    reservedChange: integer('reserved_change').notNull(),
     reference: text('reference'),
     actor: text('actor'),
+    reason: text('reason').$type<AdjustmentReason>(),
+    note: text('note'),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' })
       .notNull()
       .defaultNow(),
@@ -108,7 +121,43 @@ export const stockMovements = pgTable(
     index('stock_movements_sku_idx').on(table.sku, table.id),
     index('stock_movements_warehouse_idx').on(table.warehouseId, table.id),
     check('stock_movements_quantity_check', sql`${table.quantity} > 0`),
+    check(
+      'stock_movements_change_check',
+      sql`${table.onHandChange} <> 0 or ${table.reservedChange} <> 0`,
+    ),
   ],
+);
+
+/** The available quantity at or below which a stock level is low; the default applies otherwise. */
+export const lowStockThresholds = pgTable(
+  'low_stock_thresholds',
+  {
+    sku: text('sku').notNull(),
+    warehouseId: text('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    threshold: integer('threshold').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sku, table.warehouseId] }),
+    check('low_stock_thresholds_threshold_check', sql`${table.threshold} >= 0`),
+  ],
+);
+
+/** One row per return restocked into a warehouse: makes restockReturn idempotent. */
+export const returnRestocks = pgTable(
+  'return_restocks',
+  {
+    returnId: text('return_id').notNull(),
+    warehouseId: text('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    requestHash: text('request_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.returnId, table.warehouseId] })],
 );
 
 export type WarehouseRow = typeof warehouses.$inferSelect;
@@ -116,3 +165,4 @@ export type StockLevelRow = typeof stockLevels.$inferSelect;
 export type ReservationRow = typeof reservations.$inferSelect;
 export type AllocationRow = typeof reservationAllocations.$inferSelect;
 export type StockMovementRow = typeof stockMovements.$inferSelect;
+export type LowStockThresholdRow = typeof lowStockThresholds.$inferSelect;

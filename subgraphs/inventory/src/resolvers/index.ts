@@ -1,9 +1,10 @@
 import { DateTimeScalar } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { InternalMutation } from './internal.js';
 import { Mutation } from './mutation.js';
 import { ProductVariant } from './product-variant.js';
 import { Query } from './query.js';
-import { ReceiveStockSuccess } from './results.js';
+import { AdjustStockSuccess, ReceiveStockSuccess, SetLowStockThresholdSuccess } from './results.js';
 import { StockLevel } from './stock-level.js';
 import { StockMovement } from './stock-movement.js';
 import { Warehouse } from './warehouse.js';
@@ -11,10 +12,12 @@ import { Warehouse } from './warehouse.js';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
-  Mutation,
+  Mutation: { ...Mutation, ...InternalMutation },
   Warehouse,
   StockLevel,
   StockMovement,
   ProductVariant,
   ReceiveStockSuccess,
+  AdjustStockSuccess,
+  SetLowStockThresholdSuccess,
 };

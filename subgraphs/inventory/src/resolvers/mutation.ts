@@ -1,72 +1,103 @@
 import {
-  appendEvent,
   forbidden,
   hasRole,
   invalidInput,
   withIdempotency,
-  type Viewer,
+  type InvalidInput,
 } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import { createInventoryRepository } from '../inventory.repository.js';
-import { unknownSku, validateReceipt, validateReservation } from '../inventory.js';
-import { releaseReservation, reserveStock, shipReservation } from '../reservations.js';
+import type { Context } from '../context.js';
+import {
+  unknownSku,
+  validateAdjustment,
+  validateReceipt,
+  validateThreshold,
+} from '../inventory.js';
+import { adjustStock, receiveStock, setLowStockThreshold } from '../stock.js';
 
-// reservations are commands between services; clients go through placeOrder and shipments
-const requireService = (viewer: Viewer) => {
-  if (!hasRole(viewer, 'service')) throw forbidden('Only ordergraph services may do this.');
-};
+/**
+ * The checks every stock mutation makes before its transaction: the warehouse exists, and the
+ * SKU is the catalog's (one stocked before was known to the catalog then, and SKUs are never
+ * deleted). Null when both hold.
+ */
+async function checkSkuAndWarehouse(
+  { sku, warehouseId }: { sku: string; warehouseId: string },
+  { inventory, catalog, loaders }: Context,
+): Promise<InvalidInput | ReturnType<typeof unknownSku> | null> {
+  if (!(await loaders.warehouseById.load(warehouseId))) {
+    return invalidInput(`No warehouse has the id ${warehouseId}.`, 'warehouseId');
+  }
+  if (!(await inventory.isStocked(sku)) && !(await catalog.findKnownSkus([sku])).has(sku)) {
+    return unknownSku(sku);
+  }
+  return null;
+}
+
+const scopeOf = (operation: string, { viewer }: Context) =>
+  `${operation}:${viewer.subject ?? 'anonymous'}`;
 
 export const Mutation: MutationResolvers = {
-  receiveStock: async (_parent, { input }, { viewer, db, inventory, catalog, loaders }) => {
-    if (!hasRole(viewer, 'staff', 'admin', 'warehouse')) {
+  receiveStock: async (_parent, { input }, context) => {
+    if (!hasRole(context.viewer, 'staff', 'admin', 'warehouse')) {
       throw forbidden('Only staff or warehouse workers may receive stock.');
     }
     const receipt = validateReceipt(input);
     if ('__typename' in receipt) return receipt;
-    const { sku, warehouseId, quantity } = receipt;
-    if (!(await loaders.warehouseById.load(warehouseId))) {
-      return invalidInput(`No warehouse has the id ${warehouseId}.`, 'warehouseId');
-    }
-    // a SKU stocked before was known to the catalog then, and SKUs are never deleted
-    if (!(await inventory.isStocked(sku)) && !(await catalog.findKnownSkus([sku])).has(sku)) {
-      return unknownSku(sku);
-    }
-    return withIdempotency(db, {
-      scope: `receiveStock:${viewer.subject ?? 'anonymous'}`,
+    const problem = await checkSkuAndWarehouse(receipt, context);
+    if (problem) return problem;
+    return withIdempotency(context.db, {
+      scope: scopeOf('receiveStock', context),
       key: input.idempotencyKey,
       input,
       run: async (tx) => {
-        const repository = createInventoryRepository({ db: tx });
-        const level = await repository.receive(receipt);
-        await repository.insertMovements([
-          { ...receipt, kind: 'RECEIVED', reference: input.idempotencyKey, actor: viewer.subject },
-        ]);
-        await appendEvent(tx, {
-          streamType: 'sku',
-          streamId: sku,
-          type: 'stock.received',
-          payload: { sku, warehouseId, quantity, onHand: level.onHand, reserved: level.reserved },
+        await receiveStock(tx, {
+          ...receipt,
+          reference: input.idempotencyKey,
+          actor: context.viewer.subject,
         });
-        return { __typename: 'ReceiveStockSuccess', sku, warehouseId };
+        return {
+          __typename: 'ReceiveStockSuccess',
+          sku: receipt.sku,
+          warehouseId: receipt.warehouseId,
+        };
       },
     });
   },
 
-  reserveStock: async (_parent, { input }, { viewer, db }) => {
-    requireService(viewer);
-    const request = validateReservation(input);
-    if ('__typename' in request) return request;
-    return reserveStock(db, { ...request, actor: viewer.subject });
+  adjustStock: async (_parent, { input }, context) => {
+    if (!hasRole(context.viewer, 'staff', 'admin', 'warehouse')) {
+      throw forbidden('Only staff or warehouse workers may correct stock counts.');
+    }
+    const correction = validateAdjustment(input);
+    if ('__typename' in correction) return correction;
+    const problem = await checkSkuAndWarehouse(correction, context);
+    if (problem) return problem;
+    return withIdempotency(context.db, {
+      scope: scopeOf('adjustStock', context),
+      key: input.idempotencyKey,
+      input,
+      run: (tx) =>
+        adjustStock(tx, {
+          ...correction,
+          reference: input.idempotencyKey,
+          actor: context.viewer.subject,
+        }),
+    });
   },
 
-  releaseReservation: async (_parent, { input }, { viewer, db }) => {
-    requireService(viewer);
-    if (input.reservationId.trim() === '') return true;
-    return releaseReservation(db, { reservationId: input.reservationId, actor: viewer.subject });
-  },
-
-  shipReservation: async (_parent, { input }, { viewer, db }) => {
-    requireService(viewer);
-    return shipReservation(db, { ...input, actor: viewer.subject });
+  setLowStockThreshold: async (_parent, { input }, context) => {
+    if (!hasRole(context.viewer, 'staff', 'admin')) {
+      throw forbidden('Only staff may set low-stock thresholds.');
+    }
+    const setting = validateThreshold(input);
+    if ('__typename' in setting) return setting;
+    const problem = await checkSkuAndWarehouse(setting, context);
+    if (problem) return problem;
+    return withIdempotency(context.db, {
+      scope: scopeOf('setLowStockThreshold', context),
+      key: input.idempotencyKey,
+      input,
+      run: (tx) => setLowStockThreshold(tx, { ...setting, actor: context.viewer.subject }),
+    });
   },
 };

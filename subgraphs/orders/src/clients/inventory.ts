@@ -16,12 +16,18 @@ const RELEASE = `mutation OrdersReleaseReservation($input: ReleaseReservationInp
   releaseReservation(input: $input)
 }`;
 
+const RESTOCK_RETURN = `mutation OrdersRestockReturn($input: RestockReturnInput!) {
+  restockReturn(input: $input)
+}`;
+
+const WAREHOUSES = `query OrdersWarehouses { warehouses { id code } }`;
+
 export type ReserveResult =
   | { __typename: 'ReserveStockSuccess'; reservationId: string; allocations: StockAllocation[] }
   | InsufficientStock
   | InvalidInput;
 
-/** The inventory's stock reservations, called as the orders service. */
+/** The inventory's stock reservations and warehouses, called as the orders service. */
 export function createInventoryClient({
   url,
   signingSecret,
@@ -53,6 +59,27 @@ export function createInventoryClient({
         requestId,
       });
       return data.releaseReservation;
+    },
+
+    /** every warehouse's id and short code */
+    async warehouses(): Promise<{ id: string; code: string }[]> {
+      const data = await client.request<{ warehouses: { id: string; code: string }[] }>({
+        query: WAREHOUSES,
+      });
+      return data.warehouses;
+    },
+
+    /** puts a received return's units back into a warehouse's stock; idempotent per warehouse */
+    async restockReturn(
+      input: { returnId: string; warehouseId: string; lines: { sku: string; quantity: number }[] },
+      requestId?: string,
+    ): Promise<boolean> {
+      const data = await client.request<{ restockReturn: boolean }>({
+        query: RESTOCK_RETURN,
+        variables: { input },
+        requestId,
+      });
+      return data.restockReturn;
     },
   };
 }

@@ -15,6 +15,10 @@ import {
 } from 'drizzle-orm/pg-core';
 
 export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+// returns and refunds live in their own file; drizzle-kit reads them through this module
+export * from './returns.js';
+// what orders learns of its shipments, payment captures and the test payment provider's records
+export * from './lifecycle.js';
 import { instant } from '@ordergraph/shared/tables';
 
 export const ORDER_STATUSES = [

@@ -19,7 +19,9 @@ export type RefundResult =
 
 /**
  * The edge between orders and a payment service provider. Declines are results; a provider
- * that cannot be reached throws. Every call is idempotent by its `idempotencyKey`.
+ * that cannot be reached throws. Every call is idempotent by its `idempotencyKey`. Never call it
+ * inside a database transaction: it may take seconds, and the test provider keeps its records in
+ * this service's database (a single connection with PGlite).
  */
 export interface PaymentProvider {
   /** the provider's name, stored with each payment */

@@ -1,18 +1,39 @@
 import { DateTimeScalar } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Customer } from './customer.js';
+import { CancelMutation, CancelOrderSuccess, OrderLifecycle } from './lifecycle.js';
 import { Mutation } from './mutation.js';
 import { Order, OrderEvent, OrderLine } from './order.js';
 import { Query } from './query.js';
 import { PlaceOrderSuccess } from './results.js';
+import {
+  ApproveReturnSuccess,
+  OrderReturns,
+  ReceiveReturnSuccess,
+  RefundReturnSuccess,
+  RejectReturnSuccess,
+  RequestReturnSuccess,
+  Return,
+  ReturnLine,
+  ReturnQuery,
+} from './returns.js';
+import { ReturnMutation } from './returns-mutation.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
-  Mutation,
-  Order,
+  Query: { ...Query, ...ReturnQuery },
+  Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation },
+  Order: { ...Order, ...OrderLifecycle, ...OrderReturns },
   OrderLine,
   OrderEvent,
   Customer,
   PlaceOrderSuccess,
+  CancelOrderSuccess,
+  Return,
+  ReturnLine,
+  RequestReturnSuccess,
+  ApproveReturnSuccess,
+  RejectReturnSuccess,
+  ReceiveReturnSuccess,
+  RefundReturnSuccess,
 };

@@ -1,4 +1,4 @@
-import { forbidden } from '@ordergraph/shared';
+import { eventFeedResolver, forbidden } from '@ordergraph/shared';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { canSeeOrder } from '../orders.js';
 
@@ -9,4 +9,6 @@ export const Query: QueryResolvers = {
     if (!canSeeOrder(viewer, order)) throw forbidden('You may only see your own orders.');
     return order;
   },
+
+  ordersEventLog: (parent, args, context) => eventFeedResolver(context.feed)(parent, args, context),
 };

@@ -5,9 +5,11 @@ import type { SubgraphServer } from '../server.js';
 import { createTestDatabase } from './database.js';
 import { TEST_SIGNING_SECRET } from './graphql.js';
 
-export interface TestSubgraph {
+export interface TestSubgraph<S extends SubgraphServer = SubgraphServer> {
   url: string;
   handle: DatabaseHandle;
+  /** the server createServer made, with whatever it exposes (consumers, for one) */
+  server: S;
   stop(): Promise<void>;
 }
 
@@ -16,7 +18,7 @@ export const testLogger = (name: string): Logger =>
   createLogger({ name, level: process.env['LOG_LEVEL'] ?? 'silent' });
 
 /** Starts a subgraph on a fresh test database and a free port. */
-export async function startTestSubgraph({
+export async function startTestSubgraph<S extends SubgraphServer = SubgraphServer>({
   name,
   migrationsFolder,
   createServer,
@@ -30,8 +32,8 @@ export async function startTestSubgraph({
     handle: DatabaseHandle;
     signingSecret: string;
     log: Logger;
-  }) => Promise<SubgraphServer>;
-}): Promise<TestSubgraph> {
+  }) => Promise<S>;
+}): Promise<TestSubgraph<S>> {
   const handle = await createTestDatabase({ name, migrationsFolder });
   const server = await createServer({
     handle,
@@ -42,6 +44,7 @@ export async function startTestSubgraph({
   return {
     url,
     handle,
+    server,
     async stop() {
       await server.stop();
       await handle.close();

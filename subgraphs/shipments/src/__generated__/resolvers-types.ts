@@ -2,7 +2,8 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ShipmentRow, ShipmentLineRow, TrackingEventRow, CarrierRow } from '../db/schema.js';
-import type { OrderReference } from '../shipments.js';
+import type { OrderReference, ShipmentSuccessResult } from '../shipments.js';
+import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -19,6 +20,12 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The order whose shipments the orders service cancels. */
+export type CancelOrderShipmentsInput = {
+  /** The order's id. */
+  orderId: Scalars['ID']['input'];
+};
+
 /** A parcel carrier. */
 export type Carrier = {
   __typename?: 'Carrier';
@@ -26,6 +33,95 @@ export type Carrier = {
   code: Scalars['String']['output'];
   /** The carrier's name as customers know it, e.g. "UPS". */
   name: Scalars['String']['output'];
+};
+
+/** The input was not acceptable; `field` names the offending input field. */
+export type InvalidInputError = UserError & {
+  __typename?: 'InvalidInputError';
+  /** The input field at fault, as a dotted path (e.g. "lines.0.quantity"), when one field is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What is wrong with the input. */
+  message: Scalars['String']['output'];
+};
+
+/** The step is not possible from the record's current status; nothing was changed. */
+export type InvalidTransitionError = UserError & {
+  __typename?: 'InvalidTransitionError';
+  /** The status the record is in. */
+  from: Scalars['String']['output'];
+  /** What went wrong, naming the statuses. */
+  message: Scalars['String']['output'];
+  /** The status the step would have moved it to. */
+  to: Scalars['String']['output'];
+};
+
+/** One entry of a service's event log, as other services read it to follow its changes. */
+export type LoggedEvent = {
+  __typename?: 'LoggedEvent';
+  /** When it happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The event's data as a JSON object. */
+  payload: Scalars['String']['output'];
+  /** The event's position in its service's log; pass it as `after` to read what follows. */
+  seq: Scalars['String']['output'];
+  /** The id of the thing it happened to. */
+  streamId: Scalars['String']['output'];
+  /** The kind of thing it happened to, e.g. "order". */
+  streamType: Scalars['String']['output'];
+  /** What happened, e.g. "order.placed". */
+  type: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Cancels every shipment of an order, all or nothing, for the orders service cancelling the
+   * order (services only). True when none had shipped (they are CANCELLED now, and shipments the
+   * order would still get are never created); false, changing nothing, when one has shipped.
+   * Repeating it is harmless.
+   */
+  cancelOrderShipments: Scalars['Boolean']['output'];
+  /** The warehouse has packed a PICKING shipment (warehouse, staff, admin). */
+  markPacked: ShipmentResult;
+  /**
+   * Records a step the carrier reported (the carrier itself, for its own parcels, or staff, admin).
+   * A repeated report is recorded once; a report older than the shipment's status, or about a
+   * status the shipment has already passed, joins the tracking history without moving the status.
+   */
+  recordTrackingEvent: ShipmentResult;
+  /**
+   * Hands a PACKED shipment to a carrier (warehouse, staff, admin): sets the tracking number
+   * (generated when not given), the tracking page and the expected delivery date. The order's
+   * payment for these lines is captured and the reserved stock becomes a sale.
+   */
+  shipShipment: ShipmentResult;
+  /** The warehouse starts picking a PENDING shipment (warehouse, staff, admin). */
+  startPicking: ShipmentResult;
+};
+
+
+export type MutationCancelOrderShipmentsArgs = {
+  input: CancelOrderShipmentsInput;
+};
+
+
+export type MutationMarkPackedArgs = {
+  input: ShipmentActionInput;
+};
+
+
+export type MutationRecordTrackingEventArgs = {
+  input: RecordTrackingEventInput;
+};
+
+
+export type MutationShipShipmentArgs = {
+  input: ShipShipmentInput;
+};
+
+
+export type MutationStartPickingArgs = {
+  input: ShipmentActionInput;
 };
 
 /** An order a customer placed: what was bought, at what price, where it goes and how it stands. */
@@ -61,6 +157,11 @@ export type Query = {
    * null when no shipment has it.
    */
   shipmentByTracking: Maybe<Shipment>;
+  /**
+   * The service's event log after a cursor, oldest first, for other services that follow
+   * shipments (services only). With `waitMs`, an empty read waits that long for new events.
+   */
+  shipmentsEventLog: Array<LoggedEvent>;
 };
 
 
@@ -74,12 +175,60 @@ export type QueryShipmentByTrackingArgs = {
   trackingNumber: Scalars['String']['input'];
 };
 
+
+export type QueryShipmentsEventLogArgs = {
+  after: Scalars['String']['input'];
+  first?: Scalars['Int']['input'];
+  waitMs?: Scalars['Int']['input'];
+};
+
+/** A step of a parcel's journey as its carrier reports it. */
+export type RecordTrackingEventInput = {
+  /** The carrier's code, e.g. "ups"; a carrier may only report on its own parcels. */
+  carrierCode: Scalars['String']['input'];
+  /** What happened, in words fit to show a customer, at most 500 characters. */
+  description: Scalars['String']['input'];
+  /** A key unique to this request: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Where it happened, at most 200 characters, when known. */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** When it happened, as the carrier recorded it; not more than a day ahead of now. */
+  occurredAt: Scalars['DateTime']['input'];
+  /**
+   * The status the parcel reached: SHIPPED, IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED,
+   * FAILED_ATTEMPT, EXCEPTION or RETURNED_TO_SENDER.
+   */
+  status: ShipmentStatus;
+  /** The parcel's tracking number with that carrier. */
+  trackingNumber: Scalars['String']['input'];
+};
+
+/** Handing a shipment to a carrier. */
+export type ShipShipmentInput = {
+  /** The carrier's code, one of `carriers`, e.g. "ups". */
+  carrierCode: Scalars['String']['input'];
+  /** A key unique to this request: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The shipment's id. */
+  shipmentId: Scalars['ID']['input'];
+  /**
+   * The tracking number the carrier gave the parcel: 4 to 40 letters, digits or dashes, unique
+   * for the carrier. Generated when not given.
+   */
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * A parcel on its way from one warehouse to a customer, holding some or all of an order's lines.
  * An order gets one shipment per warehouse its stock was reserved in.
  */
 export type Shipment = {
   __typename?: 'Shipment';
+  /**
+   * What the caller may do with the shipment now, given its status and the caller's roles; a
+   * frontend shows exactly these buttons.
+   */
+  allowedActions: Array<ShipmentAction>;
   /** The carrier that carries the parcel; null until it is shipped. */
   carrier: Maybe<Carrier>;
   /** When the shipment was created, as the order was confirmed. */
@@ -110,6 +259,30 @@ export type Shipment = {
   warehouse: Warehouse;
 };
 
+/** Something a caller may do with a shipment, as `Shipment.allowedActions` lists it. */
+export type ShipmentAction =
+  /**
+   * `cancelOrder` (orders service) would cancel this shipment with its order: nothing of the order
+   * has shipped yet.
+   */
+  | 'CANCEL'
+  /** `markPacked`: the parcel is packed and waits for the carrier. */
+  | 'MARK_PACKED'
+  /** `recordTrackingEvent`: the carrier reports a step of the parcel's journey. */
+  | 'RECORD_TRACKING_EVENT'
+  /** `shipShipment`: the parcel is handed to a carrier. */
+  | 'SHIP'
+  /** `startPicking`: the warehouse starts taking the items from the shelves. */
+  | 'START_PICKING';
+
+/** A warehouse step on one shipment. */
+export type ShipmentActionInput = {
+  /** A key unique to this request: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The shipment's id. */
+  shipmentId: Scalars['ID']['input'];
+};
+
 /** An order line, or the part of it, that travels in a shipment. */
 export type ShipmentLine = {
   __typename?: 'ShipmentLine';
@@ -120,6 +293,20 @@ export type ShipmentLine = {
   /** The product variant in the parcel. */
   variant: ProductVariant;
 };
+
+/** No shipment has this id, or this carrier has no parcel with this tracking number. */
+export type ShipmentNotFoundError = UserError & {
+  __typename?: 'ShipmentNotFoundError';
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** The shipment id asked for, when the shipment was named by id. */
+  shipmentId: Maybe<Scalars['ID']['output']>;
+  /** The tracking number asked for, when the shipment was named by tracking number. */
+  trackingNumber: Maybe<Scalars['String']['output']>;
+};
+
+/** The result of a step on a shipment. */
+export type ShipmentResult = InvalidInputError | InvalidTransitionError | ShipmentNotFoundError | ShipmentSuccess;
 
 /** Where a shipment is in its life cycle. */
 export type ShipmentStatus =
@@ -146,6 +333,13 @@ export type ShipmentStatus =
   /** Handed to the carrier. */
   | 'SHIPPED';
 
+/** The step was done (or had been done by an earlier call with the same idempotency key). */
+export type ShipmentSuccess = {
+  __typename?: 'ShipmentSuccess';
+  /** The shipment as it is now. */
+  shipment: Shipment;
+};
+
 /** One step of a parcel's journey, as the warehouse or the carrier reported it. */
 export type TrackingEvent = {
   __typename?: 'TrackingEvent';
@@ -157,6 +351,12 @@ export type TrackingEvent = {
   occurredAt: Scalars['DateTime']['output'];
   /** The status the shipment reached with this event. */
   status: ShipmentStatus;
+};
+
+/** An expected business failure of a mutation, returned as data. */
+export type UserError = {
+  /** What went wrong, in words fit to show a user. */
+  message: Scalars['String']['output'];
 };
 
 /** A place that holds stock and ships orders. Owned by the inventory service. */
@@ -261,41 +461,83 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['Shipment'], {"id":true}> );
 }>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  ShipmentResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
+    | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
+    | ( ShipmentSuccessResult & { __typename: 'ShipmentSuccess' } )
+  ;
+}>;
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  UserError:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
+    | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Carrier: ResolverTypeWrapper<CarrierRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
+  InvalidTransitionError: ResolverTypeWrapper<InvalidTransitionError>;
+  LoggedEvent: ResolverTypeWrapper<FeedEvent>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderReference>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Shipment: ResolverTypeWrapper<ShipmentRow>;
-  ShipmentLine: ResolverTypeWrapper<ShipmentLineRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RecordTrackingEventInput: RecordTrackingEventInput;
+  ShipShipmentInput: ShipShipmentInput;
+  Shipment: ResolverTypeWrapper<ShipmentRow>;
+  ShipmentAction: ShipmentAction;
+  ShipmentActionInput: ShipmentActionInput;
+  ShipmentLine: ResolverTypeWrapper<ShipmentLineRow>;
+  ShipmentNotFoundError: ResolverTypeWrapper<ShipmentNotFoundError>;
+  ShipmentResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ShipmentResult']>;
   ShipmentStatus: ShipmentStatus;
+  ShipmentSuccess: ResolverTypeWrapper<ShipmentSuccessResult>;
   TrackingEvent: ResolverTypeWrapper<TrackingEventRow>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<Warehouse>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  ID: Scalars['ID']['output'];
   Carrier: CarrierRow;
   String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
+  InvalidInputError: InvalidInputError;
+  InvalidTransitionError: InvalidTransitionError;
+  LoggedEvent: FeedEvent;
+  Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
   Order: OrderReference;
-  ID: Scalars['ID']['output'];
   ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
-  Shipment: ShipmentRow;
-  ShipmentLine: ShipmentLineRow;
   Int: Scalars['Int']['output'];
+  RecordTrackingEventInput: RecordTrackingEventInput;
+  ShipShipmentInput: ShipShipmentInput;
+  Shipment: ShipmentRow;
+  ShipmentActionInput: ShipmentActionInput;
+  ShipmentLine: ShipmentLineRow;
+  ShipmentNotFoundError: ShipmentNotFoundError;
+  ShipmentResult: ResolversUnionTypes<ResolversParentTypes>['ShipmentResult'];
+  ShipmentSuccess: ShipmentSuccessResult;
   TrackingEvent: TrackingEventRow;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: Warehouse;
-  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type CarrierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier']> = ResolversObject<{
@@ -306,6 +548,36 @@ export type CarrierResolvers<ContextType = Context, ParentType extends Resolvers
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type InvalidInputErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidInputError'] = ResolversParentTypes['InvalidInputError']> = ResolversObject<{
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidTransitionErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidTransitionError'] = ResolversParentTypes['InvalidTransitionError']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoggedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoggedEvent'] = ResolversParentTypes['LoggedEvent']> = ResolversObject<{
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  streamId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  streamType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelOrderShipments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCancelOrderShipmentsArgs, 'input'>>;
+  markPacked?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationMarkPackedArgs, 'input'>>;
+  recordTrackingEvent?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationRecordTrackingEventArgs, 'input'>>;
+  shipShipment?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationShipShipmentArgs, 'input'>>;
+  startPicking?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationStartPickingArgs, 'input'>>;
+}>;
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -321,10 +593,12 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentArgs, 'id'>>;
   shipmentByTracking?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentByTrackingArgs, 'carrierCode' | 'trackingNumber'>>;
+  shipmentsEventLog?: Resolver<Array<ResolversTypes['LoggedEvent']>, ParentType, ContextType, RequireFields<QueryShipmentsEventLogArgs, 'after' | 'first' | 'waitMs'>>;
 }>;
 
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment'], FederationReferenceType extends FederationReferenceTypes['Shipment'] = FederationReferenceTypes['Shipment']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  allowedActions?: Resolver<Array<ResolversTypes['ShipmentAction']>, ParentType, ContextType>;
   carrier?: Resolver<Maybe<ResolversTypes['Carrier']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -347,11 +621,31 @@ export type ShipmentLineResolvers<ContextType = Context, ParentType extends Reso
   variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
 }>;
 
+export type ShipmentNotFoundErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentNotFoundError'] = ResolversParentTypes['ShipmentNotFoundError']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shipmentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ShipmentResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentResult'] = ResolversParentTypes['ShipmentResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError' | 'ShipmentSuccess', ParentType, ContextType>;
+}>;
+
+export type ShipmentSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentSuccess'] = ResolversParentTypes['ShipmentSuccess']> = ResolversObject<{
+  shipment?: Resolver<ResolversTypes['Shipment'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = ResolversObject<{
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
+}>;
+
+export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError', ParentType, ContextType>;
 }>;
 
 export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = ResolversObject<{
@@ -361,12 +655,20 @@ export type WarehouseResolvers<ContextType = Context, ParentType extends Resolve
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Carrier?: CarrierResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  InvalidInputError?: InvalidInputErrorResolvers<ContextType>;
+  InvalidTransitionError?: InvalidTransitionErrorResolvers<ContextType>;
+  LoggedEvent?: LoggedEventResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   ShipmentLine?: ShipmentLineResolvers<ContextType>;
+  ShipmentNotFoundError?: ShipmentNotFoundErrorResolvers<ContextType>;
+  ShipmentResult?: ShipmentResultResolvers<ContextType>;
+  ShipmentSuccess?: ShipmentSuccessResolvers<ContextType>;
   TrackingEvent?: TrackingEventResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
 }>;
 

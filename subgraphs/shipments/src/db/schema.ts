@@ -26,6 +26,8 @@ export const carriers = pgTable('carriers', {
   name: text('name').notNull(),
   /** the carrier's tracking page, with `{trackingNumber}` where the number goes */
   trackingUrlTemplate: text('tracking_url_template').notNull(),
+  /** business days the carrier usually takes from hand-over to delivery */
+  transitDays: integer('transit_days').notNull().default(3),
 });
 
 export const shipments = pgTable(
@@ -44,11 +46,22 @@ export const shipments = pgTable(
     estimatedDeliveryAt: timestamptz('estimated_delivery_at'),
     shippedAt: timestamptz('shipped_at'),
     deliveredAt: timestamptz('delivered_at'),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
-    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    // when the carrier event that set the status happened; null while the warehouse set it.
+    // an older carrier report must not undo a newer one
+    statusReportedAt: timestamptz('status_reported_at'),
+    // the clock, not the transaction start: an order's shipments, made in one transaction,
+    // keep the order of its allocations
+    createdAt: timestamptz('created_at')
+      .notNull()
+      .default(sql`clock_timestamp()`),
+    updatedAt: timestamptz('updated_at')
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
   (table) => [
     index('shipments_order_idx').on(table.orderId, table.createdAt),
+    // one shipment per warehouse of an order, however often the order is announced
+    uniqueIndex('shipments_order_warehouse_key').on(table.orderId, table.warehouseId),
     index('shipments_customer_idx').on(table.customerId, table.createdAt),
     index('shipments_status_idx').on(table.status, table.createdAt),
     // a carrier's tracking number names one parcel
@@ -95,6 +108,15 @@ export const trackingEvents = pgTable(
     check('tracking_events_status_check', statusCheck(table.status)),
   ],
 );
+
+/**
+ * Orders whose shipments were cancelled: a shipment the order would still get (its
+ * `order.placed` not yet handled) is never created.
+ */
+export const cancelledOrders = pgTable('cancelled_orders', {
+  orderId: text('order_id').primaryKey(),
+  cancelledAt: timestamptz('cancelled_at').notNull().defaultNow(),
+});
 
 export type CarrierRow = typeof carriers.$inferSelect;
 export type ShipmentRow = typeof shipments.$inferSelect;

@@ -1,7 +1,9 @@
-import { forbidden, type Viewer } from '@ordergraph/shared';
+import { eventFeedResolver, forbidden, type EventFeed, type Viewer } from '@ordergraph/shared';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { ShipmentRow } from '../db/schema.js';
+import { normalizeCarrierCode } from '../inputs.js';
 import { canSeeShipment } from '../shipments.js';
+import { normalizeTrackingNumber } from '../tracking.js';
 
 // asking by id (or tracking number) for someone else's shipment is an error, not a silent null
 function visibleOrForbidden(viewer: Viewer, shipment: ShipmentRow | null): ShipmentRow | null {
@@ -10,7 +12,7 @@ function visibleOrForbidden(viewer: Viewer, shipment: ShipmentRow | null): Shipm
   return shipment;
 }
 
-export const Query: QueryResolvers = {
+export const createQuery = ({ feed }: { feed: EventFeed }): QueryResolvers => ({
   shipment: async (_parent, { id }, { viewer, loaders }) =>
     visibleOrForbidden(viewer, await loaders.shipmentById.load(id)),
 
@@ -18,10 +20,12 @@ export const Query: QueryResolvers = {
 
   shipmentByTracking: async (_parent, args, { viewer, shipments, loaders }) => {
     const shipment = await shipments.findByTracking({
-      carrierCode: args.carrierCode.trim().toLowerCase(),
-      trackingNumber: args.trackingNumber.trim(),
+      carrierCode: normalizeCarrierCode(args.carrierCode),
+      trackingNumber: normalizeTrackingNumber(args.trackingNumber),
     });
     if (shipment) loaders.shipmentById.prime(shipment.id, shipment);
     return visibleOrForbidden(viewer, shipment);
   },
-};
+
+  shipmentsEventLog: eventFeedResolver(feed),
+});

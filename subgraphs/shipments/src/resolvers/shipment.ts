@@ -1,4 +1,5 @@
 import type { ShipmentResolvers } from '../__generated__/resolvers-types.js';
+import { allowedActions } from '../shipment-actions.js';
 import { visibleShipment } from '../shipments.js';
 
 export const Shipment: ShipmentResolvers = {
@@ -12,4 +13,11 @@ export const Shipment: ShipmentResolvers = {
   events: (shipment, _args, { loaders }) => loaders.eventsByShipmentId.load(shipment.id),
   carrier: (shipment, _args, { loaders }) =>
     shipment.carrierCode ? loaders.carrierByCode.load(shipment.carrierCode) : null,
+
+  allowedActions: async (shipment, _args, { viewer, loaders }) =>
+    allowedActions({
+      viewer,
+      shipment,
+      orderShipments: await loaders.shipmentsByOrderId.load(shipment.orderId),
+    }),
 };

@@ -1,0 +1,129 @@
+import {
+  appendEvent,
+  createServiceClient,
+  isUuid,
+  startEventConsumer,
+  type ConsumedEvent,
+  type Database,
+  type DatabaseHandle,
+  type EventConsumer,
+  type Logger,
+} from '@ordergraph/shared';
+import { createCustomersRepository } from './customers.repository.js';
+import { describeNotification, notificationKindOf, type SourceService } from './notifications.js';
+import { createNotificationsRepository } from './notifications.repository.js';
+
+const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+
+/**
+ * The handler of one producer's events: the customer-facing ones become one notification each,
+ * keyed by (source service, event seq), so a redelivered event adds nothing. Runs in the
+ * consumer's transaction, together with its cursor.
+ */
+export function createNotificationHandler({ source, log }: { source: SourceService; log: Logger }) {
+  return async (event: ConsumedEvent, tx: Database): Promise<void> => {
+    if (!notificationKindOf(source, event.type)) return;
+    const { payload } = event;
+    const customerId = textOf(payload['customerId']);
+    const [customer] =
+      customerId && isUuid(customerId)
+        ? await createCustomersRepository({ db: tx }).findByIds([customerId])
+        : [];
+    if (!customer) {
+      // nobody to tell: waiting would block every later event of the feed
+      log.warn(
+        { source, seq: event.seq, type: event.type, customerId },
+        'event for an unknown customer',
+      );
+      return;
+    }
+    const notifications = createNotificationsRepository({ db: tx });
+    const orderId = textOf(payload['orderId']);
+    const orderNumber =
+      textOf(payload['number']) ?? (orderId ? await notifications.findOrderNumber(orderId) : null);
+    const text = describeNotification(
+      { source, type: event.type, payload },
+      { customerName: customer.name, orderNumber },
+    );
+    if (!text) return;
+    const created = await notifications.insertOnce({
+      customerId: customer.id,
+      ...text,
+      orderId,
+      orderNumber,
+      shipmentId: textOf(payload['shipmentId']),
+      sourceService: source,
+      sourceSeq: event.seq,
+    });
+    if (!created) return;
+    await appendEvent(tx, {
+      streamType: 'notification',
+      streamId: created.id,
+      type: 'notification.created',
+      payload: { notificationId: created.id, customerId: customer.id, kind: created.kind },
+    });
+  };
+}
+
+export interface NotificationConsumers {
+  /** `customers:orders`, following the orders service's feed; null without its URL */
+  orders: EventConsumer | null;
+  /** `customers:shipments`, following the shipments service's feed; null without its URL */
+  shipments: EventConsumer | null;
+  /**
+   * Resolves once each named consumer has handled its producer's events up to the given seq
+   * (the producer's event log seq), e.g. `caughtUp({ orders: 12 })`.
+   */
+  caughtUp(positions: Partial<Record<SourceService, number>>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the consumers of the producers whose URLs are given. */
+export async function startConsumers({
+  handle,
+  signingSecret,
+  log,
+  ordersUrl,
+  shipmentsUrl,
+}: {
+  handle: DatabaseHandle;
+  signingSecret: string;
+  log: Logger;
+  ordersUrl?: string | undefined;
+  shipmentsUrl?: string | undefined;
+}): Promise<NotificationConsumers> {
+  const follow = (source: SourceService, url: string | undefined) =>
+    url
+      ? startEventConsumer({
+          name: `customers:${source}`,
+          handle,
+          source: createServiceClient({ service: 'customers', url, signingSecret }),
+          field: `${source}EventLog`,
+          onEvent: createNotificationHandler({ source, log }),
+          log,
+        })
+      : Promise.resolve(null);
+  const orders = await follow('orders', ordersUrl);
+  const shipments = await follow('shipments', shipmentsUrl).catch(async (error: unknown) => {
+    await orders?.stop();
+    throw error;
+  });
+  const running = { orders, shipments };
+
+  return {
+    orders,
+    shipments,
+    async caughtUp(positions) {
+      await Promise.all(
+        Object.entries(positions).map(([source, seq]) => {
+          const consumer = running[source as SourceService];
+          if (!consumer) throw new Error(`customers does not follow ${source}`);
+          return consumer.caughtUp(seq);
+        }),
+      );
+    },
+    async stop() {
+      await Promise.all([orders?.stop(), shipments?.stop()]);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { badUserInput, hashRequest, type Database } from '@ordergraph/shared';
+import { mergeLines } from './allocation.js';
+import { createInventoryRepository } from './inventory.repository.js';
+import type { Restock } from './inventory.js';
+import { movement } from './ledger.js';
+import { appendStockEvents, moveStock } from './stock.js';
+
+/**
+ * Puts returned units back on the shelves of one warehouse as RETURN movements (on hand goes
+ * up), once per return and warehouse: a repeated call, even a concurrent one, changes nothing
+ * and is true again. Reusing the pair with other lines is refused (BAD_USER_INPUT).
+ */
+export async function restockReturn(
+  db: Database,
+  { returnId, warehouseId, lines, actor }: Restock & { actor: string | null },
+): Promise<boolean> {
+  const merged = mergeLines(lines).sort((a, b) => (a.sku < b.sku ? -1 : 1));
+  const requestHash = hashRequest({ lines: merged });
+  return db.transaction(async (tx) => {
+    const inventory = createInventoryRepository({ db: tx });
+    const claim = await inventory.claimReturnRestock({ returnId, warehouseId, requestHash });
+    if (!claim.claimed) {
+      if (claim.requestHash === requestHash) return true;
+      throw badUserInput(
+        `Return ${returnId} was already restocked in ${warehouseId} with other lines.`,
+        'lines',
+      );
+    }
+    const { levels } = await moveStock(
+      tx,
+      merged.map(({ sku, quantity }) =>
+        movement('RETURN', { sku, warehouseId, quantity, reference: returnId, actor }),
+      ),
+    );
+    await appendStockEvents(
+      tx,
+      levels.map(({ sku, onHand, reserved, onHandChange }) => ({
+        streamType: 'sku',
+        streamId: sku,
+        type: 'stock.returned',
+        payload: { returnId, sku, warehouseId, quantity: onHandChange, onHand, reserved },
+      })),
+    );
+    return true;
+  });
+}

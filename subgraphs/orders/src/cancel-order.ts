@@ -1,0 +1,206 @@
+import {
+  appendEvent,
+  checkIdempotencyKey,
+  checkText,
+  codedError,
+  customerIdOf,
+  firstProblem,
+  forbidden,
+  hasRole,
+  hashRequest,
+  invalidInput,
+  isUuid,
+  unauthenticated,
+  withIdempotency,
+  type Database,
+  type InvalidInput,
+  type Logger,
+  type Viewer,
+} from '@ordergraph/shared';
+import type { InventoryClient } from './clients/inventory.js';
+import type { ShipmentsClient } from './clients/shipments.js';
+import type { OrderRow, OrderStatus } from './db/schema.js';
+import { createLifecycleRepository } from './lifecycle.repository.js';
+import { canMoveOrder, canMovePayment, mayCancel } from './order-status.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
+
+export const MAX_REASON_LENGTH = 500;
+
+export type CancelOrderSuccessResult = { __typename: 'CancelOrderSuccess'; orderId: string };
+export type OrderNotCancellable = {
+  __typename: 'OrderNotCancellableError';
+  message: string;
+  status: OrderStatus;
+};
+export type OrderNotFound = { __typename: 'OrderNotFoundError'; message: string; orderId: string };
+export type CancelOrderOutcome =
+  CancelOrderSuccessResult | OrderNotCancellable | OrderNotFound | InvalidInput;
+
+export interface CancelOrderInputShape {
+  orderId: string;
+  reason?: string | null;
+  idempotencyKey: string;
+}
+
+export const orderNotFound = (orderId: string): OrderNotFound => ({
+  __typename: 'OrderNotFoundError',
+  message: 'No order of yours has this id.',
+  orderId,
+});
+
+function notCancellable(status: OrderStatus, shipped = false): OrderNotCancellable {
+  const message = shipped
+    ? 'Part of the order has already shipped, so it can no longer be cancelled.'
+    : status === 'CANCELLED'
+      ? 'The order is already cancelled.'
+      : status === 'PROCESSING'
+        ? 'The order is being prepared and can no longer be cancelled online; please contact us.'
+        : `An order that is ${status.toLowerCase().replaceAll('_', ' ')} cannot be cancelled.`;
+  return { __typename: 'OrderNotCancellableError', message, status };
+}
+
+/** Who may ask at all: customers (for their own orders) and staff; nobody anonymous. */
+function checkCaller(viewer: Viewer) {
+  if (viewer.roles.length === 0) throw unauthenticated('Sign in to cancel an order.');
+  if (!hasRole(viewer, 'staff', 'admin') && !customerIdOf(viewer)) {
+    throw forbidden('Only customers and staff may cancel orders.');
+  }
+}
+
+/**
+ * cancelOrder: the shipments service decides whether anything has shipped (and cancels the
+ * shipments when not), then the reservation is released and the authorization voided, each
+ * idempotent by the order id, and last one transaction cancels the order with its events. No
+ * transaction is open while another service or the payment provider is called; a failure on
+ * the way is thrown, and a retry with the same key carries the cancellation through.
+ */
+export function createOrderCancellation({
+  db,
+  shipments,
+  inventory,
+  payments,
+  log,
+}: {
+  db: Database;
+  /** null when this service was started without the shipments service's URL */
+  shipments: ShipmentsClient | null;
+  inventory: Pick<InventoryClient, 'releaseReservation'>;
+  payments: PaymentProvider;
+  log: Logger;
+}) {
+  const repository = createLifecycleRepository({ db });
+
+  async function decide(
+    viewer: Viewer,
+    orderId: string,
+    requestId: string | undefined,
+  ): Promise<{ order: OrderRow } | OrderNotCancellable | OrderNotFound> {
+    const order = isUuid(orderId) ? ((await repository.findOrder(orderId)) ?? null) : null;
+    const visible =
+      order && (hasRole(viewer, 'staff', 'admin') || customerIdOf(viewer) === order.customerId);
+    // another customer's order is answered as missing: its existence is not theirs to learn
+    if (!order || !visible) return orderNotFound(orderId);
+    if (!mayCancel(viewer, order)) return notCancellable(order.status);
+    if (!shipments) {
+      throw codedError('SERVICE_UNAVAILABLE', 'The shipments service is not configured.');
+    }
+    if (!(await shipments.cancelOrderShipments({ orderId }, requestId))) {
+      return notCancellable(order.status, true);
+    }
+    await inventory.releaseReservation({ reservationId: orderId }, requestId);
+    const [payment] = await repository.findPayments(orderId);
+    if (payment) {
+      await payments
+        .void({ authorizationId: payment.authorizationId, idempotencyKey: `void:${orderId}` })
+        .catch((error: unknown) => {
+          throw codedError('SERVICE_UNAVAILABLE', 'The payment provider is unavailable.', {
+            cause: String(error),
+          });
+        });
+    }
+    return { order };
+  }
+
+  return {
+    async cancelOrder({
+      viewer,
+      input,
+      requestId,
+    }: {
+      viewer: Viewer;
+      input: CancelOrderInputShape;
+      requestId?: string;
+    }): Promise<CancelOrderOutcome> {
+      checkCaller(viewer);
+      const reason = input.reason?.trim() || null;
+      const problem = firstProblem(
+        checkIdempotencyKey(input.idempotencyKey),
+        checkText(input.orderId, { field: 'orderId', max: 100 }),
+        checkText(reason, { field: 'reason', max: MAX_REASON_LENGTH, required: false }),
+      );
+      if (problem) return problem;
+      const scope = `cancelOrder:${viewer.subject ?? ''}`;
+      const request = { orderId: input.orderId, reason, idempotencyKey: input.idempotencyKey };
+      const stored = await repository.findStoredResult(scope, input.idempotencyKey);
+      if (stored) {
+        return stored.requestHash === hashRequest(request)
+          ? (stored.result as CancelOrderOutcome)
+          : invalidInput(
+              'This idempotencyKey was already used with a different input.',
+              'idempotencyKey',
+            );
+      }
+      const decided = await decide(viewer, input.orderId, requestId);
+      const cancelledBy = hasRole(viewer, 'staff', 'admin') ? 'staff' : 'customer';
+      return withIdempotency<CancelOrderSuccessResult | OrderNotCancellable | OrderNotFound>(db, {
+        scope,
+        key: input.idempotencyKey,
+        input: request,
+        run: async (tx) => {
+          if (!('order' in decided)) return decided;
+          await cancelInTransaction(tx, decided.order.id, { reason, cancelledBy, log });
+          return { __typename: 'CancelOrderSuccess', orderId: decided.order.id };
+        },
+      });
+    },
+  };
+}
+
+/** The order's side of a cancellation the shipments service has agreed to: one transaction. */
+async function cancelInTransaction(
+  tx: Database,
+  orderId: string,
+  { reason, cancelledBy, log }: { reason: string | null; cancelledBy: string; log: Logger },
+) {
+  const repository = createLifecycleRepository({ db: tx });
+  const order = await repository.lockOrder(orderId);
+  // a twin request with another key got here first
+  if (!order || order.status === 'CANCELLED') return;
+  if (!canMoveOrder(order.status, 'CANCELLED')) {
+    log.error({ orderId, status: order.status }, 'shipments agreed to cancel a shipped order');
+    throw codedError('INTERNAL_SERVER_ERROR', 'The order could not be cancelled.');
+  }
+  const voids = canMovePayment(order.paymentStatus, 'VOIDED');
+  await repository.moveOrder(orderId, {
+    status: 'CANCELLED',
+    ...(voids ? { paymentStatus: 'VOIDED' } : {}),
+  });
+  if (voids) await repository.setPaymentStatus(orderId, 'VOIDED');
+  const common = { orderId, customerId: order.customerId };
+  await appendEvent(tx, {
+    streamType: 'order',
+    streamId: orderId,
+    type: 'order.cancelled',
+    payload: { ...common, number: order.number, reason, cancelledBy },
+  });
+  if (voids) {
+    await appendEvent(tx, {
+      streamType: 'order',
+      streamId: orderId,
+      type: 'payment.voided',
+      payload: { ...common, amount: order.total, currency: order.currency },
+    });
+  }
+}
+
+export type OrderCancellation = ReturnType<typeof createOrderCancellation>;

@@ -1,0 +1,162 @@
+import {
+  appendEvent,
+  EVENT_LOG_CHANNEL,
+  type Database,
+  type DatabaseHandle,
+  type Logger,
+} from '@ordergraph/shared';
+import { createLifecycleRepository, type PendingCapture } from './lifecycle.repository.js';
+import { canMovePayment } from './order-status.js';
+import type { CaptureResult, PaymentProvider } from './payments/payment-provider.js';
+
+export interface CaptureRunner {
+  /** resolves once a look at the captures, begun after this call, found none pending */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Takes the captures shipped shipments owe (payment_captures rows left PENDING by the shipments
+ * consumer) through the payment provider. The provider is called outside any database
+ * transaction, with the shipment id as its idempotency key, so a crash between the call and the
+ * write only repeats a call that answers the same. Then, in one transaction: the capture is
+ * settled, the order's paymentStatus becomes CAPTURED once the whole total is captured, and
+ * `payment.captured` (or `payment.capture_failed`) is appended. Wakes on every commit to this
+ * service's event log, and retries with backoff while the provider is unreachable.
+ */
+export async function startCaptureRunner({
+  handle,
+  payments,
+  log,
+  batchSize = 20,
+  pollIntervalMs = 5_000,
+}: {
+  handle: DatabaseHandle;
+  payments: PaymentProvider;
+  log: Logger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}): Promise<CaptureRunner> {
+  const repository = createLifecycleRepository({ db: handle.db });
+  let stopped = false;
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+  let passes = 0;
+  const waiters = new Set<{ afterPass: number; resolve: () => void }>();
+
+  const settle = async (capture: PendingCapture) => {
+    const result: CaptureResult =
+      capture.amount === 0
+        ? { status: 'captured', captureId: '' }
+        : await payments.capture({
+            authorizationId: capture.authorizationId,
+            amountMinor: capture.amount,
+            idempotencyKey: capture.shipmentId,
+          });
+    await handle.db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Database;
+      const inTx = createLifecycleRepository({ db: tx });
+      const order = await inTx.lockOrder(capture.orderId);
+      const captured = result.status === 'captured';
+      const settled = await inTx.settleCapture(capture.shipmentId, {
+        status: captured ? 'CAPTURED' : 'FAILED',
+        providerCaptureId: captured ? result.captureId || null : null,
+        failureReason: captured ? null : result.reason,
+      });
+      if (!order || !settled) return;
+      const common = {
+        orderId: order.id,
+        customerId: order.customerId,
+        shipmentId: capture.shipmentId,
+        amount: capture.amount,
+        currency: capture.currency,
+      };
+      if (!captured) {
+        log.error({ ...common, reason: result.reason }, 'the payment provider refused a capture');
+        await inTx.moveOrder(order.id, {});
+        await appendEvent(tx, {
+          streamType: 'order',
+          streamId: order.id,
+          type: 'payment.capture_failed',
+          payload: { ...common, reason: result.reason },
+        });
+        return;
+      }
+      const whole = (await inTx.capturedTotal(order.id)) >= order.total;
+      const moves = whole && canMovePayment(order.paymentStatus, 'CAPTURED');
+      await inTx.moveOrder(order.id, moves ? { paymentStatus: 'CAPTURED' } : {});
+      if (moves) await inTx.setPaymentStatus(order.id, 'CAPTURED');
+      await appendEvent(tx, {
+        streamType: 'order',
+        streamId: order.id,
+        type: 'payment.captured',
+        payload: { ...common, captureId: result.captureId || null },
+      });
+    });
+  };
+
+  const drain = async () => {
+    const pass = ++passes;
+    for (;;) {
+      if (stopped) return;
+      const pending = await repository.findPendingCaptures(batchSize);
+      if (pending.length === 0) break;
+      for (const capture of pending) {
+        if (stopped) return;
+        await settle(capture);
+      }
+    }
+    for (const waiter of waiters) {
+      if (pass > waiter.afterPass) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  };
+
+  const wake = (): void => {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = drain()
+      .then(() => {
+        failures = 0;
+      })
+      .catch((error: unknown) => {
+        failures++;
+        log.warn({ err: error }, 'capturing payments failed; retrying');
+        setTimeout(wake, Math.min(30_000, 100 * 2 ** failures)).unref();
+      })
+      .finally(() => {
+        draining = null;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  };
+
+  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
+  const poll = setInterval(wake, pollIntervalMs);
+  poll.unref();
+  wake();
+
+  return {
+    settled: () =>
+      new Promise<void>((resolve) => {
+        // a pass already under way may have looked before the caller's captures were written
+        waiters.add({ afterPass: passes, resolve });
+        wake();
+      }),
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      await unlisten();
+      await draining;
+      for (const waiter of waiters) waiter.resolve();
+    },
+  };
+}

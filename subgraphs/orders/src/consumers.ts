@@ -1,0 +1,84 @@
+import {
+  createServiceClient,
+  startEventConsumer,
+  type DatabaseHandle,
+  type Logger,
+} from '@ordergraph/shared';
+import { startCaptureRunner } from './capture-runner.js';
+import type { InventoryClient } from './clients/inventory.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
+import { applyShipmentEvent, type WarehouseCodes } from './shipment-events.js';
+
+/** The cursor key of this service's consumer of the shipments feed. */
+export const SHIPMENTS_CONSUMER = 'orders:shipments';
+
+/** What this service runs in the background while it follows other services. */
+export interface Consumers {
+  /**
+   * Resolves once every event of the shipments feed up to `seq` has been applied and the
+   * payment captures they asked for are settled: what a test awaits after acting on shipments.
+   */
+  caughtUp(shipmentsSeq: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Warehouse codes from the inventory, asked once per unknown id: warehouses are few and their
+ * codes do not change. An unreachable inventory throws, so the event is retried.
+ */
+export function warehouseCodesFrom(inventory: Pick<InventoryClient, 'warehouses'>): WarehouseCodes {
+  const codes = new Map<string, string>();
+  return async (warehouseId) => {
+    if (!codes.has(warehouseId)) {
+      for (const { id, code } of await inventory.warehouses()) codes.set(id, code);
+    }
+    return codes.get(warehouseId) ?? warehouseId;
+  };
+}
+
+/**
+ * Starts following the shipments service (`orders:shipments`, see applyShipmentEvent) and the
+ * capture runner that takes the payments shipped shipments owe.
+ */
+export async function startConsumers({
+  handle,
+  shipmentsUrl,
+  signingSecret,
+  inventory,
+  payments,
+  log,
+  waitMs,
+}: {
+  handle: DatabaseHandle;
+  shipmentsUrl: string;
+  signingSecret: string;
+  inventory: Pick<InventoryClient, 'warehouses'>;
+  payments: PaymentProvider;
+  log: Logger;
+  /** how long each read of the feed waits for new events (long polling) */
+  waitMs?: number;
+}): Promise<Consumers> {
+  const warehouseCodes = warehouseCodesFrom(inventory);
+  const captures = await startCaptureRunner({ handle, payments, log });
+  const shipments = await startEventConsumer({
+    name: SHIPMENTS_CONSUMER,
+    handle,
+    source: createServiceClient({ service: 'orders', url: shipmentsUrl, signingSecret }),
+    field: 'shipmentsEventLog',
+    onEvent: (event, tx) => applyShipmentEvent(event, tx, { warehouseCodes, log }),
+    log,
+    ...(waitMs === undefined ? {} : { waitMs }),
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    async caughtUp(seq) {
+      await shipments.caughtUp(seq);
+      await captures.settled();
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await shipments.stop();
+        await captures.stop();
+      })()),
+  };
+}

@@ -1,0 +1,291 @@
+import {
+  appendEvent,
+  codedError,
+  hashRequest,
+  invalidInput,
+  isUuid,
+  toMoney,
+  type Database,
+  type InvalidInput,
+  type Money,
+  type Viewer,
+} from '@ordergraph/shared';
+import type { RefundRow } from './db/schema.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
+import type { RefundRequest } from './return-inputs.js';
+import { settlePaymentAfterRefund } from './return-effects.js';
+import { lockForMove, returnNotFound, type ReturnNotFound } from './return-results.js';
+import { spreadRefund, type InvalidReturnTransition } from './returns.js';
+import { createRefundsRepository } from './refunds.repository.js';
+import { createReturnsRepository } from './returns.repository.js';
+
+// a refund reads and writes returns and refunds together, in one transaction
+const repositoriesOf = (db: Database) => ({
+  ...createReturnsRepository({ db }),
+  ...createRefundsRepository({ db }),
+});
+type Repositories = ReturnType<typeof repositoriesOf>;
+
+/** What refundReturn stores as its result: ids and minor units, resolved on every read. */
+export type RefundReturnSuccessResult = {
+  __typename: 'RefundReturnSuccess';
+  returnId: string;
+  amount: number;
+  currency: string;
+};
+export type RefundNotAllowed = {
+  __typename: 'RefundNotAllowedError';
+  message: string;
+  requested: Money;
+  refundable: Money;
+};
+export type RefundFailed = { __typename: 'RefundFailedError'; message: string; reason: string };
+
+export type RefundOutcome =
+  | RefundReturnSuccessResult
+  | ReturnNotFound
+  | InvalidReturnTransition
+  | RefundNotAllowed
+  | RefundFailed
+  | InvalidInput;
+
+const sum = (rows: readonly { amount: number }[]) =>
+  rows.reduce((total, row) => total + row.amount, 0);
+const paidOrUnderWay = (row: RefundRow) => row.status !== 'FAILED';
+
+/** the claim's answer: a result to return, or the refunds to ask the provider for */
+type Started = { result: RefundOutcome } | { pending: RefundRow[] };
+
+/**
+ * refundReturn in three steps, since the payment provider is never called inside a transaction:
+ * (1) check the return and write its refunds PENDING, one per capture, each with a provider key;
+ * (2) ask the provider for each, outside any transaction; (3) settle them, and mark the return
+ * REFUNDED with its events once all are paid. A call that finds refunds of the return still
+ * PENDING (a call that died, or a twin still running) finishes those instead of starting new
+ * ones, and the provider answers a repeated key with its first answer: the money moves once.
+ */
+export function createRefundFlow({ db, payments }: { db: Database; payments: PaymentProvider }) {
+  async function start(
+    repository: Repositories,
+    {
+      returnId,
+      request,
+      scope,
+      key,
+      requestHash,
+    }: {
+      returnId: string;
+      request: RefundRequest;
+      scope: string;
+      key: string;
+      requestHash: string;
+    },
+  ): Promise<Started> {
+    const locked = await lockForMove(repository, returnId, 'REFUNDED');
+    const claim = await repository.claimKey({ scope, key, requestHash });
+    if (claim.state === 'mismatch') {
+      return {
+        result: invalidInput(
+          'This idempotencyKey was already used with a different input.',
+          'idempotencyKey',
+        ),
+      };
+    }
+    // stored by finish() for this scope, so it has the shape of an outcome
+    if (claim.state === 'done') return { result: claim.result as RefundOutcome };
+    const conclude = async (result: RefundOutcome): Promise<Started> => {
+      await repository.storeResult({ scope, key, result });
+      return { result };
+    };
+    if ('__typename' in locked) return conclude(locked);
+    const { found, order } = locked;
+    const ofOrder = await repository.findRefundsByOrderId(order.id);
+    const ofReturn = ofOrder.filter((row) => row.returnId === returnId);
+    const pending = ofReturn.filter((row) => row.status === 'PENDING');
+    if (pending.length > 0) return { pending };
+
+    const lines = await repository.findLinesByReturnIds([returnId]);
+    const worth = sum(lines);
+    if (request.amount && request.amount.currency !== found.currency) {
+      return conclude(
+        invalidInput(
+          `The refund must be in the order's currency, ${found.currency}.`,
+          'amount.currencyCode',
+        ),
+      );
+    }
+    const target = request.amount?.minor ?? worth;
+    if (target > worth) {
+      const most = toMoney(worth, found.currency);
+      return conclude(
+        invalidInput(
+          `The return's lines are worth ${most.amount} ${most.currencyCode} at most.`,
+          'amount.amount',
+        ),
+      );
+    }
+    // parts paid by an earlier attempt that the provider then refused in part
+    const toPay = Math.max(0, target - sum(ofReturn.filter((row) => row.status === 'REFUNDED')));
+    const captures = (await repository.findCaptures(order.id)).map(({ captureId, amount }) => ({
+      captureId,
+      refundable:
+        amount - sum(ofOrder.filter((row) => row.captureId === captureId && paidOrUnderWay(row))),
+    }));
+    const refundable = sum(captures.map(({ refundable: amount }) => ({ amount })));
+    if (toPay > refundable) {
+      const money = (amount: number) => toMoney(amount, found.currency);
+      return conclude({
+        __typename: 'RefundNotAllowedError',
+        message: `Only ${money(refundable).amount} ${found.currency} of the captured payment can still be refunded.`,
+        requested: money(toPay),
+        refundable: money(refundable),
+      });
+    }
+    const parts = spreadRefund(toPay, captures);
+    const written = await repository.insertRefunds(
+      parts.map(({ captureId, amount }) => ({
+        returnId,
+        orderId: order.id,
+        captureId,
+        amount,
+        currency: found.currency,
+        providerKey: `refund:${returnId}:${found.refundAttempts}:${captureId}`,
+      })),
+    );
+    return { pending: written };
+  }
+
+  /** settles the refunds the provider answered, and the return once all its refunds are paid */
+  async function finish(
+    tx: Database,
+    {
+      returnId,
+      batch,
+      scope,
+      key,
+    }: { returnId: string; batch: RefundRow[]; scope: string; key: string },
+    answers: Map<string, Awaited<ReturnType<PaymentProvider['refund']>>>,
+  ): Promise<RefundOutcome> {
+    const repository = repositoriesOf(tx);
+    const [seen] = await repository.findByIds([returnId]);
+    const order = (await repository.lockOrder(seen!.orderId))!;
+    const found = (await repository.lockReturn(returnId))!;
+    let settledHere = false;
+    for (const [id, answer] of answers) {
+      const changed = await repository.settleRefund(
+        id,
+        answer.status === 'refunded'
+          ? { status: 'REFUNDED', providerRefundId: answer.refundId }
+          : { status: 'FAILED', failureReason: answer.reason },
+      );
+      settledHere = settledHere || changed;
+    }
+    const ofOrder = await repository.findRefundsByOrderId(order.id);
+    const settled = ofOrder.filter((row) => batch.some((part) => part.id === row.id));
+    const refused = settled.find((row) => row.status === 'FAILED');
+    let result: RefundOutcome;
+    if (refused) {
+      // the next attempt asks the provider under new keys; a twin that settled it counted it
+      if (found.status === 'RECEIVED' && settledHere) {
+        await repository.countRefundAttempt(returnId);
+      }
+      result = {
+        __typename: 'RefundFailedError',
+        message: 'The payment provider refused the refund.',
+        reason: refused.failureReason ?? 'unknown',
+      };
+    } else if (found.status === 'REFUNDED') {
+      result = refundSuccess(returnId, found.refundedAmount ?? 0, found.currency);
+    } else {
+      const paid = ofOrder.filter((row) => row.returnId === returnId && row.status === 'REFUNDED');
+      const amount = sum(paid);
+      await repository.markRefunded(returnId, amount);
+      const captured = sum(await repository.findCaptures(order.id));
+      const refunded = sum(ofOrder.filter((row) => row.status === 'REFUNDED'));
+      await settlePaymentAfterRefund(tx, order, { captured, refunded });
+      result = refundSuccess(returnId, amount, found.currency);
+      await repository.storeResult({ scope, key, result });
+      await appendEvent(tx, {
+        streamType: 'order',
+        streamId: order.id,
+        type: 'refund.issued',
+        payload: {
+          orderId: order.id,
+          customerId: order.customerId,
+          returnId,
+          amount,
+          currency: found.currency,
+        },
+      });
+      return result;
+    }
+    await repository.storeResult({ scope, key, result });
+    return result;
+  }
+
+  return {
+    async refundReturn({
+      viewer,
+      returnId,
+      request,
+      input,
+      idempotencyKey: key,
+    }: {
+      viewer: Viewer;
+      returnId: string;
+      request: RefundRequest;
+      input: Record<string, unknown>;
+      idempotencyKey: string;
+    }): Promise<RefundOutcome> {
+      if (!isUuid(returnId)) return returnNotFound(returnId);
+      const scope = `refundReturn:${viewer.subject ?? ''}`;
+      const requestHash = hashRequest(input);
+      const started = await db.transaction((tx) =>
+        start(repositoriesOf(tx as unknown as Database), {
+          returnId,
+          request,
+          scope,
+          key,
+          requestHash,
+        }),
+      );
+      if ('result' in started) return started.result;
+      const answers = new Map<string, Awaited<ReturnType<PaymentProvider['refund']>>>();
+      for (const part of started.pending) {
+        const answer = await payments
+          .refund({
+            captureId: part.captureId,
+            amountMinor: part.amount,
+            idempotencyKey: part.providerKey,
+          })
+          .catch((error: unknown) => {
+            // the refunds stay PENDING: a retry asks again under the same keys
+            throw codedError('SERVICE_UNAVAILABLE', 'The payment provider is unavailable.', {
+              cause: String(error),
+            });
+          });
+        answers.set(part.id, answer);
+      }
+      return db.transaction((tx) =>
+        finish(
+          tx as unknown as Database,
+          { returnId, batch: started.pending, scope, key },
+          answers,
+        ),
+      );
+    },
+  };
+}
+
+export type RefundFlow = ReturnType<typeof createRefundFlow>;
+
+const refundSuccess = (
+  returnId: string,
+  amount: number,
+  currency: string,
+): RefundReturnSuccessResult => ({
+  __typename: 'RefundReturnSuccess',
+  returnId,
+  amount,
+  currency,
+});

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import {
+  createServiceClient,
+  startEventConsumer,
+  type ConsumedEvent,
+  type Database,
+  type DatabaseHandle,
+  type EventConsumer,
+  type Logger,
+} from '@ordergraph/shared';
+import { createFulfilment } from './fulfilment.js';
+
+/** The consumer name, and key of its cursor, that follows the orders service. */
+export const ORDERS_CONSUMER = 'shipments:orders';
+
+const orderPlaced = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  allocations: z.array(
+    z.object({
+      warehouseId: z.string().min(1),
+      lines: z.array(
+        z.object({
+          orderLineId: z.string().min(1),
+          sku: z.string().min(1),
+          quantity: z.number().int().positive(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/**
+ * Handles one event of the orders service inside the consumer's transaction: a placed order
+ * gets a PENDING shipment per warehouse that holds its stock. Handling an event twice changes
+ * nothing (one shipment per order and warehouse), and a cancelled order gets none.
+ */
+export function createOrderEventHandler({ log }: { log: Logger }) {
+  return async (event: ConsumedEvent, tx: Database): Promise<void> => {
+    if (event.type !== 'order.placed') return;
+    const parsed = orderPlaced.safeParse(event.payload);
+    if (!parsed.success) {
+      // a payload off the contract would fail the same way on every retry and stall the feed
+      log.error(
+        { seq: event.seq, issues: parsed.error.issues },
+        'order.placed skipped: bad payload',
+      );
+      return;
+    }
+    const { orderId, customerId, allocations } = parsed.data;
+    await createFulfilment({ db: tx }).createOrderShipments({
+      orderId,
+      customerId,
+      allocations: allocations.filter((allocation) => allocation.lines.length > 0),
+    });
+  };
+}
+
+/** The event consumers the shipments service runs. */
+export interface ShipmentsConsumers {
+  /** follows the orders service's `ordersEventLog` */
+  orders: EventConsumer;
+  stop(): Promise<void>;
+}
+
+/** Starts following the orders service; resolves once the consumer has read its cursor. */
+export async function startConsumers({
+  handle,
+  ordersUrl,
+  signingSecret,
+  log,
+  waitMs,
+}: {
+  handle: DatabaseHandle;
+  ordersUrl: string;
+  signingSecret: string;
+  log: Logger;
+  /** how long one long poll of the feed waits */
+  waitMs?: number;
+}): Promise<ShipmentsConsumers> {
+  const orders = await startEventConsumer({
+    name: ORDERS_CONSUMER,
+    handle,
+    source: createServiceClient({ service: 'shipments', url: ordersUrl, signingSecret }),
+    field: 'ordersEventLog',
+    onEvent: createOrderEventHandler({ log }),
+    log,
+    ...(waitMs === undefined ? {} : { waitMs }),
+  });
+  return { orders, stop: () => orders.stop() };
+}
