@@ -1,6 +1,6 @@
 import {
   appendEvent,
-  EVENT_LOG_CHANNEL,
+  startWakeLoop,
   type Database,
   type DatabaseHandle,
   type Logger,
@@ -39,9 +39,6 @@ export async function startCaptureRunner({
 }): Promise<CaptureRunner> {
   const repository = createLifecycleRepository({ db: handle.db });
   let stopped = false;
-  let draining: Promise<void> | null = null;
-  let again = false;
-  let failures = 0;
   let passes = 0;
   const waiters = new Set<{ afterPass: number; resolve: () => void }>();
 
@@ -115,47 +112,23 @@ export async function startCaptureRunner({
     }
   };
 
-  const wake = (): void => {
-    if (stopped) return;
-    if (draining) {
-      again = true;
-      return;
-    }
-    draining = drain()
-      .then(() => {
-        failures = 0;
-      })
-      .catch((error: unknown) => {
-        failures++;
-        log.warn({ err: error }, 'capturing payments failed; retrying');
-        setTimeout(wake, Math.min(30_000, 100 * 2 ** failures)).unref();
-      })
-      .finally(() => {
-        draining = null;
-        if (again) {
-          again = false;
-          wake();
-        }
-      });
-  };
-
-  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
-  const poll = setInterval(wake, pollIntervalMs);
-  poll.unref();
-  wake();
+  const loop = await startWakeLoop({
+    handle,
+    drain,
+    pollIntervalMs,
+    onError: (error) => log.warn({ err: error }, 'capturing payments failed; retrying'),
+  });
 
   return {
     settled: () =>
       new Promise<void>((resolve) => {
         // a pass already under way may have looked before the caller's captures were written
         waiters.add({ afterPass: passes, resolve });
-        wake();
+        loop.wake();
       }),
     async stop() {
       stopped = true;
-      clearInterval(poll);
-      await unlisten();
-      await draining;
+      await loop.stop();
       for (const waiter of waiters) waiter.resolve();
     },
   };

@@ -2,8 +2,9 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from './db.js';
 import { eventLog, type EventLogRow } from './tables.js';
 import type { Logger } from './logger.js';
+import { EVENT_LOG_CHANNEL, startWakeLoop } from './wake-loop.js';
 
-export const EVENT_LOG_CHANNEL = 'event_log';
+export { EVENT_LOG_CHANNEL };
 
 // one lock for all appends of a service: events then commit in sequence order, so a reader
 // that has seen seq n never later finds a smaller seq committed behind it
@@ -80,9 +81,6 @@ export async function followEventLog({
 }): Promise<EventReader> {
   let position = after;
   let stopped = false;
-  let draining: Promise<void> | null = null;
-  let again = false;
-  let failures = 0;
 
   const drain = async () => {
     while (!stopped) {
@@ -96,34 +94,12 @@ export async function followEventLog({
     }
   };
 
-  const wake = (): void => {
-    if (stopped) return;
-    if (draining) {
-      again = true;
-      return;
-    }
-    draining = drain()
-      .then(() => {
-        failures = 0;
-      })
-      .catch((error: unknown) => {
-        failures++;
-        log?.error({ err: error, position }, 'event handler failed; retrying');
-        setTimeout(wake, Math.min(30_000, 100 * 2 ** failures)).unref();
-      })
-      .finally(() => {
-        draining = null;
-        if (again) {
-          again = false;
-          wake();
-        }
-      });
-  };
-
-  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
-  const poll = setInterval(wake, pollIntervalMs);
-  poll.unref();
-  wake();
+  const loop = await startWakeLoop({
+    handle,
+    drain,
+    pollIntervalMs,
+    onError: (error) => log?.error({ err: error, position }, 'event handler failed; retrying'),
+  });
 
   return {
     get position() {
@@ -131,9 +107,7 @@ export async function followEventLog({
     },
     async stop() {
       stopped = true;
-      clearInterval(poll);
-      await unlisten();
-      await draining;
+      await loop.stop();
     },
   };
 }

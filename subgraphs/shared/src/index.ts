@@ -21,3 +21,4 @@ export * from './validation.js';
 export * from './event-feed.js';
 export * from './event-consumer.js';
 export * from './event-feed-resolver.js';
+export * from './wake-loop.js';

@@ -1,0 +1,71 @@
+import type { DatabaseHandle } from './db.js';
+
+/** the NOTIFY channel every append to a service's event log signals */
+export const EVENT_LOG_CHANNEL = 'event_log';
+
+export interface WakeLoop {
+  /** asks for a drain soon; a wake during a drain runs another one after it */
+  wake(): void;
+  /** stops waking and waits for the drain under way */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `drain` whenever this service's event log commits (NOTIFY), on a slow poll as a safety
+ * net, and on demand; one drain at a time, a failing drain retried with backoff.
+ */
+export async function startWakeLoop({
+  handle,
+  drain,
+  onError,
+  pollIntervalMs = 5_000,
+}: {
+  handle: DatabaseHandle;
+  drain: () => Promise<void>;
+  onError: (error: unknown) => void;
+  pollIntervalMs?: number;
+}): Promise<WakeLoop> {
+  let stopped = false;
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let failures = 0;
+
+  const wake = (): void => {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = drain()
+      .then(() => {
+        failures = 0;
+      })
+      .catch((error: unknown) => {
+        failures++;
+        onError(error);
+        setTimeout(wake, Math.min(30_000, 100 * 2 ** failures)).unref();
+      })
+      .finally(() => {
+        draining = null;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  };
+
+  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
+  const poll = setInterval(wake, pollIntervalMs);
+  poll.unref();
+  wake();
+
+  return {
+    wake,
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      await unlisten();
+      await draining;
+    },
+  };
+}
