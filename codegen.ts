@@ -1,5 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { print, printSchema, type DocumentNode } from 'graphql';
+import { apiSchemaOf } from './router/src/persisted/api-schema.js';
+import { operationId } from './router/src/persisted/manifest.js';
+import { normalizeOperation } from './router/src/persisted/operations.js';
 
 // typed resolvers per subgraph: federation-aware, with parents typed as the drizzle rows
 const subgraphs: Record<string, Record<string, string>> = {
@@ -85,6 +89,27 @@ const config: CodegenConfig = {
         },
       ]),
   ),
+};
+
+// typed documents for frontends: schema/operations against the API schema clients see (not the
+// raw supergraph); each document carries its id in schema/persisted-queries.json as __meta__.hash
+config.generates['schema/client/'] = {
+  schema: printSchema(apiSchemaOf(readFileSync('schema/supergraph.graphql', 'utf8'))),
+  documents: 'schema/operations/**/*.graphql',
+  preset: 'client',
+  presetConfig: {
+    fragmentMasking: false,
+    onExecutableDocumentNode: (document: DocumentNode) => ({
+      hash: operationId(normalizeOperation(print(document))),
+    }),
+  },
+  config: {
+    // NodeNext: relative imports need their extension
+    importExtension: '.js',
+    scalars: { DateTime: 'string' },
+    enumsAsTypes: true,
+    useTypeImports: true,
+  },
 };
 
 export default config;

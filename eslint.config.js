@@ -3,7 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/__generated__/**', '.data/**', '**/drizzle/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/__generated__/**',
+      '.data/**',
+      '**/drizzle/**',
+      'schema/client/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

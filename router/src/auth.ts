@@ -10,15 +10,29 @@ export interface JwtOptions {
   audience?: string | undefined;
 }
 
+export interface Authentication {
+  viewer: Viewer;
+  /** when the token expires (ms since epoch), null without a token or an `exp` */
+  expiresAt: number | null;
+}
+
 /**
  * The viewer of a request from its `Authorization: Bearer` header: anonymous without one,
  * a 401 UNAUTHENTICATED error when the token is invalid or expired.
  */
 export async function authenticate(
   authorization: string | undefined,
-  { secret, issuer, audience }: JwtOptions,
+  options: JwtOptions,
 ): Promise<Viewer> {
-  if (!authorization) return ANONYMOUS;
+  return (await authenticateWithExpiry(authorization, options)).viewer;
+}
+
+/** As `authenticate`, with the token's expiry: long-lived streams end when it passes. */
+export async function authenticateWithExpiry(
+  authorization: string | undefined,
+  { secret, issuer, audience }: JwtOptions,
+): Promise<Authentication> {
+  if (!authorization) return { viewer: ANONYMOUS, expiresAt: null };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match?.[1])
     throw new HttpError(
@@ -38,9 +52,12 @@ export async function authenticate(
         )
       : [];
     return {
-      subject: payload.sub ?? null,
-      roles,
-      carrierCode: typeof payload['carrier'] === 'string' ? payload['carrier'] : null,
+      viewer: {
+        subject: payload.sub ?? null,
+        roles,
+        carrierCode: typeof payload['carrier'] === 'string' ? payload['carrier'] : null,
+      },
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
     };
   } catch (error) {
     const message =

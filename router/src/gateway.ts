@@ -8,7 +8,7 @@ import type { SubgraphName } from './config.js';
 import type { RouterContext } from './context.js';
 
 /** Sends every subgraph fetch with the caller's identity in headers the router signs. */
-class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
+export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     url: string,
     private readonly signingSecret: string,
@@ -31,19 +31,50 @@ class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 }
 
-/** The gateway over a static supergraph, fetching from the configured subgraph URLs. */
+/** One signed data source per subgraph, shared by the gateway and the subscription executor. */
+export function createDataSources(
+  subgraphUrls: Record<SubgraphName, string>,
+  signingSecret: string,
+): Record<SubgraphName, SignedDataSource> {
+  return Object.fromEntries(
+    Object.entries(subgraphUrls).map(([name, url]) => [
+      name,
+      new SignedDataSource(url, signingSecret),
+    ]),
+  ) as Record<SubgraphName, SignedDataSource>;
+}
+
+export interface ReloadableGateway {
+  gateway: ApolloGateway;
+  /** swaps the supergraph: requests already running finish on the one they started with */
+  update(supergraphSdl: string): void;
+}
+
+/** The gateway over the supergraph file's contents, fetching from the configured subgraph URLs. */
 export function createGateway({
   supergraphSdl,
-  subgraphUrls,
-  signingSecret,
+  dataSources,
 }: {
   supergraphSdl: string;
-  subgraphUrls: Record<SubgraphName, string>;
-  signingSecret: string;
-}): ApolloGateway {
-  return new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SignedDataSource(subgraphUrls[name as SubgraphName] ?? url ?? '', signingSecret),
+  dataSources: Record<SubgraphName, SignedDataSource>;
+}): ReloadableGateway {
+  let push: ((sdl: string) => void) | null = null;
+  const gateway = new ApolloGateway({
+    supergraphSdl: async ({ update }) => {
+      push = update;
+      return { supergraphSdl };
+    },
+    buildService: ({ name }) => {
+      const source = dataSources[name as SubgraphName];
+      if (!source) throw new Error(`the supergraph names an unknown subgraph: ${name}`);
+      return source;
+    },
   });
+  return {
+    gateway,
+    update(sdl) {
+      if (!push) throw new Error('the gateway has not loaded yet');
+      push(sdl);
+    },
+  };
 }

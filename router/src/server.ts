@@ -17,16 +17,43 @@ import {
   writeGraphQLResponse,
   type Logger,
 } from '@ordergraph/shared';
-import { authenticate } from './auth.js';
+import { authenticate, authenticateWithExpiry } from './auth.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
-import { createGateway } from './gateway.js';
+import { createDataSources, createGateway } from './gateway.js';
+import { createRouterMetrics } from './metrics.js';
 import { checkSubgraphs } from './readiness.js';
+import {
+  acceptsMultipartSubscription,
+  streamMultipart,
+} from './subscriptions/multipart-transport.js';
+import { createOperationExecutor } from './subscriptions/operation-executor.js';
+import { createSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
+import {
+  createServerSentEventsHandler,
+  isServerSentEventsRequest,
+} from './subscriptions/sse-transport.js';
+import { attachWebSocketTransport } from './subscriptions/ws-transport.js';
 
 export interface Router {
   listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Serves another supergraph: requests under way finish on the old one, live subscriptions
+   * end with `SUBSCRIPTION_SCHEMA_RELOAD` so clients resubscribe with their cursor.
+   */
+  reload(supergraphSdl: string): void;
+  /** shared and upstream subscriptions, and the fetches their events caused */
+  subscriptionStats(): ReturnType<SubscriptionService['stats']> & { sockets: number };
+  /**
+   * Stops accepting, completes live subscriptions with `SUBSCRIPTION_SERVER_SHUTDOWN` (clients
+   * reconnect with their cursor) and waits for requests under way.
+   */
   stop(): Promise<void>;
 }
+
+const SUBSCRIPTION_TRANSPORTS =
+  'Subscriptions are served over WebSocket (graphql-transport-ws), multipart HTTP ' +
+  '(Accept: multipart/mixed;subscriptionSpec=1.0) and SSE (Accept: text/event-stream).';
 
 export type RouterOptions = Pick<
   RouterConfig,
@@ -44,34 +71,78 @@ export async function createRouter({
   signingSecret,
   log,
 }: RouterOptions): Promise<Router> {
-  const gateway = createGateway({ supergraphSdl, subgraphUrls, signingSecret });
+  const dataSources = createDataSources(subgraphUrls, signingSecret);
+  const gateway = createGateway({ supergraphSdl, dataSources });
   const apollo = new ApolloServer<RouterContext>({
-    gateway,
+    gateway: gateway.gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ production, log }),
   });
   await apollo.start();
+  const jwt = { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience };
+  const subscriptions = createSubscriptionService({
+    supergraphSdl,
+    dataSources,
+    subgraphUrls,
+    signingSecret,
+    log,
+  });
+  const executeOperation = createOperationExecutor(apollo, log);
+  const handleServerSentEvents = createServerSentEventsHandler({
+    service: subscriptions,
+    executeOperation,
+    jwt,
+  });
+
+  /** answers a subscription sent over plain HTTP: streamed as multipart, or explained */
+  const handleHttpSubscription = async (
+    body: unknown,
+    headers: Map<string, string>,
+    response: ServerResponse,
+    requestId: string,
+  ): Promise<boolean> => {
+    if (!isOperationBody(body) || !body.query.includes('subscription')) return false;
+    const variables =
+      typeof body.variables === 'string' ? parseVariables(body.variables) : body.variables;
+    const prepared = subscriptions.prepare({ ...body, variables });
+    if ('errors' in prepared) {
+      if (!acceptsMultipartSubscription(headers.get('accept'))) return false;
+      sendJson(response, 400, { errors: prepared.errors });
+      return true;
+    }
+    if (prepared.kind !== 'subscription') return false;
+    if (!acceptsMultipartSubscription(headers.get('accept'))) {
+      throw new HttpError(400, 'BAD_REQUEST', SUBSCRIPTION_TRANSPORTS);
+    }
+    const authentication = await authenticateWithExpiry(headers.get('authorization'), jwt);
+    const results = subscriptions.subscribe(prepared, { ...authentication, requestId });
+    if (!(Symbol.asyncIterator in results)) {
+      sendJson(response, 400, results);
+      return true;
+    }
+    await streamMultipart(response, results, { headers: { 'x-request-id': requestId } });
+    return true;
+  };
 
   const handleGraphQL = async (request: IncomingMessage, response: ServerResponse) => {
     const headers = toHeaderMap(request);
     const requestId = headers.get('x-request-id') ?? randomUUID();
     response.setHeader('x-request-id', requestId);
-    const viewer = await authenticate(headers.get('authorization'), {
-      secret: jwtSecret,
-      issuer: jwtIssuer,
-      audience: jwtAudience,
-    });
+    const viewer = await authenticate(headers.get('authorization'), jwt);
     const body =
       request.method === 'POST'
         ? parseJsonBody(await readBody(request), headers.get('content-type'))
         : undefined;
+    const search = new URL(request.url ?? '/', 'http://localhost').search;
+    const operation = body ?? Object.fromEntries(new URLSearchParams(search));
+    if (await handleHttpSubscription(operation, headers, response, requestId)) return;
     const started = performance.now();
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: request.method ?? 'GET',
         headers,
-        search: new URL(request.url ?? '/', 'http://localhost').search,
+        search,
         body,
       },
       context: async () => ({ viewer, requestId, log: log.child({ requestId }) }),
@@ -96,7 +167,14 @@ export async function createRouter({
         const ready = Object.values(subgraphs).every(Boolean);
         return sendJson(response, ready ? 200 : 503, { ready, subgraphs });
       }
-      if (path === '/graphql') return handleGraphQL(request, response);
+      if (path === '/metrics') {
+        response.writeHead(200, { 'content-type': metrics.contentType });
+        return response.end(await metrics.metrics());
+      }
+      if (path === '/graphql') {
+        if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
+        return handleGraphQL(request, response);
+      }
       if (path === '/' && !production) {
         response.writeHead(302, { location: '/graphql' });
         return response.end();
@@ -115,6 +193,17 @@ export async function createRouter({
     });
   });
 
+  const webSockets = attachWebSocketTransport({
+    httpServer,
+    path: '/graphql',
+    service: subscriptions,
+    executeOperation,
+    jwt,
+  });
+
+  const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });
+  const metrics = createRouterMetrics({ subscriptionStats });
+
   return {
     listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
       new Promise((resolve, reject) => {
@@ -124,12 +213,49 @@ export async function createRouter({
           resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`);
         });
       }),
+    reload(sdl) {
+      gateway.update(sdl);
+      subscriptions.reload(sdl);
+      log.info('supergraph reloaded');
+    },
+    subscriptionStats,
     async stop() {
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      subscriptions.closeAll(
+        'SUBSCRIPTION_SERVER_SHUTDOWN',
+        'The router is shutting down: resubscribe with your last cursor.',
+      );
+      // the last messages reach the sockets before they close
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await webSockets.close();
+      await subscriptions.stop();
+      await closed;
       await apollo.stop();
     },
   };
+}
+
+function isOperationBody(body: unknown): body is {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | string | null;
+} {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { query?: unknown }).query === 'string'
+  );
+}
+
+function parseVariables(text: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // reported below
+  }
+  throw new HttpError(400, 'BAD_REQUEST', 'The variables parameter must be a JSON object.');
 }

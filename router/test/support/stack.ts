@@ -19,12 +19,19 @@ import {
 import { signToken } from '../../src/auth.js';
 import { SUPERGRAPH_FILE } from '../../src/composition.js';
 import type { SubgraphName } from '../../src/config.js';
-import { createRouter } from '../../src/server.js';
+import { createRouter, type Router } from '../../src/server.js';
 
 export const JWT_SECRET = 'router-tests-jwt-secret-long-enough';
 
 export interface Stack {
-  routerUrl: string;
+  readonly routerUrl: string;
+  readonly router: Router;
+  /** stops the router and starts a new one on the same port */
+  restartRouter(): Promise<void>;
+  /** stops a subgraph's server, keeping its database (an outage) */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  /** starts a stopped subgraph again on its port and database */
+  startSubgraph(name: SubgraphName): Promise<void>;
   /** resolves once every service has handled every event the others have logged so far */
   settle(): Promise<void>;
   subgraphs: Record<SubgraphName, TestSubgraph<any>>;
@@ -121,22 +128,70 @@ export async function startStack(): Promise<Stack> {
     inventory: inventorySubgraph,
     shipments: shipmentsSubgraph,
   };
-  const router = await createRouter({
-    production: false,
-    supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    subgraphUrls: Object.fromEntries(
-      Object.entries(subgraphs).map(([name, subgraph]) => [name, subgraph.url]),
-    ) as Record<SubgraphName, string>,
-    jwtSecret: JWT_SECRET,
-    jwtIssuer: undefined,
-    jwtAudience: undefined,
-    signingSecret: TEST_SIGNING_SECRET,
-    log: testLogger('router'),
-  });
-  const routerUrl = await router.listen();
+  const serverFactories: Record<SubgraphName, (options: any) => Promise<any>> = {
+    customers: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
+    catalog: (options) => catalog.createServer(options),
+    orders: (options) =>
+      orders.createServer({
+        ...options,
+        catalogUrl: catalogSubgraph.url,
+        inventoryUrl: inventorySubgraph.url,
+        shipmentsUrl,
+      }),
+    inventory: (options) =>
+      inventory.createServer({
+        ...options,
+        catalog: inventory.createCatalogClient({
+          url: catalogSubgraph.url,
+          signingSecret: options.signingSecret,
+        }),
+        shipmentsUrl,
+      }),
+    shipments: (options) => shipments.createServer({ ...options, ordersUrl }),
+  };
+  const startRouter = async (port = 0) => {
+    const started = await createRouter({
+      production: false,
+      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+      subgraphUrls: Object.fromEntries(
+        Object.entries(subgraphs).map(([name, subgraph]) => [name, subgraph.url]),
+      ) as Record<SubgraphName, string>,
+      jwtSecret: JWT_SECRET,
+      jwtIssuer: undefined,
+      jwtAudience: undefined,
+      signingSecret: TEST_SIGNING_SECRET,
+      log: testLogger('router'),
+    });
+    return { router: started, url: await started.listen({ port }) };
+  };
+  let { router, url: routerUrl } = await startRouter();
+  const stopped = new Set<SubgraphName>();
 
   return {
-    routerUrl,
+    get routerUrl() {
+      return routerUrl;
+    },
+    get router() {
+      return router;
+    },
+    async restartRouter() {
+      await router.stop();
+      ({ router, url: routerUrl } = await startRouter(Number(new URL(routerUrl).port)));
+    },
+    async stopSubgraph(name) {
+      await subgraphs[name].server.stop();
+      stopped.add(name);
+    },
+    async startSubgraph(name) {
+      const subgraph = subgraphs[name];
+      subgraph.server = await serverFactories[name]({
+        handle: subgraph.handle,
+        signingSecret: TEST_SIGNING_SECRET,
+        log: testLogger(name),
+      });
+      await subgraph.server.listen({ port: Number(new URL(subgraph.url).port) });
+      stopped.delete(name);
+    },
     settle,
     subgraphs,
     token: (subject, roles) => signToken({ secret: JWT_SECRET, subject, roles }),
@@ -168,7 +223,11 @@ export async function startStack(): Promise<Stack> {
       ) as Record<SubgraphName, number>,
     async stop() {
       await router.stop();
-      for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
+      for (const [name, subgraph] of Object.entries(subgraphs)) {
+        // the server of a restarted subgraph is not the one its `stop` knows
+        if (!stopped.has(name as SubgraphName)) await subgraph.server.stop();
+        await subgraph.handle.close();
+      }
     },
   };
 }

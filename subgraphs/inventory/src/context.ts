@@ -1,4 +1,4 @@
-import type { BaseContext, Database, EventFeed } from '@ordergraph/shared';
+import type { BaseContext, Database, EventFeed, EventTail } from '@ordergraph/shared';
 import type { CatalogClient } from './catalog.client.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory.repository.js';
 import { createLedgerRepository, type LedgerRepository } from './ledger.repository.js';
@@ -12,15 +12,23 @@ export interface Context extends BaseContext {
   loaders: Loaders;
   /** this service's event log as other services read it */
   feed: EventFeed;
+  /** this process's reader of new events, which feeds subscriptions */
+  tail: EventTail;
 }
 
-/** Builds the per-request context: repositories, catalog client, event feed and fresh loaders. */
+/** Builds the per-request context: repositories, catalog client, event log and fresh loaders. */
 export function createContext({
   db,
   catalog,
   feed,
+  tail,
   ...base
-}: BaseContext & { db: Database; catalog: CatalogClient; feed: EventFeed }): Context {
+}: BaseContext & {
+  db: Database;
+  catalog: CatalogClient;
+  feed: EventFeed;
+  tail: EventTail;
+}): Context {
   const inventory = createInventoryRepository({ db });
   const ledger = createLedgerRepository({ db });
   return {
@@ -30,6 +38,7 @@ export function createContext({
     ledger,
     catalog,
     feed,
+    tail,
     loaders: createLoaders({ inventory, ledger }),
   };
 }

@@ -3,7 +3,9 @@ import {
   createEventFeed,
   createSubgraphServer,
   loadTypeDefs,
+  startEventTail,
   type DatabaseHandle,
+  type EventTail,
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
@@ -20,6 +22,8 @@ export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.
 /** The inventory subgraph, with the consumers it runs (stopped with it). */
 export interface InventoryServer extends SubgraphServer {
   consumers: InventoryConsumers;
+  /** the reader of new events that feeds `stockChanged` subscriptions */
+  tail: EventTail;
 }
 
 /** The inventory subgraph over an open database, not yet listening. */
@@ -44,6 +48,7 @@ export async function createServer({
   production?: boolean;
 }): Promise<InventoryServer> {
   const feed = createEventFeed(handle);
+  const tail = await startEventTail({ handle, log });
   const consumers = await startConsumers({
     handle,
     shipmentsUrl,
@@ -59,13 +64,14 @@ export async function createServer({
     log,
     production,
     isReady: handle.ping,
-    createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed }),
+    createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed, tail }),
     onStop: async () => {
       await consumers.stop();
+      await tail.stop();
       await feed.close();
     },
   });
-  return Object.assign(server, { consumers });
+  return Object.assign(server, { consumers, tail });
 }
 
 export { createCatalogClient, type CatalogClient } from './catalog.client.js';

@@ -14,7 +14,7 @@ import {
 import { createCatalogClient } from '../src/catalog.client.js';
 import { createInventoryRepository } from '../src/inventory.repository.js';
 import { seedDemoData } from '../src/seed.js';
-import { createServer, migrationsFolder } from '../src/server.js';
+import { createServer, migrationsFolder, type InventoryServer } from '../src/server.js';
 
 /** every SKU of the demo catalog */
 export const DEMO_SKUS = DEMO_PRODUCTS.flatMap((product) =>
@@ -22,7 +22,7 @@ export const DEMO_SKUS = DEMO_PRODUCTS.flatMap((product) =>
 );
 
 export interface Testbed {
-  inventory: TestSubgraph;
+  inventory: TestSubgraph<InventoryServer>;
   catalog: TestSubgraph;
   request(
     query: string,

@@ -1,4 +1,4 @@
-import type { BaseContext, Database, EventFeed } from '@ordergraph/shared';
+import type { BaseContext, Database, EventFeed, EventTail } from '@ordergraph/shared';
 import type { OrderCancellation } from './cancel-order.js';
 import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
@@ -20,6 +20,8 @@ export interface Context extends BaseContext {
   refunds: RefundFlow;
   /** this service's event log as other services read it */
   feed: EventFeed;
+  /** this process's reader of new events, which feeds subscriptions */
+  tail: EventTail;
 }
 
 /** Builds the per-request context: repository and fresh loaders. */
@@ -30,6 +32,7 @@ export function createContext({
   returnFlows,
   refunds,
   feed,
+  tail,
   ...base
 }: BaseContext & {
   db: Database;
@@ -38,6 +41,7 @@ export function createContext({
   returnFlows: ReturnFlows;
   refunds: RefundFlow;
   feed: EventFeed;
+  tail: EventTail;
 }): Context {
   const orders = createOrdersRepository({ db });
   const loaders = {
@@ -45,5 +49,16 @@ export function createContext({
     ...createReturnLoaders(createReturnsRepository({ db })),
     ...createLifecycleLoaders(createLifecycleRepository({ db })),
   };
-  return { ...base, db, orders, placement, cancellation, returnFlows, refunds, feed, loaders };
+  return {
+    ...base,
+    db,
+    orders,
+    placement,
+    cancellation,
+    returnFlows,
+    refunds,
+    feed,
+    tail,
+    loaders,
+  };
 }

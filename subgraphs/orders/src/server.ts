@@ -3,7 +3,9 @@ import {
   createEventFeed,
   createSubgraphServer,
   loadTypeDefs,
+  startEventTail,
   type DatabaseHandle,
+  type EventTail,
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
@@ -29,6 +31,8 @@ export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.
 /** The orders subgraph, with the consumers it runs (null when it follows no one). */
 export interface OrdersServer extends SubgraphServer {
   consumers: Consumers | null;
+  /** the reader of new events that feeds `orderUpdated` subscriptions */
+  tail: EventTail;
 }
 
 /**
@@ -94,6 +98,7 @@ export async function createServer({
   const returnFlows = createReturnFlows({ db: handle.db, inventory, returnWindowDays });
   const refunds = createRefundFlow({ db: handle.db, payments });
   const feed = createEventFeed(handle);
+  const tail = await startEventTail({ handle, log });
   let consumers: Consumers | null = null;
   const server = await createSubgraphServer<Context>({
     name: 'orders',
@@ -112,9 +117,11 @@ export async function createServer({
         returnFlows,
         refunds,
         feed,
+        tail,
       }),
     onStop: async () => {
       await consumers?.stop();
+      await tail.stop();
       await feed.close();
     },
   });
@@ -135,5 +142,5 @@ export async function createServer({
     }
     onConsumers?.(consumers);
   }
-  return { ...server, consumers };
+  return { ...server, consumers, tail };
 }

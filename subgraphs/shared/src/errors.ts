@@ -6,7 +6,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'INTERNAL_SERVER_ERROR'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'SUBSCRIPTION_OVERFLOW';
 
 /** A thrown GraphQL error that always carries `extensions.code`. */
 export function codedError(
@@ -22,6 +23,8 @@ export const unauthenticated = (message = 'You must be signed in.') =>
 
 export const forbidden = (message = 'You are not allowed to do this.') =>
   codedError('FORBIDDEN', message);
+
+export const notFound = (message: string) => codedError('NOT_FOUND', message);
 
 export const badUserInput = (message: string, field?: string) =>
   codedError('BAD_USER_INPUT', message, field ? { field } : {});

@@ -54,6 +54,14 @@ export async function readEvents(
     .limit(limit);
 }
 
+/** The seq of the newest event of the log, 0 when it is empty. */
+export async function latestEventSeq(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ seq: sql<number>`coalesce(max(${eventLog.seq}), 0)`.mapWith(Number) })
+    .from(eventLog);
+  return row?.seq ?? 0;
+}
+
 export interface EventReader {
   /** the seq of the last event handled */
   readonly position: number;

@@ -22,3 +22,7 @@ export * from './event-feed.js';
 export * from './event-consumer.js';
 export * from './event-feed-resolver.js';
 export * from './wake-loop.js';
+export * from './event-cursor.js';
+export * from './event-tail.js';
+export * from './event-stream.js';
+export * from './ws-server.js';

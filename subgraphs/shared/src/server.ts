@@ -18,6 +18,7 @@ import {
 import { verifyViewer, type Viewer } from './identity.js';
 import type { Logger } from './logger.js';
 import { requestScope } from './db.js';
+import { attachSubscriptionServer } from './ws-server.js';
 
 type SubgraphResolvers = Extract<
   Parameters<typeof buildSubgraphSchema>[0],
@@ -44,7 +45,7 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   production?: boolean;
   /** more Apollo Server plugins */
   plugins?: ApolloServerPlugin<Context>[];
-  /** releases what the service holds besides the server (event feeds, consumers) */
+  /** releases what the service holds besides the server (event feeds, consumers, the tail) */
   onStop?: () => Promise<void>;
 }
 
@@ -92,8 +93,9 @@ function requestLogPlugin<Context extends BaseContext>(): ApolloServerPlugin<Con
 }
 
 /**
- * A Federation 2 subgraph on Node's http server: /graphql (signed requests only), /health
- * and /ready. Nothing listens until `listen` is called, so tests can pick the port.
+ * A Federation 2 subgraph on Node's http server: /graphql (signed requests only) over http and
+ * over graphql-ws (subscriptions; see ws-server.ts), /health and /ready. Nothing listens until
+ * `listen` is called, so tests can pick the port.
  */
 export async function createSubgraphServer<Context extends BaseContext>({
   name,
@@ -107,11 +109,13 @@ export async function createSubgraphServer<Context extends BaseContext>({
   plugins = [],
   onStop = async () => {},
 }: SubgraphServerOptions<Context>): Promise<SubgraphServer> {
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers });
+  const formatError = createErrorFormatter({ production, log });
   const apollo = new ApolloServer<Context>({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers }),
+    schema,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
-    formatError: createErrorFormatter({ production, log }),
+    formatError,
     // no trace reporting to a hosted service: the router does not ask for traces
     plugins: [ApolloServerPluginInlineTraceDisabled(), requestLogPlugin<Context>(), ...plugins],
   });
@@ -162,6 +166,16 @@ export async function createSubgraphServer<Context extends BaseContext>({
     });
   });
 
+  const subscriptions = attachSubscriptionServer({
+    httpServer,
+    schema,
+    signingSecret,
+    log,
+    createContext,
+    formatError,
+    production,
+  });
+
   return {
     httpServer,
     listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
@@ -175,6 +189,8 @@ export async function createSubgraphServer<Context extends BaseContext>({
         });
       }),
     async stop() {
+      // sockets first (1001, going away): the router resubscribes elsewhere with its cursor
+      await subscriptions.close();
       await onStop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());

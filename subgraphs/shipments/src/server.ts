@@ -3,7 +3,9 @@ import {
   createEventFeed,
   createSubgraphServer,
   loadTypeDefs,
+  startEventTail,
   type DatabaseHandle,
+  type EventTail,
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
@@ -19,6 +21,8 @@ export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.
 /** The shipments subgraph, with the consumers it runs (null when it follows no one). */
 export interface ShipmentsServer extends SubgraphServer {
   consumers: ShipmentsConsumers | null;
+  /** the reader of new events that feeds `shipmentUpdated` subscriptions */
+  tail: EventTail;
 }
 
 /**
@@ -43,11 +47,12 @@ export async function createServer({
   consumerWaitMs?: number;
 }): Promise<ShipmentsServer> {
   const feed = createEventFeed(handle);
+  const tail = await startEventTail({ handle, log });
   let consumers: ShipmentsConsumers | null = null;
   const server = await createSubgraphServer<Context>({
     name: 'shipments',
     typeDefs,
-    resolvers: createResolvers({ feed }),
+    resolvers: createResolvers({ feed, tail }),
     signingSecret,
     log,
     production,
@@ -55,6 +60,7 @@ export async function createServer({
     createContext: (base) => createContext({ ...base, db: handle.db }),
     onStop: async () => {
       await consumers?.stop();
+      await tail.stop();
       await feed.close();
     },
   });
@@ -72,5 +78,5 @@ export async function createServer({
       throw error;
     }
   }
-  return { ...server, consumers };
+  return { ...server, consumers, tail };
 }

@@ -369,6 +369,28 @@ export type StockBelowReservedError = UserError & {
   warehouseId: Scalars['ID']['output'];
 };
 
+/** One change of a SKU's stock, as `stockChanged` sends it. */
+export type StockChange = {
+  __typename?: 'StockChange';
+  /** Where this change is in the SKU's stream: pass it as `after` to resume after it. */
+  cursor: Scalars['String']['output'];
+  /** When it happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The SKU whose stock changed. */
+  sku: Scalars['String']['output'];
+  /**
+   * The SKU's stock in that warehouse as it stands now; null while it has never been stocked there
+   * (a low-stock threshold can be set before the first receipt).
+   */
+  stock: Maybe<StockLevel>;
+  /** What happened, as a dotted name, e.g. "stock.received", "stock.adjusted" or "stock.low". */
+  type: Scalars['String']['output'];
+  /** The SKU's stock across every warehouse as it stands now. */
+  variant: ProductVariant;
+  /** The warehouse whose stock changed. */
+  warehouse: Warehouse;
+};
+
 /** The stock of one product variant in one warehouse. */
 export type StockLevel = {
   __typename?: 'StockLevel';
@@ -462,6 +484,23 @@ export type StockMovementKind =
   | 'SALE'
   /** Damaged or lost units left the books (onHand went down). */
   | 'WRITE_OFF';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change of a SKU's stock in any warehouse (receipts, corrections, returns, thresholds,
+   * low-stock alerts), in order: open to everyone, like the stock itself. With `after` (the cursor
+   * of an earlier change) the changes missed since are replayed first, oldest first, then live
+   * ones follow with none missing or repeated. A cursor that is not one fails with BAD_USER_INPUT.
+   */
+  stockChanged: StockChange;
+};
+
+
+export type SubscriptionStockChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  sku: Scalars['String']['input'];
+};
 
 /** No product variant has this SKU. */
 export type UnknownSkuError = UserError & {
@@ -658,11 +697,13 @@ export type ResolversTypes = ResolversObject<{
   StockAdjustmentReason: StockAdjustmentReason;
   StockAllocation: ResolverTypeWrapper<StockAllocation>;
   StockBelowReservedError: ResolverTypeWrapper<StockBelowReservedError>;
+  StockChange: ResolverTypeWrapper<Omit<StockChange, 'stock' | 'variant' | 'warehouse'> & { stock?: Maybe<ResolversTypes['StockLevel']>, variant: ResolversTypes['ProductVariant'], warehouse: ResolversTypes['Warehouse'] }>;
   StockLevel: ResolverTypeWrapper<StockLevelView>;
   StockMovement: ResolverTypeWrapper<StockMovementRow>;
   StockMovementConnection: ResolverTypeWrapper<Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StockMovementEdge']>, nodes: Array<ResolversTypes['StockMovement']> }>;
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   StockMovementKind: StockMovementKind;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UnknownSkuError: ResolverTypeWrapper<UnknownSkuError>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<WarehouseRow>;
@@ -700,10 +741,12 @@ export type ResolversParentTypes = ResolversObject<{
   ShipReservationInput: ShipReservationInput;
   StockAllocation: StockAllocation;
   StockBelowReservedError: StockBelowReservedError;
+  StockChange: Omit<StockChange, 'stock' | 'variant' | 'warehouse'> & { stock?: Maybe<ResolversParentTypes['StockLevel']>, variant: ResolversParentTypes['ProductVariant'], warehouse: ResolversParentTypes['Warehouse'] };
   StockLevel: StockLevelView;
   StockMovement: StockMovementRow;
   StockMovementConnection: Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StockMovementEdge']>, nodes: Array<ResolversParentTypes['StockMovement']> };
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
+  Subscription: Record<PropertyKey, never>;
   UnknownSkuError: UnknownSkuError;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: WarehouseRow;
@@ -821,6 +864,16 @@ export type StockBelowReservedErrorResolvers<ContextType = Context, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type StockChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StockChange'] = ResolversParentTypes['StockChange']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stock?: Resolver<Maybe<ResolversTypes['StockLevel']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+}>;
+
 export type StockLevelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StockLevel'] = ResolversParentTypes['StockLevel']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   isLow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -856,6 +909,10 @@ export type StockMovementConnectionResolvers<ContextType = Context, ParentType e
 export type StockMovementEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StockMovementEdge'] = ResolversParentTypes['StockMovementEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['StockMovement'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  stockChanged?: SubscriptionResolver<ResolversTypes['StockChange'], "stockChanged", ParentType, ContextType, RequireFields<SubscriptionStockChangedArgs, 'sku'>>;
 }>;
 
 export type UnknownSkuErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownSkuError'] = ResolversParentTypes['UnknownSkuError']> = ResolversObject<{
@@ -897,10 +954,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SetLowStockThresholdSuccess?: SetLowStockThresholdSuccessResolvers<ContextType>;
   StockAllocation?: StockAllocationResolvers<ContextType>;
   StockBelowReservedError?: StockBelowReservedErrorResolvers<ContextType>;
+  StockChange?: StockChangeResolvers<ContextType>;
   StockLevel?: StockLevelResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;
   StockMovementConnection?: StockMovementConnectionResolvers<ContextType>;
   StockMovementEdge?: StockMovementEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UnknownSkuError?: UnknownSkuErrorResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;

@@ -7,12 +7,14 @@ import { Query } from './query.js';
 import { AdjustStockSuccess, ReceiveStockSuccess, SetLowStockThresholdSuccess } from './results.js';
 import { StockLevel } from './stock-level.js';
 import { StockMovement } from './stock-movement.js';
+import { Subscription } from './subscription.js';
 import { Warehouse } from './warehouse.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation: { ...Mutation, ...InternalMutation },
+  Subscription,
   Warehouse,
   StockLevel,
   StockMovement,

@@ -286,6 +286,11 @@ export type OrderEdge = {
 /** A change on an order's timeline. */
 export type OrderEvent = {
   __typename?: 'OrderEvent';
+  /**
+   * The event's place in the order's updates: a page that shows the timeline subscribes to
+   * `orderUpdated` with the last entry's cursor as `after`, and misses nothing in between.
+   */
+  cursor: Scalars['String']['output'];
   /** The event's id, increasing in the order events happened. */
   id: Scalars['ID']['output'];
   /** What happened, as a sentence fit to show a customer. */
@@ -355,6 +360,17 @@ export type OrderStatus =
   | 'RETURNED'
   /** Every shipment has left the warehouse. */
   | 'SHIPPED';
+
+/** One change on an order's timeline, as `orderUpdated` sends it. */
+export type OrderUpdate = {
+  __typename?: 'OrderUpdate';
+  /** Where this update is in the order's stream: pass it as `after` to resume after it. */
+  cursor: Scalars['String']['output'];
+  /** The change, as the order's `timeline` shows it. */
+  event: OrderEvent;
+  /** The order as it stands now. */
+  order: Order;
+};
 
 /** Where a page ends, and whether there is another. */
 export type PageInfo = {
@@ -739,6 +755,24 @@ export type ShippingAddressInput = {
   region?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change on the order's timeline (its shipments' tracking included), in order: for the
+   * order's customer and staff, like `order`. With `after` (the cursor of an earlier update) the
+   * updates missed since are replayed first, oldest first, then live ones follow with none
+   * missing or repeated. A customer's subscription to another's order fails with FORBIDDEN, an
+   * unknown order with NOT_FOUND, a cursor that is not one with BAD_USER_INPUT.
+   */
+  orderUpdated: OrderUpdate;
+};
+
+
+export type SubscriptionOrderUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  orderId: Scalars['ID']['input'];
+};
+
 /** No product variant has this SKU. */
 export type UnknownSkuError = UserError & {
   __typename?: 'UnknownSkuError';
@@ -952,6 +986,7 @@ export type ResolversTypes = ResolversObject<{
   OrderNotCancellableError: ResolverTypeWrapper<OrderNotCancellableError>;
   OrderNotFoundError: ResolverTypeWrapper<OrderNotFoundError>;
   OrderStatus: OrderStatus;
+  OrderUpdate: ResolverTypeWrapper<Omit<OrderUpdate, 'event' | 'order'> & { event: ResolversTypes['OrderEvent'], order: ResolversTypes['Order'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PaymentDeclinedError: ResolverTypeWrapper<PaymentDeclinedError>;
@@ -989,6 +1024,7 @@ export type ResolversTypes = ResolversObject<{
   ReturnStatus: ReturnStatus;
   ShippingAddress: ResolverTypeWrapper<PostalAddress>;
   ShippingAddressInput: ShippingAddressInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UnknownSkuError: ResolverTypeWrapper<UnknownSkuError>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
 }>;
@@ -1022,6 +1058,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderLineInput: OrderLineInput;
   OrderNotCancellableError: OrderNotCancellableError;
   OrderNotFoundError: OrderNotFoundError;
+  OrderUpdate: Omit<OrderUpdate, 'event' | 'order'> & { event: ResolversParentTypes['OrderEvent'], order: ResolversParentTypes['Order'] };
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PaymentDeclinedError: PaymentDeclinedError;
@@ -1053,6 +1090,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReturnNotFoundError: ReturnNotFoundError;
   ShippingAddress: PostalAddress;
   ShippingAddressInput: ShippingAddressInput;
+  Subscription: Record<PropertyKey, never>;
   UnknownSkuError: UnknownSkuError;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
 }>;
@@ -1173,6 +1211,7 @@ export type OrderEdgeResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type OrderEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEvent'] = ResolversParentTypes['OrderEvent']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1197,6 +1236,12 @@ export type OrderNotFoundErrorResolvers<ContextType = Context, ParentType extend
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderUpdate'] = ResolversParentTypes['OrderUpdate']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['OrderEvent'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1330,6 +1375,10 @@ export type ShippingAddressResolvers<ContextType = Context, ParentType extends R
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  orderUpdated?: SubscriptionResolver<ResolversTypes['OrderUpdate'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'orderId'>>;
+}>;
+
 export type UnknownSkuErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownSkuError'] = ResolversParentTypes['UnknownSkuError']> = ResolversObject<{
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1361,6 +1410,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderLine?: OrderLineResolvers<ContextType>;
   OrderNotCancellableError?: OrderNotCancellableErrorResolvers<ContextType>;
   OrderNotFoundError?: OrderNotFoundErrorResolvers<ContextType>;
+  OrderUpdate?: OrderUpdateResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PaymentDeclinedError?: PaymentDeclinedErrorResolvers<ContextType>;
   PlaceOrderResult?: PlaceOrderResultResolvers<ContextType>;
@@ -1382,6 +1432,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ReturnNotAllowedError?: ReturnNotAllowedErrorResolvers<ContextType>;
   ReturnNotFoundError?: ReturnNotFoundErrorResolvers<ContextType>;
   ShippingAddress?: ShippingAddressResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UnknownSkuError?: UnknownSkuErrorResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 }>;

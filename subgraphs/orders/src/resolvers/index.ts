@@ -18,11 +18,13 @@ import {
   ReturnQuery,
 } from './returns.js';
 import { ReturnMutation } from './returns-mutation.js';
+import { Subscription } from './subscription.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: { ...Query, ...ReturnQuery },
   Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation },
+  Subscription,
   Order: { ...Order, ...OrderLifecycle, ...OrderReturns },
   OrderLine,
   OrderEvent,

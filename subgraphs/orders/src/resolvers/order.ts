@@ -1,4 +1,4 @@
-import { toMoney } from '@ordergraph/shared';
+import { encodeEventCursor, toMoney } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { canSeeOrder } from '../orders.js';
 import { describeEvent } from '../timeline.js';
@@ -43,4 +43,5 @@ export const OrderLine: Resolvers['OrderLine'] = {
 export const OrderEvent: Resolvers['OrderEvent'] = {
   id: (event) => String(event.seq),
   message: (event) => describeEvent(event),
+  cursor: (event) => encodeEventCursor(event.streamType, event.seq),
 };

@@ -7,6 +7,9 @@ const serverUrl = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'
 
 export const testDatabaseKind: 'postgres' | 'pglite' = serverUrl ? 'postgres' : 'pglite';
 
+// where each PostgreSQL test database lives, so a second process-like handle can open it
+const urls = new WeakMap<DatabaseHandle, string>();
+
 /** A fresh, migrated database for one test file; `close()` drops it. */
 export async function createTestDatabase({
   name,
@@ -18,11 +21,30 @@ export async function createTestDatabase({
   if (!serverUrl) return openDatabase({ migrationsFolder });
   const url = withDatabase(serverUrl, `og_test_${name}_${randomBytes(4).toString('hex')}`);
   const handle = await openDatabase({ url, migrationsFolder, maxConnections: 20 });
-  return {
+  const database: DatabaseHandle = {
     ...handle,
     async close() {
       await handle.close();
       await dropDatabase(url);
     },
   };
+  urls.set(database, url);
+  return database;
+}
+
+/**
+ * Another handle on a test database, as a second replica of a service has: its own connection
+ * pool on PostgreSQL; on PGlite (one instance per process) the same instance, left open by
+ * `close()`. Closing it never drops the database.
+ */
+export async function openTestDatabaseReplica({
+  of,
+  migrationsFolder,
+}: {
+  of: DatabaseHandle;
+  migrationsFolder: string;
+}): Promise<DatabaseHandle> {
+  const url = urls.get(of);
+  if (!url) return { ...of, close: async () => {} };
+  return openDatabase({ url, migrationsFolder, maxConnections: 20 });
 }

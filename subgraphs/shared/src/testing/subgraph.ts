@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '../db.js';
 import { createLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphServer } from '../server.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, openTestDatabaseReplica } from './database.js';
 import { TEST_SIGNING_SECRET } from './graphql.js';
 
 export interface TestSubgraph<S extends SubgraphServer = SubgraphServer> {
@@ -41,6 +41,43 @@ export async function startTestSubgraph<S extends SubgraphServer = SubgraphServe
     log: testLogger(name),
   });
   const url = await server.listen({ port });
+  return {
+    url,
+    handle,
+    server,
+    async stop() {
+      await server.stop();
+      await handle.close();
+    },
+  };
+}
+
+/**
+ * Starts another instance of a running test subgraph on the same database, on its own port
+ * (and, on PostgreSQL, its own connection pool), like a second replica behind a load balancer.
+ */
+export async function startTestSubgraphReplica<S extends SubgraphServer = SubgraphServer>({
+  of,
+  name,
+  migrationsFolder,
+  createServer,
+}: {
+  of: TestSubgraph<SubgraphServer>;
+  name: string;
+  migrationsFolder: string;
+  createServer: (options: {
+    handle: DatabaseHandle;
+    signingSecret: string;
+    log: Logger;
+  }) => Promise<S>;
+}): Promise<TestSubgraph<S>> {
+  const handle = await openTestDatabaseReplica({ of: of.handle, migrationsFolder });
+  const server = await createServer({
+    handle,
+    signingSecret: TEST_SIGNING_SECRET,
+    log: testLogger(`${name}-replica`),
+  });
+  const url = await server.listen();
   return {
     url,
     handle,

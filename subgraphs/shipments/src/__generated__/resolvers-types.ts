@@ -7,6 +7,7 @@ import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -283,6 +284,21 @@ export type ShipmentActionInput = {
   shipmentId: Scalars['ID']['input'];
 };
 
+/** A change of a shipment. */
+export type ShipmentEvent = {
+  __typename?: 'ShipmentEvent';
+  /** The event's id, increasing in the order events happened. */
+  id: Scalars['ID']['output'];
+  /** What happened, in words fit to show a customer. */
+  message: Scalars['String']['output'];
+  /** When it happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The status the shipment had after this change. */
+  status: ShipmentStatus;
+  /** What happened, as a dotted name, e.g. "shipment.shipped" or "shipment.tracking_recorded". */
+  type: Scalars['String']['output'];
+};
+
 /** An order line, or the part of it, that travels in a shipment. */
 export type ShipmentLine = {
   __typename?: 'ShipmentLine';
@@ -338,6 +354,35 @@ export type ShipmentSuccess = {
   __typename?: 'ShipmentSuccess';
   /** The shipment as it is now. */
   shipment: Shipment;
+};
+
+/** One change of a shipment, as `shipmentUpdated` sends it. */
+export type ShipmentUpdate = {
+  __typename?: 'ShipmentUpdate';
+  /** Where this update is in the shipment's stream: pass it as `after` to resume after it. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  event: ShipmentEvent;
+  /** The shipment as it stands now. */
+  shipment: Shipment;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every change of a shipment (warehouse steps and the carrier's tracking), in order: for the
+   * same viewers as `shipment`. With `after` (the cursor of an earlier update) the updates missed
+   * since are replayed first, oldest first, then live ones follow with none missing or repeated.
+   * Anyone else's subscription fails with FORBIDDEN, an unknown shipment with NOT_FOUND, a cursor
+   * that is not one with BAD_USER_INPUT.
+   */
+  shipmentUpdated: ShipmentUpdate;
+};
+
+
+export type SubscriptionShipmentUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['ID']['input'];
 };
 
 /** One step of a parcel's journey, as the warehouse or the carrier reported it. */
@@ -501,11 +546,14 @@ export type ResolversTypes = ResolversObject<{
   Shipment: ResolverTypeWrapper<ShipmentRow>;
   ShipmentAction: ShipmentAction;
   ShipmentActionInput: ShipmentActionInput;
+  ShipmentEvent: ResolverTypeWrapper<ShipmentEvent>;
   ShipmentLine: ResolverTypeWrapper<ShipmentLineRow>;
   ShipmentNotFoundError: ResolverTypeWrapper<ShipmentNotFoundError>;
   ShipmentResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ShipmentResult']>;
   ShipmentStatus: ShipmentStatus;
   ShipmentSuccess: ResolverTypeWrapper<ShipmentSuccessResult>;
+  ShipmentUpdate: ResolverTypeWrapper<Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversTypes['Shipment'] }>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TrackingEvent: ResolverTypeWrapper<TrackingEventRow>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<Warehouse>;
@@ -531,10 +579,13 @@ export type ResolversParentTypes = ResolversObject<{
   ShipShipmentInput: ShipShipmentInput;
   Shipment: ShipmentRow;
   ShipmentActionInput: ShipmentActionInput;
+  ShipmentEvent: ShipmentEvent;
   ShipmentLine: ShipmentLineRow;
   ShipmentNotFoundError: ShipmentNotFoundError;
   ShipmentResult: ResolversUnionTypes<ResolversParentTypes>['ShipmentResult'];
   ShipmentSuccess: ShipmentSuccessResult;
+  ShipmentUpdate: Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversParentTypes['Shipment'] };
+  Subscription: Record<PropertyKey, never>;
   TrackingEvent: TrackingEventRow;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: Warehouse;
@@ -615,6 +666,14 @@ export type ShipmentResolvers<ContextType = Context, ParentType extends Resolver
   warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
 }>;
 
+export type ShipmentEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentEvent'] = ResolversParentTypes['ShipmentEvent']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ShipmentLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentLine'] = ResolversParentTypes['ShipmentLine']> = ResolversObject<{
   orderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -635,6 +694,16 @@ export type ShipmentResultResolvers<ContextType = Context, ParentType extends Re
 export type ShipmentSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentSuccess'] = ResolversParentTypes['ShipmentSuccess']> = ResolversObject<{
   shipment?: Resolver<ResolversTypes['Shipment'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ShipmentUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentUpdate'] = ResolversParentTypes['ShipmentUpdate']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['ShipmentEvent'], ParentType, ContextType>;
+  shipment?: Resolver<ResolversTypes['Shipment'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  shipmentUpdated?: SubscriptionResolver<ResolversTypes['ShipmentUpdate'], "shipmentUpdated", ParentType, ContextType, RequireFields<SubscriptionShipmentUpdatedArgs, 'shipmentId'>>;
 }>;
 
 export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = ResolversObject<{
@@ -663,10 +732,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
+  ShipmentEvent?: ShipmentEventResolvers<ContextType>;
   ShipmentLine?: ShipmentLineResolvers<ContextType>;
   ShipmentNotFoundError?: ShipmentNotFoundErrorResolvers<ContextType>;
   ShipmentResult?: ShipmentResultResolvers<ContextType>;
   ShipmentSuccess?: ShipmentSuccessResolvers<ContextType>;
+  ShipmentUpdate?: ShipmentUpdateResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TrackingEvent?: TrackingEventResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;

@@ -1,4 +1,4 @@
-import { DateTimeScalar, type EventFeed } from '@ordergraph/shared';
+import { DateTimeScalar, type EventFeed, type EventTail } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Mutation } from './mutation.js';
 import { Order } from './order.js';
@@ -6,12 +6,20 @@ import { createQuery } from './query.js';
 import { ShipmentSuccess } from './results.js';
 import { Shipment } from './shipment.js';
 import { ShipmentLine } from './shipment-line.js';
+import { createSubscription } from './subscription.js';
 
-/** The resolvers of one server: the event feed is the server's own. */
-export const createResolvers = ({ feed }: { feed: EventFeed }): Resolvers => ({
+/** The resolvers of one server: the event feed and the tail are the server's own. */
+export const createResolvers = ({
+  feed,
+  tail,
+}: {
+  feed: EventFeed;
+  tail: EventTail;
+}): Resolvers => ({
   DateTime: DateTimeScalar,
   Query: createQuery({ feed }),
   Mutation,
+  Subscription: createSubscription({ tail }),
   Shipment,
   ShipmentLine,
   ShipmentSuccess,

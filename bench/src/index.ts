@@ -1,0 +1,157 @@
+// npm run bench [-- --quick]: ordergraph's router side by side with its peers, on the same
+// subgraphs, data and supergraph; see bench/README.md
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signToken } from '../../router/src/auth.js';
+import { readCli } from './cli.js';
+import { generateDataset } from './data/dataset.js';
+import { benchDatabaseUrls, ensureSeeded } from './data/seed.js';
+import { spotCheckSeed } from './data/spot-check.js';
+import { startLoadGenerator, type LoadGenerator } from './load/runner.js';
+import { PEERS } from './peers/registry.js';
+import { startPeer } from './peers/start-peer.js';
+import { describeMachine } from './report/machine.js';
+import { detailTable, summaryTable, type Report } from './report/tables.js';
+import { subscriptionTable } from './report/subscription-table.js';
+import { updateReadme, writeResults } from './report/write.js';
+import { createOperationMix } from './scenarios/operation-mix.js';
+import type { Measurement, Scenario, ScenarioSetup } from './scenarios/scenario.js';
+import type { SubscriptionMeasurement } from './scenarios/subscriptions/measurement.js';
+import { createSubscriptionScenario } from './scenarios/subscriptions/subscriptions.js';
+import { startSubgraphs } from './services/subgraphs.js';
+import { stopAllProcesses } from './services/processes.js';
+import { DATABASE_PREFIX, JWT_SECRET, POSTGRES_URL } from './settings.js';
+
+const cli = readCli(process.argv.slice(2));
+const { settings } = cli;
+const began = performance.now();
+const log = (line: string) =>
+  console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+/** Every scenario the bench runs, in order; each measures every peer. */
+const SCENARIOS: Scenario[] = [
+  createOperationMix({ only: cli.operations }),
+  createSubscriptionScenario(),
+].filter((scenario) => !cli.scenarios.length || cli.scenarios.includes(scenario.name));
+
+let load: LoadGenerator | undefined;
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await load?.stop();
+  await stopAllProcesses();
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void shutdown().then(() => process.exit(130)));
+}
+
+// the services' output: removed after a successful run, kept (and named) after a failure
+const logDir = mkdtempSync(join(tmpdir(), 'ordergraph-bench-'));
+
+async function main(): Promise<void> {
+  const peers = PEERS.filter((peer) => !cli.peers.length || cli.peers.includes(peer.id));
+  const loadAtStart = loadavg()[0] ?? 0;
+  log(`${settings.mode} mode; service logs in ${logDir}`);
+
+  const dataset = generateDataset(settings.scale);
+  const databaseUrls = benchDatabaseUrls(POSTGRES_URL, DATABASE_PREFIX);
+  const seeded = await ensureSeeded({ urls: databaseUrls, dataset, log });
+  log(`data ${seeded} (${dataset.fingerprint})`);
+  const drift = await spotCheckSeed({ dataset, urls: databaseUrls });
+  if (drift.length) {
+    throw new Error(`the bench databases differ from the seed:\n${drift.join('\n')}`);
+  }
+
+  const tokens = new Map<string, Promise<string>>();
+  const setup: ScenarioSetup = {
+    settings,
+    dataset,
+    log,
+    customerToken: (customerId) => {
+      if (!tokens.has(customerId)) {
+        tokens.set(
+          customerId,
+          signToken({
+            secret: JWT_SECRET,
+            subject: customerId,
+            roles: ['customer'],
+            expiresIn: '12h',
+          }),
+        );
+      }
+      return tokens.get(customerId)!;
+    },
+  };
+  for (const scenario of SCENARIOS) await scenario.prepare(setup);
+
+  const subgraphs = await startSubgraphs({ databaseUrls, logDir });
+  log('subgraphs ready');
+  load = startLoadGenerator();
+  const runTag = `r${Date.now().toString(36)}`;
+
+  const measurements: Measurement[] = [];
+  const subscriptions: SubscriptionMeasurement[] = [];
+  for (const dedup of settings.dedup) {
+    for (const definition of peers) {
+      const peer = await startPeer({ definition, subgraphUrls: subgraphs.urls, dedup, logDir });
+      log(`${definition.id} (dedup ${dedup ? 'on' : 'off'}) ready, pid ${peer.process.pid}`);
+      try {
+        for (const scenario of SCENARIOS) {
+          const results = await scenario.measure({
+            ...setup,
+            peer: {
+              id: definition.id,
+              label: definition.label,
+              url: peer.url,
+              pid: peer.process.pid,
+              dedup,
+              servesSubscriptions: definition.subscriptionsNotMeasured === null,
+            },
+            subgraphUrls: subgraphs.urls,
+            databaseUrls,
+            load,
+            runTag,
+          });
+          measurements.push(...(results.measurements ?? []));
+          subscriptions.push(...(results.subscriptions ?? []));
+        }
+      } finally {
+        await peer.process.stop();
+      }
+    }
+  }
+
+  const report: Report = {
+    date: new Date().toISOString().slice(0, 10),
+    settings,
+    machine: await describeMachine(POSTGRES_URL, loadAtStart),
+    peers,
+    measurements,
+    subscriptions,
+  };
+  for (const dedup of settings.dedup) {
+    if (!measurements.some((m) => m.dedup === dedup)) continue;
+    console.log(`\n${summaryTable(report, dedup)}\n\n${detailTable(report, dedup)}`);
+  }
+  if (subscriptions.length) console.log(`\n${subscriptionTable(report)}`);
+  if (cli.partial) {
+    log('a trial run (filters or overrides given): no results written');
+    return;
+  }
+  for (const file of await writeResults(report)) log(`wrote ${file}`);
+  if (await updateReadme(report)) log('README.md Benchmarks section updated');
+}
+
+try {
+  await main();
+  await shutdown();
+  rmSync(logDir, { recursive: true, force: true });
+  log('done');
+} catch (error) {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  await shutdown();
+  console.error(`service logs: ${logDir}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,34 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { signViewer, type Viewer } from '@ordergraph/shared';
+import { viewerFromAuthorization } from './jwt.js';
+
+/**
+ * Hive Gateway's side of this graph's contract: verify the caller's JWT once per request, and
+ * send each subgraph fetch with the identity headers signed. The headers travel in the
+ * execution request's `extensions.headers` (as Hive's own header propagation does), so an
+ * in-flight deduplication key includes them and never shares one caller's answer with another.
+ */
+export function useSignedIdentity({
+  jwtSecret,
+  signingSecret,
+}: {
+  jwtSecret: string;
+  signingSecret: string;
+}): GatewayPlugin<{ viewer: Viewer }> {
+  const secret = new TextEncoder().encode(jwtSecret);
+  return {
+    async onContextBuilding({ context, extendContext }) {
+      const authorization = context.request.headers.get('authorization');
+      extendContext({ viewer: await viewerFromAuthorization(authorization, secret) });
+    },
+    onSubgraphExecute({ executionRequest }) {
+      const viewer = (executionRequest.context as { viewer?: Viewer } | undefined)?.viewer;
+      if (!viewer) return;
+      const extensions = (executionRequest.extensions ||= {});
+      extensions['headers'] = {
+        ...(extensions['headers'] as Record<string, string> | undefined),
+        ...signViewer(viewer, { secret: signingSecret }),
+      };
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { PeerEnv } from './peer-env.js';
+
+/** A gateway the bench compares: how to start it as one process on the shared subgraphs. */
+export interface PeerDefinition {
+  id: string;
+  label: string;
+  /** the entry module, from the project root */
+  entry: string;
+  /**
+   * how the peer deduplicates identical subgraph fetches in flight; null when it has no such
+   * setting, and both runs measure the same configuration
+   */
+  dedupSetting: string | null;
+  /** why the bench does not measure federated subscriptions through it; null when it does */
+  subscriptionsNotMeasured: string | null;
+  /** variables of its own, besides the BENCH_* ones every peer gets */
+  env(peer: PeerEnv): Record<string, string>;
+}
+
+const bench = (file: string) => `bench/src/peers/${file}`;
+
+// Hive Gateway does federate subscriptions, but not as this peer is set up: it would need a
+// WebSocket transport to the subgraphs that signs the router's and each caller's identity
+const HIVE_SUBSCRIPTIONS =
+  'not set up for subscriptions here: Hive Gateway federates them, but this peer has no WebSocket transport to the subgraphs with the signed identity they require';
+
+export const PEERS: PeerDefinition[] = [
+  {
+    id: 'ours',
+    label: 'ordergraph router',
+    entry: 'router/src/index.ts',
+    // the router has no deduplication setting (yet): both runs measure it as it is
+    dedupSetting: null,
+    subscriptionsNotMeasured: null,
+    env: (peer) => ({
+      HOST: '127.0.0.1',
+      PORT: String(peer.port),
+      SUPERGRAPH_PATH: peer.supergraphPath,
+      AUTH_JWT_SECRET: peer.jwtSecret,
+      ROUTER_SIGNING_SECRET: peer.signingSecret,
+      ...Object.fromEntries(
+        Object.entries(peer.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+      ),
+    }),
+  },
+  {
+    id: 'apollo-gateway',
+    label: '@apollo/gateway + @apollo/server',
+    entry: bench('apollo-gateway.ts'),
+    // RemoteGraphQLDataSource never deduplicates
+    dedupSetting: null,
+    subscriptionsNotMeasured:
+      '@apollo/gateway cannot execute subscriptions ("Execution of subscriptions not supported by gateway")',
+    env: () => ({}),
+  },
+  {
+    id: 'hive-js',
+    label: 'Hive Gateway (JS planner)',
+    entry: bench('hive-gateway.ts'),
+    dedupSetting: 'HTTP transport deduplicateInflightRequests',
+    subscriptionsNotMeasured: HIVE_SUBSCRIPTIONS,
+    env: () => ({ BENCH_PLANNER: 'js' }),
+  },
+  {
+    id: 'hive-rust',
+    label: 'Hive Gateway (Rust planner)',
+    entry: bench('hive-gateway.ts'),
+    dedupSetting: 'HTTP transport deduplicateInflightRequests',
+    subscriptionsNotMeasured: HIVE_SUBSCRIPTIONS,
+    env: () => ({ BENCH_PLANNER: 'rust' }),
+  },
+];

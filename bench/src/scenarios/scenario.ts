@@ -1,0 +1,78 @@
+import type { Dataset } from '../data/model.js';
+import type { Subgraph } from '../data/seed.js';
+import type { LoadGenerator } from '../load/runner.js';
+import type { Settings } from '../settings.js';
+import type { SubscriptionMeasurement } from './subscriptions/measurement.js';
+
+/** A peer as scenarios see it: where it answers and which process it is. */
+export interface PeerUnderTest {
+  id: string;
+  label: string;
+  /** its GraphQL endpoint */
+  url: string;
+  /** its one process, whose CPU and memory are sampled */
+  pid: number;
+  dedup: boolean;
+  /** whether the bench measures federated subscriptions through it */
+  servesSubscriptions: boolean;
+}
+
+export interface ScenarioSetup {
+  settings: Settings;
+  dataset: Dataset;
+  customerToken(customerId: string): Promise<string>;
+  log(line: string): void;
+}
+
+export interface ScenarioContext extends ScenarioSetup {
+  peer: PeerUnderTest;
+  subgraphUrls: Record<Subgraph, string>;
+  databaseUrls: Record<Subgraph, string>;
+  load: LoadGenerator;
+  /** unique within the whole bench run, for values that must never repeat */
+  runTag: string;
+}
+
+/** One row of the results: one peer, one operation, one level of load. */
+export interface Measurement {
+  scenario: string;
+  operation: string;
+  peer: string;
+  dedup: boolean;
+  connections: number;
+  seconds: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  sent: number;
+  successes: number;
+  failures: number;
+  /** the peer process: 100 = one core busy */
+  cpuPercent: number;
+  /** the peer process's CPU time per request sent: its own cost, whatever else runs */
+  cpuMsPerRequest: number;
+  peakRssMb: number;
+  /** fetches the gateway sent to the subgraphs, per request */
+  subgraphFetches: number;
+  /** calls between the subgraphs themselves (commands, event feeds), per request */
+  serviceCalls: number;
+  /** SQL statements of all five subgraphs, per request */
+  sqlStatements: number;
+  /** the first failure seen, or a failed check of the data written */
+  problem: string | null;
+}
+
+/** What a scenario measured on one peer: rows of the request tables, or subscription runs. */
+export interface ScenarioResults {
+  measurements?: Measurement[];
+  subscriptions?: SubscriptionMeasurement[];
+}
+
+/**
+ * A way of loading the peers. The bench prepares each scenario once, then has it measure
+ * every peer in turn; new scenarios are added to SCENARIOS in index.ts.
+ */
+export interface Scenario {
+  name: string;
+  prepare(setup: ScenarioSetup): Promise<void>;
+  measure(context: ScenarioContext): Promise<ScenarioResults>;
+}

@@ -1,0 +1,44 @@
+import type { Scenario } from '../scenario.js';
+import { measureSubscriptions } from './measure-subscriptions.js';
+import type { FollowedOrder } from './subscriber-protocol.js';
+import { pickTrackedOrders, type TrackedOrder } from './tracked-orders.js';
+
+/**
+ * Live order tracking (issue 4): graphql-ws subscribers over many orders while a carrier scans
+ * their shipments. Only routers that federate subscriptions are measured, once per run:
+ * in-flight deduplication of queries plays no part in it.
+ */
+export function createSubscriptionScenario(): Scenario {
+  let tracked: TrackedOrder[] = [];
+  let followed: FollowedOrder[] = [];
+  return {
+    name: 'subscriptions',
+    async prepare({ dataset, settings, customerToken }) {
+      tracked = pickTrackedOrders(dataset, settings.subscriptions.orders);
+      followed = await Promise.all(
+        tracked.map(async (order) => ({
+          orderId: order.orderId,
+          token: await customerToken(order.customerId),
+          expectedOrder: order.expectedOrder,
+        })),
+      );
+    },
+    async measure(context) {
+      const { peer, settings, log } = context;
+      if (!peer.servesSubscriptions || peer.dedup !== settings.dedup[0]) return {};
+      const { connections, orders, changesPerSecond, durationSeconds } = settings.subscriptions;
+      log(
+        `  subscriptions: ${connections} connections on ${orders} orders, ` +
+          `${changesPerSecond} scans/s for ${durationSeconds} s`,
+      );
+      const row = await measureSubscriptions(context, { tracked, followed });
+      log(
+        `  subscriptions: p99 ${row.deliveryMs.p99.toFixed(1)} ms, ` +
+          `${row.received} of ${row.expectedDeliveries} updates, errors ${row.errors}, ` +
+          `${row.kbPerConnection.toFixed(1)} KB/connection` +
+          (row.problem ? `  (${row.problem.slice(0, 200)})` : ''),
+      );
+      return { subscriptions: [row] };
+    },
+  };
+}

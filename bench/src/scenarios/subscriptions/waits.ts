@@ -1,0 +1,104 @@
+import { readRouterMetrics, type RouterSubscriptionMetrics } from './router-metrics.js';
+import type { OpenReply } from './subscriber-protocol.js';
+import type { Subscribers } from './subscribers.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the router counts `target` more client subscriptions than at `base`, or the
+ * handshakes are over and the count has stopped growing. Resolves to the count and when it
+ * was last reached (performance.now()). Without router metrics, the handshakes' end counts.
+ */
+export async function waitForSubscribed({
+  url,
+  base,
+  target,
+  opening,
+  quietMs = 3_000,
+  timeoutMs = 180_000,
+}: {
+  url: string;
+  base: RouterSubscriptionMetrics | null;
+  target: number;
+  opening: Promise<OpenReply>;
+  quietMs?: number;
+  timeoutMs?: number;
+}): Promise<{ count: number; at: number }> {
+  if (!base) {
+    const reply = await opening;
+    return { count: reply.connected, at: performance.now() };
+  }
+  let openedAt: number | null = null;
+  void opening.then(
+    () => (openedAt = performance.now()),
+    () => (openedAt = performance.now()),
+  );
+  const deadline = performance.now() + timeoutMs;
+  let count = 0;
+  let at = performance.now();
+  for (;;) {
+    const now = await readRouterMetrics(url);
+    const seen = now ? now.clients - base.clients : count;
+    if (seen > count) {
+      count = seen;
+      at = performance.now();
+    }
+    if (count >= target) return { count, at };
+    const quietSince = Math.max(at, openedAt ?? Infinity);
+    if (performance.now() - quietSince > quietMs || performance.now() > deadline) {
+      return { count, at };
+    }
+    await sleep(50);
+  }
+}
+
+/** Polls one figure of the router's metrics until `until` holds; false on timeout. */
+export async function waitForRouterCount({
+  url,
+  read,
+  until,
+  timeoutMs = 15_000,
+}: {
+  url: string;
+  read: (metrics: RouterSubscriptionMetrics) => number;
+  until: (value: number) => boolean;
+  timeoutMs?: number;
+}): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metrics = await readRouterMetrics(url);
+    if (metrics && until(read(metrics))) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
+
+/**
+ * Waits until the subscribers hold `expected` updates, or none has come for `quietMs`: what
+ * is still missing then is lost.
+ */
+export async function waitForDeliveries({
+  subscribers,
+  expected,
+  quietMs = 5_000,
+  timeoutMs = 60_000,
+}: {
+  subscribers: Subscribers;
+  expected: number;
+  quietMs?: number;
+  timeoutMs?: number;
+}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  let changedAt = Date.now();
+  for (;;) {
+    const { received } = await subscribers.progress();
+    if (received >= expected) return;
+    if (received !== last) {
+      last = received;
+      changedAt = Date.now();
+    }
+    if (Date.now() - changedAt > quietMs || Date.now() > deadline) return;
+    await sleep(200);
+  }
+}

@@ -1,0 +1,10 @@
+import { Supergraph } from '@apollo/federation-internals';
+import type { GraphQLSchema } from 'graphql';
+
+/**
+ * The schema clients see: the supergraph without federation's join/link machinery and
+ * without `@inaccessible` elements. Operations are validated against this, never the raw SDL.
+ */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+}

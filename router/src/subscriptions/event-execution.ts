@@ -1,0 +1,83 @@
+import {
+  executeQueryPlan,
+  type GraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+  type ServiceMap,
+} from '@apollo/gateway';
+import type { Schema } from '@apollo/federation-internals';
+import type { GraphQLRequestContext } from '@apollo/server';
+import type {
+  DocumentNode,
+  ExecutionResult,
+  FormattedExecutionResult,
+  GraphQLSchema,
+} from 'graphql';
+import type { RouterContext } from '../context.js';
+import { EVENT_SOURCE, type SubscriptionPlan } from './plan.js';
+
+export interface EventExecutor {
+  /** the full federated result for one upstream event */
+  execute(options: {
+    plan: SubscriptionPlan;
+    document: DocumentNode;
+    operationName: string | undefined;
+    variables: Record<string, unknown>;
+    context: RouterContext;
+    event: FormattedExecutionResult;
+  }): Promise<ExecutionResult>;
+  /** fetches sent to each subgraph for subscription events so far */
+  readonly fetchCounts: Readonly<Record<string, number>>;
+}
+
+/** Runs the per-event plan with the gateway's executor over the router's data sources. */
+export function createEventExecutor({
+  dataSources,
+  supergraphSchema,
+  apiSchema,
+  fetchCounts = {},
+}: {
+  dataSources: Record<string, GraphQLDataSource<RouterContext>>;
+  supergraphSchema: GraphQLSchema;
+  apiSchema: Schema;
+  /** where fetches are counted, by subgraph */
+  fetchCounts?: Record<string, number>;
+}): EventExecutor {
+  const counted: ServiceMap = {};
+  for (const [name, source] of Object.entries(dataSources)) {
+    fetchCounts[name] ??= 0;
+    counted[name] = {
+      process: (options: GraphQLDataSourceProcessOptions<RouterContext>) => {
+        fetchCounts[name] = (fetchCounts[name] ?? 0) + 1;
+        return source.process(options);
+      },
+    };
+  }
+
+  return {
+    fetchCounts,
+    async execute({ plan, document, operationName, variables, context, event }) {
+      const serviceMap: ServiceMap = {
+        ...counted,
+        // the primary fetch is answered by the event the subgraph streamed
+        [EVENT_SOURCE]: { process: async () => event },
+      };
+      const requestContext = {
+        request: { variables, operationName },
+        document,
+        operationName: operationName ?? null,
+        contextValue: context,
+        context,
+        logger: context.log,
+        metrics: {},
+      } as unknown as GraphQLRequestContext<RouterContext>;
+      return executeQueryPlan(
+        plan.perEvent,
+        serviceMap,
+        requestContext as never,
+        plan.operationContext,
+        supergraphSchema,
+        apiSchema,
+      );
+    },
+  };
+}
