@@ -8,6 +8,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/__generated__/**',
       '.data/**',
+      '**/dist/**',
       '**/drizzle/**',
       'schema/client/**',
     ],

@@ -21,16 +21,16 @@ const list = (value: string | undefined) =>
         .filter(Boolean)
     : [];
 
+// an override given on the command line, as a partial settings object
+const number = <K extends string>(key: K, value: string | undefined) =>
+  (value ? { [key]: Number(value) } : {}) as Partial<Record<K, number>>;
+
 /**
  * `npm run bench [-- --quick]`. For trials while developing: --peers ours,hive-rust,
  * --scenarios operations,subscriptions, --operations light,order-detail, --connections 1,10,
  * --duration 2, --warmup 1, --dedup off|on|both; for the subscriptions: --subscribers 200,
  * --tracked-orders 20, --change-rate 10, --change-seconds 5.
  */
-// an override given on the command line, as a partial settings object
-const number = <K extends string>(key: K, value: string | undefined) =>
-  (value ? { [key]: Number(value) } : {}) as Partial<Record<K, number>>;
-
 export function readCli(argv: string[]): Cli {
   const { values } = parseArgs({
     args: argv,

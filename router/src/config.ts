@@ -34,6 +34,20 @@ export interface RouterConfig {
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
   signingSecret: string;
+  /** how long a graceful shutdown may take (SHUTDOWN_TIMEOUT_MS) */
+  shutdownTimeoutMs: number;
+  /** where traces go over OTLP/HTTP; tracing is off without it */
+  otlpEndpoint: string | undefined;
+  /** reload the supergraph when its file changes (SUPERGRAPH_WATCH; on in development) */
+  watchSupergraph: boolean;
+  /** the clients file (names, roles, policies, hashed API keys); unset: no API keys accepted */
+  clientsPath: string | undefined;
+  /** shares automatic persisted queries between router replicas; unset: in-memory LRU */
+  redisUrl: string | undefined;
+  /** how long an automatic persisted query stays registered */
+  apqTtlSeconds: number;
+  /** `max-age` of cacheable GET query responses */
+  getMaxAgeSeconds: number;
 }
 
 const url = z.url().optional();
@@ -58,6 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       AUTH_JWT_ISSUER: z.string().optional(),
       AUTH_JWT_AUDIENCE: z.string().optional(),
       ROUTER_SIGNING_SECRET: z.string().min(16).optional(),
+      SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+      OTEL_EXPORTER_OTLP_ENDPOINT: url,
+      SUPERGRAPH_WATCH: z.enum(['true', 'false']).optional(),
+      ROUTER_CLIENTS_PATH: z.string().min(1).optional(),
+      REDIS_URL: url,
+      ROUTER_APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+      ROUTER_GET_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(15),
     },
     env,
   );
@@ -92,6 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       nodeEnv: parsed.NODE_ENV,
       secret: parsed.ROUTER_SIGNING_SECRET,
     }),
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    otlpEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT,
+    watchSupergraph:
+      (parsed.SUPERGRAPH_WATCH ?? String(parsed.NODE_ENV === 'development')) === 'true',
+    clientsPath: parsed.ROUTER_CLIENTS_PATH,
+    redisUrl: parsed.REDIS_URL,
+    apqTtlSeconds: parsed.ROUTER_APQ_TTL_SECONDS,
+    getMaxAgeSeconds: parsed.ROUTER_GET_MAX_AGE_SECONDS,
   });
 }
 

@@ -1,9 +1,10 @@
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
+  type Experimental_DidResolveQueryPlanCallback,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
-import { signViewer } from '@ordergraph/shared';
+import { injectTraceHeaders, signViewer } from '@ordergraph/shared';
 import type { SubgraphName } from './config.js';
 import type { RouterContext } from './context.js';
 
@@ -12,8 +13,24 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     url: string,
     private readonly signingSecret: string,
+    private readonly onFetch?: (outcome: { seconds: number; failed: boolean }) => void,
   ) {
     super({ url });
+  }
+
+  override async process(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+  ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
+    if (!this.onFetch) return super.process(options);
+    const started = performance.now();
+    let failed = true;
+    try {
+      const response = await super.process(options);
+      failed = Boolean(response.errors?.length);
+      return response;
+    } finally {
+      this.onFetch({ seconds: (performance.now() - started) / 1000, failed });
+    }
   }
 
   override willSendRequest({
@@ -21,7 +38,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     context,
   }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const headers = request.http?.headers;
-    if (!headers || !('viewer' in context) || !context.viewer) return;
+    if (!headers) return;
+    // the gateway's fetch span is active here: the subgraph's spans join the same trace
+    injectTraceHeaders((name, value) => headers.set(name, value));
+    if (!('viewer' in context) || !context.viewer) return;
     for (const [name, value] of Object.entries(
       signViewer(context.viewer, { secret: this.signingSecret }),
     )) {
@@ -35,11 +55,17 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
 export function createDataSources(
   subgraphUrls: Record<SubgraphName, string>,
   signingSecret: string,
+  /** records each fetch's latency (the router's metrics) */
+  onFetch?: (fetch: { subgraph: string; seconds: number; failed: boolean }) => void,
 ): Record<SubgraphName, SignedDataSource> {
   return Object.fromEntries(
     Object.entries(subgraphUrls).map(([name, url]) => [
       name,
-      new SignedDataSource(url, signingSecret),
+      new SignedDataSource(
+        url,
+        signingSecret,
+        onFetch && ((fetch) => onFetch({ subgraph: name, ...fetch })),
+      ),
     ]),
   ) as Record<SubgraphName, SignedDataSource>;
 }
@@ -54,9 +80,12 @@ export interface ReloadableGateway {
 export function createGateway({
   supergraphSdl,
   dataSources,
+  onQueryPlan,
 }: {
   supergraphSdl: string;
   dataSources: Record<SubgraphName, SignedDataSource>;
+  /** called once a request's plan is built or found, before anything is fetched */
+  onQueryPlan?: Experimental_DidResolveQueryPlanCallback;
 }): ReloadableGateway {
   let push: ((sdl: string) => void) | null = null;
   const gateway = new ApolloGateway({
@@ -69,6 +98,7 @@ export function createGateway({
       if (!source) throw new Error(`the supergraph names an unknown subgraph: ${name}`);
       return source;
     },
+    ...(onQueryPlan ? { experimental_didResolveQueryPlan: onQueryPlan } : {}),
   });
   return {
     gateway,

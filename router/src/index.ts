@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createLogger } from '@ordergraph/shared';
+import { createLogger, startTracing } from '@ordergraph/shared';
 import { loadConfig } from './config.js';
+import { watchSupergraph } from './observability/supergraph-watch.js';
 import { createRouter } from './server.js';
 
 const config = loadConfig();
@@ -10,22 +11,33 @@ if (config.usingDevelopmentJwtSecret) {
     'AUTH_JWT_SECRET is not set: using the development secret (never do this in production)',
   );
 }
+// before the router exists, so the gateway's spans find the provider
+const tracing = startTracing({ serviceName: 'router', endpoint: config.otlpEndpoint });
 
-const router = await createRouter({
-  ...config,
-  supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
-  log,
-});
+const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+const router = await createRouter({ ...config, supergraphSdl, log });
 const url = await router.listen({ port: config.port, host: config.host });
 log.info({ url }, 'router ready');
+const watcher = config.watchSupergraph
+  ? watchSupergraph({
+      path: config.supergraphPath,
+      initialSdl: supergraphSdl,
+      reload: (sdl) => router.reload(sdl),
+      log,
+    })
+  : null;
 
+// the drain gets the timeout; the margin flushes the traces
+const EXIT_MARGIN_MS = 2_000;
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  setTimeout(() => process.exit(1), 10_000).unref();
+  setTimeout(() => process.exit(1), config.shutdownTimeoutMs + EXIT_MARGIN_MS).unref();
+  watcher?.close();
   await router.stop();
+  await tracing?.shutdown();
   process.exit(0);
 };
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -7,6 +7,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
+  createDrain,
   createErrorFormatter,
   HttpError,
   parseJsonBody,
@@ -14,6 +15,7 @@ import {
   sendGraphQLError,
   sendJson,
   toHeaderMap,
+  withIncomingTrace,
   writeGraphQLResponse,
   type Logger,
 } from '@ordergraph/shared';
@@ -22,6 +24,8 @@ import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
 import { createRouterMetrics } from './metrics.js';
+import { createOperationPipeline } from './persisted/pipeline.js';
+import { createRequestMetrics } from './observability/request-metrics.js';
 import { checkSubgraphs } from './readiness.js';
 import {
   acceptsMultipartSubscription,
@@ -44,6 +48,8 @@ export interface Router {
   reload(supergraphSdl: string): void;
   /** shared and upstream subscriptions, and the fetches their events caused */
   subscriptionStats(): ReturnType<SubscriptionService['stats']> & { sockets: number };
+  /** requests under way (streams included), for shutdown and its tests */
+  inFlight(): number;
   /**
    * Stops accepting, completes live subscriptions with `SUBSCRIPTION_SERVER_SHUTDOWN` (clients
    * reconnect with their cursor) and waits for requests under way.
@@ -58,7 +64,13 @@ const SUBSCRIPTION_TRANSPORTS =
 export type RouterOptions = Pick<
   RouterConfig,
   'production' | 'subgraphUrls' | 'jwtSecret' | 'jwtIssuer' | 'jwtAudience' | 'signingSecret'
-> & { supergraphSdl: string; log: Logger };
+> &
+  Partial<Pick<RouterConfig, 'clientsPath' | 'redisUrl' | 'apqTtlSeconds' | 'getMaxAgeSeconds'>> & {
+    supergraphSdl: string;
+    log: Logger;
+    /** how long `stop` waits for requests under way before closing their connections */
+    shutdownTimeoutMs?: number;
+  };
 
 /** The router: one GraphQL endpoint over the five subgraphs, plus /health and /ready. */
 export async function createRouter({
@@ -70,17 +82,32 @@ export async function createRouter({
   jwtAudience,
   signingSecret,
   log,
+  shutdownTimeoutMs = 10_000,
+  ...operationOptions
 }: RouterOptions): Promise<Router> {
-  const dataSources = createDataSources(subgraphUrls, signingSecret);
-  const gateway = createGateway({ supergraphSdl, dataSources });
+  const operations = createOperationPipeline({ ...operationOptions, log });
+  const requestMetrics = createRequestMetrics();
+  const dataSources = createDataSources(subgraphUrls, signingSecret, requestMetrics.observeFetch);
+  const gateway = createGateway({
+    supergraphSdl,
+    dataSources,
+    onQueryPlan: operations.onQueryPlan,
+  });
   const apollo = new ApolloServer<RouterContext>({
     gateway: gateway.gateway,
+    persistedQueries: operations.persistedQueries,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ production, log }),
+    plugins: [requestMetrics.plugin],
   });
   await apollo.start();
+  await operations.warm(apollo, supergraphSdl);
   const jwt = { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience };
+  // the GraphiQL sandbox and its sign-in exist only in development: never loaded in production
+  const sandbox = production
+    ? undefined
+    : await import('./sandbox/index.js').then(({ createSandbox }) => createSandbox({ jwt, log }));
   const subscriptions = createSubscriptionService({
     supergraphSdl,
     dataSources,
@@ -129,25 +156,37 @@ export async function createRouter({
     const headers = toHeaderMap(request);
     const requestId = headers.get('x-request-id') ?? randomUUID();
     response.setHeader('x-request-id', requestId);
-    const viewer = await authenticate(headers.get('authorization'), jwt);
-    const body =
-      request.method === 'POST'
-        ? parseJsonBody(await readBody(request), headers.get('content-type'))
-        : undefined;
-    const search = new URL(request.url ?? '/', 'http://localhost').search;
+    // the caller (API key, token) and its operation policy, before anything is executed
+    const admitted = operations.admit({
+      method: request.method ?? 'GET',
+      headers,
+      viewer: await authenticate(headers.get('authorization'), jwt),
+      body:
+        request.method === 'POST'
+          ? parseJsonBody(await readBody(request), headers.get('content-type'))
+          : undefined,
+      search: new URL(request.url ?? '/', 'http://localhost').search,
+    });
+    const { viewer } = admitted.caller;
+    const { body, search } = admitted.request;
     const operation = body ?? Object.fromEntries(new URLSearchParams(search));
     if (await handleHttpSubscription(operation, headers, response, requestId)) return;
     const started = performance.now();
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: request.method ?? 'GET',
-        headers,
-        search,
-        body,
-      },
-      context: async () => ({ viewer, requestId, log: log.child({ requestId }) }),
-    });
-    await writeGraphQLResponse(response, result);
+    const result = await withIncomingTrace(
+      headers,
+      { name: 'router request', attributes: { 'ordergraph.request_id': requestId } },
+      () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: request.method ?? 'GET',
+            headers,
+            search,
+            body,
+          },
+          context: async () => ({ viewer, requestId, log: log.child({ requestId }) }),
+        }),
+    );
+    await writeGraphQLResponse(response, operations.respond(admitted, headers, result));
     log.info(
       {
         requestId,
@@ -159,13 +198,18 @@ export async function createRouter({
   };
 
   const httpServer = createHttpServer((request, response) => {
+    drain.track(response);
     const path = (request.url ?? '/').split('?')[0];
     const handle = async () => {
       if (path === '/health') return sendJson(response, 200, { status: 'ok', service: 'router' });
       if (path === '/ready') {
         const subgraphs = await checkSubgraphs(subgraphUrls);
-        const ready = Object.values(subgraphs).every(Boolean);
-        return sendJson(response, ready ? 200 : 503, { ready, subgraphs });
+        const ready = !drain.draining && Object.values(subgraphs).every(Boolean);
+        return sendJson(response, ready ? 200 : 503, {
+          ready,
+          draining: drain.draining,
+          subgraphs,
+        });
       }
       if (path === '/metrics') {
         response.writeHead(200, { 'content-type': metrics.contentType });
@@ -175,9 +219,8 @@ export async function createRouter({
         if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
         return handleGraphQL(request, response);
       }
-      if (path === '/' && !production) {
-        response.writeHead(302, { location: '/graphql' });
-        return response.end();
+      if (sandbox && path && (path === '/' || path.startsWith('/sandbox/'))) {
+        if (await sandbox.handle(request, response, path)) return;
       }
       sendJson(response, 404, { error: 'not found' });
     };
@@ -192,6 +235,8 @@ export async function createRouter({
       } else response.end();
     });
   });
+  const drain = createDrain(httpServer);
+  let stopping: Promise<void> | undefined;
 
   const webSockets = attachWebSocketTransport({
     httpServer,
@@ -203,6 +248,8 @@ export async function createRouter({
 
   const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });
   const metrics = createRouterMetrics({ subscriptionStats });
+  requestMetrics.register(metrics);
+  operations.registerMetrics(metrics);
 
   return {
     listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
@@ -219,20 +266,24 @@ export async function createRouter({
       log.info('supergraph reloaded');
     },
     subscriptionStats,
-    async stop() {
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      subscriptions.closeAll(
-        'SUBSCRIPTION_SERVER_SHUTDOWN',
-        'The router is shutting down: resubscribe with your last cursor.',
-      );
-      // the last messages reach the sockets before they close
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await webSockets.close();
-      await subscriptions.stop();
-      await closed;
-      await apollo.stop();
-    },
+    inFlight: () => drain.inFlight,
+    // once: a second signal (or a test's cleanup) waits for the same shutdown
+    stop: () =>
+      (stopping ??= (async () => {
+        // /ready turns 503 and no new connection is accepted; requests under way carry on
+        void drain.stopAccepting();
+        subscriptions.closeAll(
+          'SUBSCRIPTION_SERVER_SHUTDOWN',
+          'The router is shutting down: resubscribe with your last cursor.',
+        );
+        // the last messages reach the sockets before they close
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await webSockets.close();
+        await subscriptions.stop();
+        await drain.finish({ timeoutMs: shutdownTimeoutMs });
+        await apollo.stop();
+        await operations.close();
+      })()),
   };
 }
 

@@ -22,7 +22,7 @@ const bench = (file: string) => `bench/src/peers/${file}`;
 // Hive Gateway does federate subscriptions, but not as this peer is set up: it would need a
 // WebSocket transport to the subgraphs that signs the router's and each caller's identity
 const HIVE_SUBSCRIPTIONS =
-  'not set up for subscriptions here: Hive Gateway federates them, but this peer has no WebSocket transport to the subgraphs with the signed identity they require';
+  'Hive Gateway federates subscriptions, but this peer is not set up for them (no WebSocket transport to the subgraphs with the signed identities they require)';
 
 export const PEERS: PeerDefinition[] = [
   {

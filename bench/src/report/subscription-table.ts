@@ -12,7 +12,7 @@ function describe({ settings: s }: SubscriptionMeasurement): string {
   return [
     `${count(s.connections)} graphql-ws connections (opened from ${s.workers} load-generator processes) each subscribe to one of ${count(s.orders)} orders with the full cross-subgraph selection (\`orderUpdated { cursor event order { status customer lines { variant { name stock } } shipments } }\`: orders, customers, catalog, inventory, shipments), with the customer's token in \`connection_init\`;`,
     `then the carrier scans ${count(s.changesPerSecond)} shipments a second for ${s.durationSeconds} s (\`recordTrackingEvent\` through the router, each adding one \`shipment.updated\` to its order's timeline).`,
-    "Latency runs from the scan being sent to the update reaching the client, so it includes the carrier → shipments → orders hop (the orders service reading the shipments feed) before the router sees the event; the second line starts at the scan's response instead.",
+    "Latency runs from the scan being sent to the update reaching the client, so it includes the carrier → shipments → orders hop (the orders service reading the shipments feed, one event after another) before the router sees the event; the next lines start at the scan's response, and at the timeline entry's time in the orders service (the subscription's own path).",
     'Every update is compared with the expected order and matched with its scan; one missing is lost, one wrong is an error.',
   ].join(' ');
 }
@@ -34,7 +34,12 @@ function rows(m: SubscriptionMeasurement): string[][] {
       `p99 < ${GOALS.p99Ms} ms`,
       verdict(m.received > 0 ? m.deliveryMs.p99 < GOALS.p99Ms : false),
     ],
-    ['scan response → update received, p50 / p95 / p99', latency(m.afterResponseMs), '', ''],
+    [
+      'scan response (≈ its commit) → update received, p50 / p95 / p99',
+      latency(m.afterResponseMs),
+      `p99 < ${GOALS.p99Ms} ms (the issue's "from commit")`,
+      verdict(m.received > 0 ? m.afterResponseMs.p99 < GOALS.p99Ms : false),
+    ],
     [
       "order's timeline entry → update received, p50 / p95 / p99 (orders → router → client alone)",
       latency(m.fromTimelineMs),
@@ -60,7 +65,14 @@ function rows(m: SubscriptionMeasurement): string[][] {
       'router memory per connection (RSS after all subscribed − before)',
       `${m.kbPerConnection.toFixed(1)} KB (${m.routerRssBeforeMb.toFixed(0)} → ${m.routerRssAfterMb.toFixed(0)} MB)`,
       `< ${GOALS.kbPerConnection} KB`,
-      verdict(m.kbPerConnection < GOALS.kbPerConnection),
+      // a fall means a collection freed more than the connections took: nothing measured
+      verdict(m.kbPerConnection > 0 ? m.kbPerConnection < GOALS.kbPerConnection : null),
+    ],
+    [
+      'router CPU per connection + subscription',
+      `${m.routerCpuMsPerConnection.toFixed(2)} ms`,
+      '',
+      '',
     ],
     [
       'upstream subscriptions (router metrics)',
@@ -88,7 +100,10 @@ function rows(m: SubscriptionMeasurement): string[][] {
     ],
     [
       'updates lost',
-      `${count(m.lost)} of ${count(m.expectedDeliveries)} (${count(m.changes)} scans × their order's subscribers)`,
+      `${count(m.lost)} of ${count(m.expectedDeliveries)} (${count(m.changes)} scans × their order's subscribers)` +
+        (m.consumerDrainSeconds === null && m.lost > 0
+          ? '; the orders service was still applying scans when the wait ended'
+          : ''),
       '0',
       verdict(m.lost === 0 && m.expectedDeliveries > 0),
     ],

@@ -6,11 +6,12 @@ import {
 } from '@apollo/gateway';
 import type { Schema } from '@apollo/federation-internals';
 import type { GraphQLRequestContext } from '@apollo/server';
-import type {
-  DocumentNode,
-  ExecutionResult,
-  FormattedExecutionResult,
-  GraphQLSchema,
+import {
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
 } from 'graphql';
 import type { RouterContext } from '../context.js';
 import { EVENT_SOURCE, type SubscriptionPlan } from './plan.js';
@@ -70,7 +71,7 @@ export function createEventExecutor({
         logger: context.log,
         metrics: {},
       } as unknown as GraphQLRequestContext<RouterContext>;
-      return executeQueryPlan(
+      const result = await executeQueryPlan(
         plan.perEvent,
         serviceMap,
         requestContext as never,
@@ -78,6 +79,17 @@ export function createEventExecutor({
         supergraphSchema,
         apiSchema,
       );
+      // a failed fetch can come back as a plain Error, which transports cannot serialize
+      if (result.errors) result.errors = result.errors.map(asGraphQLError);
+      return result;
     },
   };
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError(error instanceof Error ? error.message : 'Unexpected error.', {
+    extensions: { code: 'SUBGRAPH_ERROR' },
+    ...(error instanceof Error ? { originalError: error } : {}),
+  });
 }

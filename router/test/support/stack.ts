@@ -19,7 +19,7 @@ import {
 import { signToken } from '../../src/auth.js';
 import { SUPERGRAPH_FILE } from '../../src/composition.js';
 import type { SubgraphName } from '../../src/config.js';
-import { createRouter, type Router } from '../../src/server.js';
+import { createRouter, type Router, type RouterOptions } from '../../src/server.js';
 
 export const JWT_SECRET = 'router-tests-jwt-secret-long-enough';
 
@@ -28,6 +28,8 @@ export interface Stack {
   readonly router: Router;
   /** stops the router and starts a new one on the same port */
   restartRouter(): Promise<void>;
+  /** another router over the same subgraphs (a replica); the caller stops it */
+  startExtraRouter(options?: Partial<RouterOptions>): Promise<{ router: Router; url: string }>;
   /** stops a subgraph's server, keeping its database (an outage) */
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** starts a stopped subgraph again on its port and database */
@@ -56,7 +58,12 @@ export interface Stack {
  * The whole supergraph in one process: the five subgraphs on fresh test databases (seeded with
  * the demo customers, catalog and warehouses) and the router over the committed supergraph.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack({
+  routerOptions = {},
+}: {
+  /** options of the stack's router (and of its restarts), e.g. a clients file */
+  routerOptions?: Partial<RouterOptions>;
+} = {}): Promise<Stack> {
   // orders and shipments follow each other's event logs: their URLs are fixed up front
   const [ordersPort, shipmentsPort] = [await freePort(), await freePort()];
   const urlOf = (port: number) => `http://127.0.0.1:${port}/graphql`;
@@ -149,7 +156,7 @@ export async function startStack(): Promise<Stack> {
       }),
     shipments: (options) => shipments.createServer({ ...options, ordersUrl }),
   };
-  const startRouter = async (port = 0) => {
+  const startRouter = async (port = 0, options: Partial<RouterOptions> = routerOptions) => {
     const started = await createRouter({
       production: false,
       supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
@@ -161,6 +168,7 @@ export async function startStack(): Promise<Stack> {
       jwtAudience: undefined,
       signingSecret: TEST_SIGNING_SECRET,
       log: testLogger('router'),
+      ...options,
     });
     return { router: started, url: await started.listen({ port }) };
   };
@@ -178,6 +186,7 @@ export async function startStack(): Promise<Stack> {
       await router.stop();
       ({ router, url: routerUrl } = await startRouter(Number(new URL(routerUrl).port)));
     },
+    startExtraRouter: (options = routerOptions) => startRouter(0, options),
     async stopSubgraph(name) {
       await subgraphs[name].server.stop();
       stopped.add(name);

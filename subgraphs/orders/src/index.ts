@@ -18,6 +18,8 @@ await startSubgraph({
   log,
   databaseUrl: config.databaseUrl,
   dataDir: config.dataDir,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
+  otlpEndpoint: config.otlpEndpoint,
   migrationsFolder,
   seed: { enabled: config.seedDemoData, run: seedDemoData },
   createServer: (handle) =>

@@ -17,6 +17,8 @@ export const subgraphEnvShape = {
     .enum(['true', 'false'])
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true')),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };
 
 /**

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { recordStatementSpan } from './observability/tracing.js';
 
 /** The drizzle database every repository works on, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -20,13 +21,22 @@ export interface StatementCounter {
 }
 
 /** The request a piece of work belongs to; the subgraph server opens one scope per request. */
-export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+export const requestScope = new AsyncLocalStorage<{ requestId: string; background?: boolean }>();
+
+/**
+ * Runs work no request asked for (following the event log for subscribers): its statements are
+ * not counted, so a request's statement count is the request's alone.
+ */
+export const runInBackground = <T>(work: () => Promise<T>): Promise<T> =>
+  requestScope.run({ requestId: '', background: true }, work);
 
 const REMEMBERED_REQUESTS = 1000;
 
 function countStatement(statements: StatementCounter): void {
+  const scope = requestScope.getStore();
+  if (scope?.background) return;
   statements.count++;
-  const requestId = requestScope.getStore()?.requestId;
+  const requestId = scope?.requestId;
   if (!requestId) return;
   statements.byRequest.set(requestId, (statements.byRequest.get(requestId) ?? 0) + 1);
   if (statements.byRequest.size > REMEMBERED_REQUESTS) {
@@ -65,7 +75,12 @@ export async function openDatabase({
   maxConnections = 10,
 }: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const statements: StatementCounter = { count: 0, byRequest: new Map() };
-  const logger = { logQuery: () => countStatement(statements) };
+  const logger = {
+    logQuery: (query: string) => {
+      countStatement(statements);
+      recordStatementSpan(query);
+    },
+  };
 
   if (url) {
     await createDatabaseIfMissing(url);

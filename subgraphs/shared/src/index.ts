@@ -26,3 +26,7 @@ export * from './event-cursor.js';
 export * from './event-tail.js';
 export * from './event-stream.js';
 export * from './ws-server.js';
+export * from './observability/drain.js';
+export * from './observability/metrics.js';
+export * from './observability/tracing.js';
+export * from './observability/event-metrics.js';

@@ -18,6 +18,9 @@ import {
 import { verifyViewer, type Viewer } from './identity.js';
 import type { Logger } from './logger.js';
 import { requestScope } from './db.js';
+import { createDrain } from './observability/drain.js';
+import { createSubgraphMetrics, type SubgraphMetrics } from './observability/metrics.js';
+import { withIncomingTrace } from './observability/tracing.js';
 import { attachSubscriptionServer } from './ws-server.js';
 
 type SubgraphResolvers = Extract<
@@ -47,13 +50,21 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   plugins?: ApolloServerPlugin<Context>[];
   /** releases what the service holds besides the server (event feeds, consumers, the tail) */
   onStop?: () => Promise<void>;
+  /** how long `stop` waits for requests under way before closing their connections */
+  shutdownTimeoutMs?: number;
 }
 
 export interface SubgraphServer {
   httpServer: Server;
   /** listens and resolves to the GraphQL URL */
   listen(options?: { port?: number; host?: string }): Promise<string>;
-  stop(): Promise<void>;
+  /** the Prometheus registry served at /metrics; a service adds its own gauges here */
+  metrics: SubgraphMetrics;
+  /**
+   * Stops accepting, turns /ready to 503, closes subscriptions and what `onStop` holds, and
+   * waits for the requests under way (at most `timeoutMs`, by default `shutdownTimeoutMs`).
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /** Masks errors without a code in production: the code stays, the internals go to the log. */
@@ -108,7 +119,9 @@ export async function createSubgraphServer<Context extends BaseContext>({
   production = false,
   plugins = [],
   onStop = async () => {},
+  shutdownTimeoutMs = 10_000,
 }: SubgraphServerOptions<Context>): Promise<SubgraphServer> {
+  const metrics = createSubgraphMetrics({ service: name });
   const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers });
   const formatError = createErrorFormatter({ production, log });
   const apollo = new ApolloServer<Context>({
@@ -117,7 +130,12 @@ export async function createSubgraphServer<Context extends BaseContext>({
     includeStacktraceInErrorResponses: !production,
     formatError,
     // no trace reporting to a hosted service: the router does not ask for traces
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestLogPlugin<Context>(), ...plugins],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin<Context>(),
+      metrics.plugin as ApolloServerPlugin<Context>,
+      ...plugins,
+    ],
   });
   await apollo.start();
 
@@ -134,22 +152,38 @@ export async function createSubgraphServer<Context extends BaseContext>({
         ? parseJsonBody(await readBody(request), headers.get('content-type'))
         : undefined;
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const result = await requestScope.run({ requestId }, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-        context: async () => createContext({ viewer, requestId, log: log.child({ requestId }) }),
-      }),
+    const result = await withIncomingTrace(
+      headers,
+      { name: `${name} request`, attributes: { 'ordergraph.request_id': requestId } },
+      () =>
+        requestScope.run({ requestId }, () =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: {
+              method: request.method ?? 'GET',
+              headers,
+              search: url.search,
+              body,
+            },
+            context: async () =>
+              createContext({ viewer, requestId, log: log.child({ requestId }) }),
+          }),
+        ),
     );
     await writeGraphQLResponse(response, result, { 'x-request-id': requestId });
   };
 
   const httpServer = createServer((request, response) => {
+    drain.track(response);
     const path = (request.url ?? '/').split('?')[0];
     const handle = async () => {
       if (path === '/health') return sendJson(response, 200, { status: 'ok', service: name });
       if (path === '/ready') {
-        const ready = await isReady();
+        const ready = !drain.draining && (await isReady());
         return sendJson(response, ready ? 200 : 503, { ready, service: name });
+      }
+      if (path === '/metrics') {
+        response.writeHead(200, { 'content-type': metrics.registry.contentType });
+        return response.end(await metrics.registry.metrics());
       }
       if (path === '/graphql') return handleGraphQL(request, response);
       sendJson(response, 404, { error: 'not found' });
@@ -165,6 +199,8 @@ export async function createSubgraphServer<Context extends BaseContext>({
       } else response.end();
     });
   });
+  const drain = createDrain(httpServer);
+  let stopping: Promise<void> | undefined;
 
   const subscriptions = attachSubscriptionServer({
     httpServer,
@@ -188,17 +224,17 @@ export async function createSubgraphServer<Context extends BaseContext>({
           resolve(`http://${shownHost}:${address.port}/graphql`);
         });
       }),
-    async stop() {
-      // sockets first (1001, going away): the router resubscribes elsewhere with its cursor
-      await subscriptions.close();
-      await onStop();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-        // a keep-alive connection of a client that never lets go must not hold the shutdown
-        setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
-      });
-      await apollo.stop();
-    },
+    metrics,
+    // once: a second signal (or a test's cleanup) waits for the same shutdown
+    stop: ({ timeoutMs = shutdownTimeoutMs } = {}) =>
+      (stopping ??= (async () => {
+        void drain.stopAccepting();
+        // sockets next (1001, going away): the router resubscribes elsewhere with its cursor
+        await subscriptions.close();
+        // ends the long polls of the event feeds, which would otherwise hold the drain
+        await onStop();
+        await drain.finish({ timeoutMs });
+        await apollo.stop();
+      })()),
   };
 }

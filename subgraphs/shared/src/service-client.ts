@@ -1,5 +1,6 @@
 import { codedError } from './errors.js';
 import { signViewer, type Viewer } from './identity.js';
+import { injectTraceHeaders } from './observability/tracing.js';
 
 export interface ServiceClient {
   /** runs an operation on another subgraph as this service; GraphQL errors are thrown */
@@ -52,6 +53,8 @@ export function createServiceClient({
             'content-type': 'application/json',
             ...(requestId ? { 'x-request-id': requestId } : {}),
             ...signViewer(viewer, { secret: signingSecret }),
+            // the called service's spans join the caller's trace
+            ...traceHeaders(),
           },
           body: JSON.stringify({ query, variables }),
           signal: signal
@@ -75,4 +78,10 @@ export function createServiceClient({
       return body.data;
     },
   };
+}
+
+function traceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  injectTraceHeaders((name, value) => (headers[name] = value));
+  return headers;
 }

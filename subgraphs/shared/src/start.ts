@@ -2,6 +2,8 @@ import { isAbsolute, join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from './db.js';
 import type { Logger } from './logger.js';
 import { PROJECT_ROOT } from './paths.js';
+import { registerEventLogMetrics } from './observability/event-metrics.js';
+import { startTracing } from './observability/tracing.js';
 import type { SubgraphServer } from './server.js';
 
 export interface StartSubgraphOptions {
@@ -18,7 +20,11 @@ export interface StartSubgraphOptions {
   createServer: (handle: DatabaseHandle) => Promise<SubgraphServer>;
   /** how long a graceful shutdown may take before the process exits anyway */
   shutdownTimeoutMs?: number;
+  /** the OTLP/HTTP collector traces go to; tracing is off without it */
+  otlpEndpoint?: string | undefined;
 }
+
+const EXIT_MARGIN_MS = 2_000;
 
 /** Opens the database, seeds it when asked, listens, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function startSubgraph({
@@ -32,7 +38,9 @@ export async function startSubgraph({
   seed,
   createServer,
   shutdownTimeoutMs = 10_000,
+  otlpEndpoint,
 }: StartSubgraphOptions): Promise<void> {
+  const tracing = startTracing({ serviceName: name, endpoint: otlpEndpoint });
   const root = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
   const handle = await openDatabase({
     url: databaseUrl,
@@ -43,6 +51,7 @@ export async function startSubgraph({
   if (seed && (seed.enabled ?? handle.kind === 'pglite')) await seed.run(handle);
 
   const server = await createServer(handle);
+  registerEventLogMetrics({ metrics: server.metrics, handle });
   await server.listen({ port, host });
 
   let stopping = false;
@@ -50,9 +59,12 @@ export async function startSubgraph({
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), shutdownTimeoutMs).unref();
-    await server.stop();
+    // the drain gets the timeout; the margin closes the pool and flushes the traces
+    setTimeout(() => process.exit(1), shutdownTimeoutMs + EXIT_MARGIN_MS).unref();
+    // the server drains its requests first: the pool closes only once nothing needs it
+    await server.stop({ timeoutMs: shutdownTimeoutMs });
     await handle.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

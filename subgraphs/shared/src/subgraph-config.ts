@@ -11,6 +11,10 @@ export interface SubgraphConfig {
   dataDir: string;
   signingSecret: string;
   seedDemoData: boolean | undefined;
+  /** how long a graceful shutdown may take (SHUTDOWN_TIMEOUT_MS) */
+  shutdownTimeoutMs: number;
+  /** where traces go over OTLP/HTTP; tracing is off without it */
+  otlpEndpoint: string | undefined;
 }
 
 /**
@@ -58,6 +62,8 @@ export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never
       secret: parsed.ROUTER_SIGNING_SECRET,
     }),
     seedDemoData: parsed.SEED_DEMO_DATA,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    otlpEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT,
     ...extraValues,
   });
 }

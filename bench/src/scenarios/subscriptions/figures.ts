@@ -21,6 +21,8 @@ export interface Observed {
   acknowledged: number;
   rssBefore: number;
   rssAfter: number;
+  /** the router's CPU time while the connections opened and subscribed */
+  connectCpuSeconds: number;
   scans: ScanRecord[];
   scanFailure: string | null;
   changeSeconds: number;
@@ -81,6 +83,7 @@ export function computeFigures(observed: Observed): SubscriptionMeasurement {
     routerRssBeforeMb: observed.rssBefore / MB,
     routerRssAfterMb: observed.rssAfter / MB,
     kbPerConnection: per((observed.rssAfter - observed.rssBefore) / 1024, size.connections),
+    routerCpuMsPerConnection: per(observed.connectCpuSeconds * 1000, observed.subscribed),
     routerCpuPercent: per(observed.cpuSeconds * 100, observed.wallSeconds),
     routerCpuMsPerDelivery: per(observed.cpuSeconds * 1000, delivered.received),
     router:

@@ -19,8 +19,9 @@ const HANDSHAKE_CONCURRENCY = 100;
 // after the router counts every subscription, the subgraph registers the upstream ones: an
 // update committed before that would not be sent (there is no cursor yet to resume from)
 const SETTLE_MS = 2_000;
-// how long the orders service may take to apply the scans after the last one was sent
-const DRAIN_TIMEOUT_MS = 180_000;
+// how long the orders service may take to apply the scans after the last one was sent: past
+// its pace they queue, and what it has not applied by then is reported as lost
+const drainTimeoutMs = (durationSeconds: number) => Math.max(180, 5 * durationSeconds) * 1000;
 
 /**
  * Live order tracking on one router: every connection subscribes to its order with the full
@@ -66,6 +67,7 @@ export async function measureSubscriptions(
   const subscribers = startSubscribers(size.workers);
   let figures: SubscriptionMeasurement;
   try {
+    const connectCpuBefore = cpuSeconds(peer.pid);
     const started = performance.now();
     const opening = subscribers.open({
       url: peer.url.replace(/^http/, 'ws'),
@@ -80,6 +82,7 @@ export async function measureSubscriptions(
       target: size.connections,
       opening,
     });
+    const connectCpuSeconds = cpuSeconds(peer.pid) - connectCpuBefore;
     const { connected } = await opening;
     if (base) {
       await waitForRouterCount({
@@ -109,7 +112,7 @@ export async function measureSubscriptions(
     // the orders service applies the scans one after another: past its pace, they queue
     const consumerCaughtUp = await waitForOrdersConsumer({
       databaseUrls,
-      timeoutMs: DRAIN_TIMEOUT_MS,
+      timeoutMs: drainTimeoutMs(size.durationSeconds),
     });
     const consumerDrainSeconds = consumerCaughtUp ? (performance.now() - scansEnded) / 1000 : null;
     // connection n follows order n mod orders
@@ -133,6 +136,7 @@ export async function measureSubscriptions(
       acknowledged: connected,
       rssBefore,
       rssAfter,
+      connectCpuSeconds,
       scans,
       scanFailure: firstFailure,
       changeSeconds,

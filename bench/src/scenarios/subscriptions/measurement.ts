@@ -30,6 +30,8 @@ export interface SubscriptionMeasurement {
   routerRssAfterMb: number;
   /** router RSS growth per connection, in KB (1,024 bytes) */
   kbPerConnection: number;
+  /** the router's CPU time from the first handshake until it counted every subscription */
+  routerCpuMsPerConnection: number;
   /** the router's CPU while the scans went on: 100 = one core */
   routerCpuPercent: number;
   /** the router's CPU time per update delivered */

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../db.js';
 import { createLogger } from '../logger.js';
+import { registerEventLogMetrics } from '../observability/event-metrics.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphServer } from '../server.js';
 import { createTestDatabase, openTestDatabaseReplica } from './database.js';
@@ -13,9 +14,28 @@ export interface TestSubgraph<S extends SubgraphServer = SubgraphServer> {
   stop(): Promise<void>;
 }
 
-/** A quiet logger for tests; LOG_LEVEL=debug makes it talk. */
+/** A quiet logger for tests; LOG_LEVEL=debug makes it talk, captureTestLogs() records it. */
 export const testLogger = (name: string): Logger =>
-  createLogger({ name, level: process.env['LOG_LEVEL'] ?? 'silent' });
+  logCapture
+    ? createLogger({ name, level: 'info', destination: logCapture })
+    : createLogger({ name, level: process.env['LOG_LEVEL'] ?? 'silent' });
+
+let logCapture: { write(line: string): void } | null = null;
+
+/**
+ * Records every line the loggers made by `testLogger` from now on write (parsed JSON), until
+ * `stop`; a test starts its services after calling it.
+ */
+export function captureTestLogs(): { lines: Record<string, unknown>[]; stop(): void } {
+  const lines: Record<string, unknown>[] = [];
+  logCapture = { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) };
+  return {
+    lines,
+    stop() {
+      logCapture = null;
+    },
+  };
+}
 
 /** Starts a subgraph on a fresh test database and a free port. */
 export async function startTestSubgraph<S extends SubgraphServer = SubgraphServer>({
@@ -40,6 +60,7 @@ export async function startTestSubgraph<S extends SubgraphServer = SubgraphServe
     signingSecret: TEST_SIGNING_SECRET,
     log: testLogger(name),
   });
+  registerEventLogMetrics({ metrics: server.metrics, handle });
   const url = await server.listen({ port });
   return {
     url,

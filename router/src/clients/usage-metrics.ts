@@ -1,0 +1,54 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** Records one GraphQL request of a client: which operation, whether it failed, how long it took. */
+export interface ClientUsage {
+  record(usage: {
+    client: string | null;
+    operation: string | null;
+    ok: boolean;
+    seconds: number;
+  }): void;
+}
+
+// operation names come from callers: past this many distinct ones, new names count as "other"
+const MAX_OPERATION_LABELS = 200;
+
+/** Per-client usage series on the router's registry. */
+export function registerClientUsageMetrics(registry: Registry): ClientUsage {
+  const labelNames = ['client', 'operation'] as const;
+  const requests = new Counter({
+    name: 'ordergraph_client_operations_total',
+    help: 'GraphQL operations by client and operation name.',
+    labelNames,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'ordergraph_client_operation_errors_total',
+    help: 'GraphQL operations answered with errors (refusals included), by client and operation.',
+    labelNames,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'ordergraph_client_operation_duration_seconds',
+    help: 'Time from the request to its response, by client and operation.',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const seen = new Set<string>();
+  const operationLabel = (name: string | null) => {
+    if (!name) return '(anonymous)';
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_OPERATION_LABELS || name.length > 100) return '(other)';
+    seen.add(name);
+    return name;
+  };
+  return {
+    record({ client, operation, ok, seconds }) {
+      const labels = { client: client ?? '(none)', operation: operationLabel(operation) };
+      requests.inc(labels);
+      if (!ok) errors.inc(labels);
+      duration.observe(labels, seconds);
+    },
+  };
+}

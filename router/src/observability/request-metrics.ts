@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { LATENCY_BUCKETS } from '@ordergraph/shared';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { RouterContext } from '../context.js';
+
+/** The header a client names itself in (Apollo's convention); `unknown` without it. */
+export const CLIENT_NAME_HEADER = 'apollographql-client-name';
+
+export interface RequestMetrics {
+  /** counts each GraphQL request by operation and client, with its errors and latency */
+  plugin: ApolloServerPlugin<RouterContext>;
+  /** records one fetch from a subgraph */
+  observeFetch(options: { subgraph: string; seconds: number; failed: boolean }): void;
+  /** adds these series to the router's registry (see createRouterMetrics) */
+  register(registry: Registry): void;
+}
+
+/** The router's request series, made before the registry so the gateway can record into them. */
+export function createRequestMetrics(): RequestMetrics {
+  const requests = new Counter({
+    name: 'ordergraph_router_requests_total',
+    help: 'GraphQL requests answered, by operation name and client.',
+    labelNames: ['operation', 'client'],
+    registers: [],
+  });
+  const errors = new Counter({
+    name: 'ordergraph_router_request_errors_total',
+    help: 'GraphQL requests answered with errors, by operation name and client.',
+    labelNames: ['operation', 'client'],
+    registers: [],
+  });
+  const duration = new Histogram({
+    name: 'ordergraph_router_request_duration_seconds',
+    help: 'GraphQL request latency, by operation name and client.',
+    labelNames: ['operation', 'client'],
+    buckets: LATENCY_BUCKETS,
+    registers: [],
+  });
+  const fetchDuration = new Histogram({
+    name: 'ordergraph_router_subgraph_fetch_duration_seconds',
+    help: 'Latency of fetches from subgraphs, by subgraph and outcome.',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [],
+  });
+  return {
+    plugin: {
+      async requestDidStart({ request }) {
+        const client = request.http?.headers.get(CLIENT_NAME_HEADER) ?? 'unknown';
+        const stopTimer = duration.startTimer();
+        return {
+          async willSendResponse({ operationName, request: sent, errors: requestErrors }) {
+            // a document that fails validation has no resolved name: the one the caller sent
+            const operation = operationName ?? sent.operationName ?? 'anonymous';
+            const labels = { operation, client };
+            requests.inc(labels);
+            if (requestErrors?.length) errors.inc(labels);
+            stopTimer(labels);
+          },
+        };
+      },
+    },
+    observeFetch({ subgraph, seconds, failed }) {
+      fetchDuration.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds);
+    },
+    register(registry) {
+      registry.registerMetric(requests);
+      registry.registerMetric(errors);
+      registry.registerMetric(duration);
+      registry.registerMetric(fetchDuration);
+    },
+  };
+}
