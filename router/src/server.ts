@@ -19,7 +19,7 @@ import {
   writeGraphQLResponse,
   type Logger,
 } from '@ordergraph/shared';
-import { authenticate, authenticateWithExpiry } from './auth.js';
+import { authenticateWithExpiry } from './auth.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
@@ -32,7 +32,11 @@ import {
   streamMultipart,
 } from './subscriptions/multipart-transport.js';
 import { createOperationExecutor } from './subscriptions/operation-executor.js';
-import { createSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
+import {
+  createSubscriptionService,
+  type SubscriberIdentity,
+  type SubscriptionService,
+} from './subscriptions/service.js';
 import {
   createServerSentEventsHandler,
   isServerSentEventsRequest,
@@ -127,7 +131,7 @@ export async function createRouter({
     body: unknown,
     headers: Map<string, string>,
     response: ServerResponse,
-    requestId: string,
+    identity: SubscriberIdentity,
   ): Promise<boolean> => {
     if (!isOperationBody(body) || !body.query.includes('subscription')) return false;
     const variables =
@@ -142,13 +146,12 @@ export async function createRouter({
     if (!acceptsMultipartSubscription(headers.get('accept'))) {
       throw new HttpError(400, 'BAD_REQUEST', SUBSCRIPTION_TRANSPORTS);
     }
-    const authentication = await authenticateWithExpiry(headers.get('authorization'), jwt);
-    const results = subscriptions.subscribe(prepared, { ...authentication, requestId });
+    const results = subscriptions.subscribe(prepared, identity);
     if (!(Symbol.asyncIterator in results)) {
       sendJson(response, 400, results);
       return true;
     }
-    await streamMultipart(response, results, { headers: { 'x-request-id': requestId } });
+    await streamMultipart(response, results, { headers: { 'x-request-id': identity.requestId } });
     return true;
   };
 
@@ -157,10 +160,14 @@ export async function createRouter({
     const requestId = headers.get('x-request-id') ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     // the caller (API key, token) and its operation policy, before anything is executed
+    const { viewer: tokenViewer, expiresAt } = await authenticateWithExpiry(
+      headers.get('authorization'),
+      jwt,
+    );
     const admitted = operations.admit({
       method: request.method ?? 'GET',
       headers,
-      viewer: await authenticate(headers.get('authorization'), jwt),
+      viewer: tokenViewer,
       body:
         request.method === 'POST'
           ? parseJsonBody(await readBody(request), headers.get('content-type'))
@@ -170,7 +177,8 @@ export async function createRouter({
     const { viewer } = admitted.caller;
     const { body, search } = admitted.request;
     const operation = body ?? Object.fromEntries(new URLSearchParams(search));
-    if (await handleHttpSubscription(operation, headers, response, requestId)) return;
+    const identity = { viewer, expiresAt, requestId };
+    if (await handleHttpSubscription(operation, headers, response, identity)) return;
     const started = performance.now();
     const result = await withIncomingTrace(
       headers,

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitUntil } from '@ordergraph/shared/testing';
 import { ADA, placeOrder, receiveStock, TEE } from './support/fixtures.js';
 import { lifecycle, type Lifecycle } from './support/order-steps.js';
 import { startStack, type Stack } from './support/stack.js';
-import { waitFor } from './support/subscription-clients.js';
 
 // the sandbox in a real headless Chromium (Debian's `chromium` package): sign in as a demo
 // customer, query an order, watch it live while the warehouse starts picking it
@@ -175,7 +175,7 @@ describe('the sandbox in a browser', { skip }, () => {
     await setOperation(page, TRACK_ORDER);
     await setEditor(page, VARIABLES, JSON.stringify({ orderId, after: lastCursor }, null, 2));
     await page.locator('.graphiql-execute-button').click();
-    await waitFor(() => stack.router.subscriptionStats().clients === 1);
+    await waitUntil(() => stack.router.subscriptionStats().clients === 1);
 
     // the warehouse starts picking, through the router: the page shows the update (Ada's
     // order reaches only Ada, so it proves her token went in connection_init)
@@ -211,7 +211,7 @@ describe('the sandbox in a browser', { skip }, () => {
 
     // stopping it in the page closes the subscription at the router
     await page.locator('.graphiql-execute-button').click();
-    await waitFor(() => stack.router.subscriptionStats().clients === 0);
+    await waitUntil(() => stack.router.subscriptionStats().clients === 0);
     assert.deepEqual(pageErrors, []);
   });
 });

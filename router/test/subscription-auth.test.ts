@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signToken } from '../src/auth.js';
-import { ADA, GRACE, placeOrder, receiveStock, TEE } from './support/fixtures.js';
-import { TRACK_ORDER } from './support/order-steps.js';
-import { JWT_SECRET, startStack, type Stack } from './support/stack.js';
+import { ADA, GRACE } from './support/fixtures.js';
+import { stackWithAnOrder, TRACK_ORDER } from './support/order-steps.js';
+import { JWT_SECRET, type Stack } from './support/stack.js';
 import {
   subscribeOverMultipart,
   subscribeOverSse,
@@ -13,11 +13,7 @@ import {
 let stack: Stack;
 let orderId: string;
 before(async () => {
-  stack = await startStack();
-  await receiveStock(stack, { sku: TEE, quantity: 2 });
-  const placed = await placeOrder(stack, { customerId: GRACE, lines: [{ sku: TEE, quantity: 1 }] });
-  orderId = placed.order.id;
-  await stack.settle();
+  ({ stack, orderId } = await stackWithAnOrder());
 });
 after(() => stack.stop());
 

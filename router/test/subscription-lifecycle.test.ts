@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { waitUntil } from '@ordergraph/shared/testing';
 import { SUPERGRAPH_FILE } from '../src/composition.js';
-import { GRACE, placeOrder, receiveStock, TEE } from './support/fixtures.js';
-import { lifecycle, TRACK_ORDER, timelineCursors, type Lifecycle } from './support/order-steps.js';
-import { startStack, type Stack } from './support/stack.js';
+import {
+  stackWithAnOrder,
+  TRACK_ORDER,
+  timelineCursors,
+  type Lifecycle,
+} from './support/order-steps.js';
+import type { Stack } from './support/stack.js';
 import {
   subscribeOverMultipart,
   subscribeOverSse,
   subscribeOverWebSocket,
-  waitFor,
   type OpenSubscription,
 } from './support/subscription-clients.js';
 
@@ -20,12 +24,7 @@ let stack: Stack;
 let steps: Lifecycle;
 let orderId: string;
 before(async () => {
-  stack = await startStack();
-  steps = await lifecycle(stack);
-  await receiveStock(stack, { sku: TEE, quantity: 2 });
-  const placed = await placeOrder(stack, { customerId: GRACE, lines: [{ sku: TEE, quantity: 1 }] });
-  orderId = placed.order.id;
-  await stack.settle();
+  ({ stack, steps, orderId } = await stackWithAnOrder());
 });
 after(() => stack.stop());
 
@@ -42,7 +41,7 @@ async function subscribeEverywhere(): Promise<OpenSubscription[]> {
     subscribeOverMultipart(options),
     subscribeOverSse(options),
   ];
-  await waitFor(() => stack.router.subscriptionStats().clients === 3);
+  await waitUntil(() => stack.router.subscriptionStats().clients === 3);
   return subscriptions;
 }
 
@@ -67,7 +66,7 @@ describe('ending live subscriptions', () => {
       assert.equal(update?.data?.['orderUpdated'].event.type, 'shipment.updated');
       await subscription.close();
     }
-    await waitFor(() => stack.router.subscriptionStats().clients === 0);
+    await waitUntil(() => stack.router.subscriptionStats().clients === 0);
   });
 
   it('ends them with SUBSCRIPTION_SERVER_SHUTDOWN when the router stops', async () => {

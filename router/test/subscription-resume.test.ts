@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GRACE, placeOrder, receiveStock, TEE } from './support/fixtures.js';
-import { lifecycle, TRACK_ORDER, timelineCursors, type Lifecycle } from './support/order-steps.js';
-import { startStack, type Stack } from './support/stack.js';
+import {
+  stackWithAnOrder,
+  TRACK_ORDER,
+  timelineCursors,
+  type Lifecycle,
+} from './support/order-steps.js';
+import type { Stack } from './support/stack.js';
 import {
   subscribeOverWebSocket,
   type OpenSubscription,
@@ -17,12 +21,7 @@ let steps: Lifecycle;
 let orderId: string;
 let trackingNumber: string;
 before(async () => {
-  stack = await startStack();
-  steps = await lifecycle(stack);
-  await receiveStock(stack, { sku: TEE, quantity: 2 });
-  const placed = await placeOrder(stack, { customerId: GRACE, lines: [{ sku: TEE, quantity: 1 }] });
-  orderId = placed.order.id;
-  await stack.settle();
+  ({ stack, steps, orderId } = await stackWithAnOrder());
   const shipmentId = await steps.shipmentOf(orderId);
   await steps.pickAndPack(shipmentId);
   trackingNumber = '1Z999AA10100000001';

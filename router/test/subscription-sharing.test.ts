@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GRACE, placeOrder, receiveStock, TEE } from './support/fixtures.js';
-import { lifecycle, timelineCursors, TRACK_ORDER, type Lifecycle } from './support/order-steps.js';
-import { startStack, type Stack } from './support/stack.js';
+import { waitUntil } from '@ordergraph/shared/testing';
+import {
+  stackWithAnOrder,
+  timelineCursors,
+  TRACK_ORDER,
+  type Lifecycle,
+} from './support/order-steps.js';
+import type { Stack } from './support/stack.js';
 import {
   subscribeOverWebSocket,
-  waitFor,
   wsClient,
   type OpenSubscription,
 } from './support/subscription-clients.js';
@@ -17,12 +21,7 @@ let steps: Lifecycle;
 let orderId: string;
 let shipmentId: string;
 before(async () => {
-  stack = await startStack();
-  steps = await lifecycle(stack);
-  await receiveStock(stack, { sku: TEE, quantity: 2 });
-  const placed = await placeOrder(stack, { customerId: GRACE, lines: [{ sku: TEE, quantity: 1 }] });
-  orderId = placed.order.id;
-  await stack.settle();
+  ({ stack, steps, orderId } = await stackWithAnOrder());
   shipmentId = await steps.shipmentOf(orderId);
 });
 after(() => stack.stop());
@@ -42,7 +41,7 @@ describe('sharing subscriptions', () => {
         token: steps.tokens.grace,
       }),
     );
-    await waitFor(() => stack.router.subscriptionStats().clients === 100);
+    await waitUntil(() => stack.router.subscriptionStats().clients === 100);
     const during = stack.router.subscriptionStats();
     assert.equal(during.upstreamOpened - before.upstreamOpened, 1);
     assert.equal(during.sharedSubscriptions, 1);
@@ -69,7 +68,7 @@ describe('sharing subscriptions', () => {
       );
     }
     await Promise.all(subscriptions.map((s) => s.close()));
-    await waitFor(() => stack.router.subscriptionStats().upstreamActive === 0);
+    await waitUntil(() => stack.router.subscriptionStats().upstreamActive === 0);
     assert.equal(stack.router.subscriptionStats().sharedSubscriptions, 0);
   });
 
@@ -88,7 +87,7 @@ describe('sharing subscriptions', () => {
         ),
       ),
     );
-    await waitFor(() => stack.router.subscriptionStats().clients === 1_000);
+    await waitUntil(() => stack.router.subscriptionStats().clients === 1_000);
     const timelineBefore = await timelineCount();
 
     await steps.ship(shipmentId, { carrierCode: 'ups', trackingNumber: '1Z999AA10123450000' });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitUntil } from '@ordergraph/shared/testing';
 import { GRACE, MUG, placeOrder, receiveStock, TEE } from './support/fixtures.js';
 import { startStack, type Stack } from './support/stack.js';
 import {
   subscribeOverMultipart,
   subscribeOverSse,
   subscribeOverWebSocket,
-  waitFor,
   type OpenSubscription,
   type Result,
 } from './support/subscription-clients.js';
@@ -146,7 +146,7 @@ describe('the other subscriptions through the router', () => {
       variables: { sku: MUG },
     });
     // live only: the change must come after the subgraph has the subscription in place
-    await waitFor(
+    await waitUntil(
       () =>
         stack.subgraphs.inventory.server.tail.watching({ streamType: 'sku', streamId: MUG }) > 0,
     );
@@ -175,7 +175,7 @@ describe('the other subscriptions through the router', () => {
       variables: { id: shipmentId },
       token: steps.tokens.grace,
     });
-    await waitFor(
+    await waitUntil(
       () =>
         stack.subgraphs.shipments.server.tail.watching({
           streamType: 'shipment',

@@ -2,6 +2,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { Logger, Viewer } from '@ordergraph/shared';
+import { LRUCache } from 'lru-cache';
 import {
   getOperationAST,
   getVariableValues,
@@ -14,7 +15,6 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { RouterContext } from '../context.js';
-import { BoundedCache } from './bounded-cache.js';
 import { subscriptionError } from './errors.js';
 import { createEventExecutor } from './event-execution.js';
 import { sharingKey, SubscriptionHub } from './hub.js';
@@ -101,31 +101,27 @@ export function createSubscriptionService({
       apiSchema: supergraph.apiSchema(),
       fetchCounts,
     });
+    const planner = new QueryPlanner(supergraph);
     return {
-      supergraph,
       apiSchema,
-      planner: new QueryPlanner(supergraph),
       hub: new SubscriptionHub({ upstream, executor, maxBacklog, historyLimit }),
       // thousands of clients send the same few documents: parse, validate and plan each once
-      documents: new BoundedCache<string, DocumentNode | GraphQLError[]>(1_000),
-      plans: new BoundedCache<string, SubscriptionPlan>(1_000),
+      documents: new LRUCache<string, DocumentNode | GraphQLError[]>({
+        max: 1_000,
+        memoMethod: (query) => parseAndValidate(query, apiSchema),
+      }),
+      plans: new LRUCache<
+        string,
+        SubscriptionPlan,
+        Pick<PreparedOperation, 'document' | 'operationName'>
+      >({
+        max: 1_000,
+        memoMethod: (_key, _stale, { context }) =>
+          planSubscription({ supergraph, planner, apiSchema, ...context }),
+      }),
     };
   };
   let current = build(supergraphSdl);
-
-  const parsed = (query: string): DocumentNode | GraphQLError[] =>
-    current.documents.getOrSet(query, () => {
-      let document: DocumentNode;
-      try {
-        document = parse(query, { maxTokens: 10_000 });
-      } catch (error) {
-        return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-      }
-      const errors = validate(current.apiSchema, document);
-      return errors.length > 0
-        ? errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'))
-        : document;
-    });
 
   return {
     get apiSchema() {
@@ -133,7 +129,7 @@ export function createSubscriptionService({
     },
 
     prepare({ query, operationName, variables }) {
-      const document = parsed(query);
+      const document = current.documents.memo(query);
       if (Array.isArray(document)) return { errors: document };
       const operation = getOperationAST(document, operationName ?? undefined);
       if (!operation) {
@@ -172,21 +168,23 @@ export function createSubscriptionService({
       }
       if (expiresAt !== null && expiresAt <= Date.now()) return { errors: [tokenExpired()] };
       const { query, document, operationName, variables } = operation;
-      const { supergraph, planner, apiSchema, hub, plans } = current;
-      const plan = plans.getOrSet(`${operationName ?? ''}\n${query}`, () =>
-        planSubscription({ supergraph, planner, apiSchema, document, operationName }),
-      );
-      const initialAfter = plan.resumable ? clientAfter(document, operationName, variables) : null;
-      const channel = hub.subscribe(sharingKey({ query, operationName, variables, viewer }), {
-        plan,
-        initialAfter,
-        document,
-        operationName,
-        variables,
-        viewer,
-        requestId,
-        log: log.child({ requestId }),
+      const plan = current.plans.memo(`${operationName ?? ''}\n${query}`, {
+        context: { document, operationName },
       });
+      const initialAfter = plan.resumable ? clientAfter(document, operationName, variables) : null;
+      const channel = current.hub.subscribe(
+        sharingKey({ query, operationName, variables, viewer }),
+        {
+          plan,
+          initialAfter,
+          document,
+          operationName,
+          variables,
+          viewer,
+          requestId,
+          log: log.child({ requestId }),
+        },
+      );
       if (expiresAt !== null) {
         // the token's end is the stream's end: the client renews it and resubscribes
         const timer = setTimeout(
@@ -229,6 +227,17 @@ export function createSubscriptionService({
       await upstream.dispose();
     },
   };
+}
+
+function parseAndValidate(query: string, apiSchema: GraphQLSchema): DocumentNode | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: 10_000 });
+  } catch (error) {
+    return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+  }
+  const errors = validate(apiSchema, document);
+  return errors.length > 0 ? errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
 }
 
 const tokenExpired = () =>

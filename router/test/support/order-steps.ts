@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ADA, GRACE } from './fixtures.js';
-import type { Stack } from './stack.js';
+import { ADA, GRACE, placeOrder, receiveStock, TEE } from './fixtures.js';
+import { startStack, type Stack } from './stack.js';
 
 /** the tracking subscription a mobile app runs: fields of all five subgraphs on every update */
 export const TRACK_ORDER = `subscription Track($orderId: ID!, $after: String) {
@@ -122,4 +122,19 @@ export async function lifecycle(stack: Stack): Promise<Lifecycle> {
       );
     },
   };
+}
+
+/** The whole stack with one confirmed order of Grace's (a tee, with one more in stock), settled. */
+export async function stackWithAnOrder(): Promise<{
+  stack: Stack;
+  steps: Lifecycle;
+  orderId: string;
+}> {
+  const stack = await startStack();
+  const steps = await lifecycle(stack);
+  await receiveStock(stack, { sku: TEE, quantity: 2 });
+  const placed = await placeOrder(stack, { customerId: GRACE, lines: [{ sku: TEE, quantity: 1 }] });
+  assert.equal(placed.__typename, 'PlaceOrderSuccess', JSON.stringify(placed));
+  await stack.settle();
+  return { stack, steps, orderId: placed.order.id };
 }

@@ -24,6 +24,15 @@ export class Received {
     this.notify();
   }
 
+  /** the sink graphql-ws and graphql-sse clients report to */
+  sink() {
+    return {
+      next: (result: Result) => this.push(result),
+      error: (error: unknown) => this.complete(error),
+      complete: () => this.complete(),
+    };
+  }
+
   /** waits until `count` results have arrived (or the stream ends), then returns them all */
   async atLeast(count: number, timeoutMs = 15_000): Promise<Result[]> {
     await this.until(
@@ -94,11 +103,7 @@ export function subscribeOverWebSocket(
   const received = new Received();
   const unsubscribe = client.subscribe<Record<string, any>, Record<string, unknown>>(
     { query, variables: variables ?? {} },
-    {
-      next: (result) => received.push(result),
-      error: (error) => received.complete(error),
-      complete: () => received.complete(),
-    },
+    received.sink(),
   );
   return {
     received,
@@ -175,11 +180,7 @@ export function subscribeOverSse({
   });
   const unsubscribe = client.subscribe<Record<string, any>, Record<string, unknown>>(
     { query, variables: variables ?? {} },
-    {
-      next: (result) => received.push(result),
-      error: (error) => received.complete(error),
-      complete: () => received.complete(),
-    },
+    received.sink(),
   );
   return {
     received,
@@ -188,13 +189,4 @@ export function subscribeOverSse({
       client.dispose();
     },
   };
-}
-
-/** polls a condition until it holds */
-export async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
