@@ -8,7 +8,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { recordStatementSpan } from './observability/tracing.js';
+import { instrumentPglite, instrumentPostgres } from './observability/db-instrumentation.js';
+import { createPoolUsage, type PoolUsage } from './observability/pool-metrics.js';
 
 /** The drizzle database every repository works on, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -49,6 +50,8 @@ export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
   statements: StatementCounter;
+  /** the connections in use and asked for, for the pool gauges on /metrics */
+  pool: PoolUsage;
   /** calls `onNotify` with each NOTIFY payload on `channel`; resolves to an unlisten function */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** true while the database answers */
@@ -75,28 +78,28 @@ export async function openDatabase({
   maxConnections = 10,
 }: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const statements: StatementCounter = { count: 0, byRequest: new Map() };
-  const logger = {
-    logQuery: (query: string) => {
-      countStatement(statements);
-      recordStatementSpan(query);
-    },
-  };
+  const logger = { logQuery: () => countStatement(statements) };
 
   if (url) {
     await createDatabaseIfMissing(url);
     const client = postgres(url, { max: maxConnections, onnotice: () => {} });
-    const db = drizzlePostgres(client, { logger });
+    const pool = createPoolUsage(maxConnections);
+    // statements go through the instrumented client (spans, pool use); LISTEN has its own
+    // connection outside the pool
+    const instrumented = instrumentPostgres(client, pool);
+    const db = drizzlePostgres(instrumented, { logger });
     await migratePostgres(db, { migrationsFolder });
     return {
       db: db as unknown as Database,
       kind: 'postgres',
       statements,
+      pool,
       async listen(channel, onNotify) {
         const { unlisten } = await client.listen(channel, onNotify);
         return unlisten;
       },
       ping: () =>
-        client`select 1`.then(
+        instrumented.unsafe('select 1').then(
           () => true,
           () => false,
         ),
@@ -106,15 +109,18 @@ export async function openDatabase({
 
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { logger });
+  const pool = createPoolUsage(1);
+  const instrumented = instrumentPglite(client, pool);
+  const db = drizzlePglite(instrumented, { logger });
   await migratePglite(db, { migrationsFolder });
   return {
     db: db as unknown as Database,
     kind: 'pglite',
     statements,
+    pool,
     listen: (channel, onNotify) => client.listen(channel, onNotify),
     ping: () =>
-      client.query('select 1').then(
+      instrumented.query('select 1').then(
         () => true,
         () => false,
       ),

@@ -30,3 +30,4 @@ export * from './observability/drain.js';
 export * from './observability/metrics.js';
 export * from './observability/tracing.js';
 export * from './observability/event-metrics.js';
+export * from './observability/pool-metrics.js';

@@ -129,6 +129,9 @@ export async function createSubgraphServer<Context extends BaseContext>({
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError,
+    // the process's own SIGTERM handler drains first; Apollo's would stop at once and re-raise
+    // the signal, killing the process with requests still under way
+    stopOnTerminationSignals: false,
     // no trace reporting to a hosted service: the router does not ask for traces
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),

@@ -3,6 +3,7 @@ import { openDatabase, type DatabaseHandle } from './db.js';
 import type { Logger } from './logger.js';
 import { PROJECT_ROOT } from './paths.js';
 import { registerEventLogMetrics } from './observability/event-metrics.js';
+import { registerPoolMetrics } from './observability/pool-metrics.js';
 import { startTracing } from './observability/tracing.js';
 import type { SubgraphServer } from './server.js';
 
@@ -51,6 +52,8 @@ export async function startSubgraph({
   if (seed && (seed.enabled ?? handle.kind === 'pglite')) await seed.run(handle);
 
   const server = await createServer(handle);
+  // the pool first: its gauges are read before the event-log gauges send their SQL
+  registerPoolMetrics({ metrics: server.metrics, pool: handle.pool });
   registerEventLogMetrics({ metrics: server.metrics, handle });
   await server.listen({ port, host });
 
@@ -64,6 +67,7 @@ export async function startSubgraph({
     // the server drains its requests first: the pool closes only once nothing needs it
     await server.stop({ timeoutMs: shutdownTimeoutMs });
     await handle.close();
+    log.info('database closed');
     await tracing?.shutdown();
     process.exit(0);
   };

@@ -88,16 +88,30 @@ export function injectTraceHeaders(setHeader: (name: string, value: string) => v
   });
 }
 
-/** Records one SQL statement under the active span; a no-op outside a trace or without tracing. */
-export function recordStatementSpan(statement: string): void {
-  if (!trace.getActiveSpan()?.isRecording()) return;
-  // the driver reports a statement when it is sent, not when it returns: the span marks it
-  tracer
-    .startSpan('db.query', {
-      kind: SpanKind.CLIENT,
-      attributes: { 'db.system.name': 'postgresql', 'db.query.text': statement },
-    })
-    .end();
+/**
+ * Opens a span for one SQL statement under the active span, from when it is handed to the
+ * driver; the returned function ends it when the statement completes (with its error, if it
+ * failed). Only the statement text is recorded, never its parameter values. Outside a trace
+ * (background work) or without tracing it does nothing.
+ */
+export function startStatementSpan(statement: string): (error?: unknown) => void {
+  if (!trace.getActiveSpan()?.isRecording()) return () => {};
+  const span = tracer.startSpan('db.query', {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'db.system.name': 'postgresql',
+      // the older name of the same attribute, which many trace viewers still read
+      'db.system': 'postgresql',
+      'db.query.text': statement,
+    },
+  });
+  return (error) => {
+    if (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  };
 }
 
 async function endWhenDone<T>(span: Span, work: (span: Span) => Promise<T>): Promise<T> {

@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './graphql.js';
 export * from './subgraph.js';
 export * from './subscriptions.js';
+export * from './process.js';

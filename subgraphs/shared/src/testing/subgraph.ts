@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from '../db.js';
 import { createLogger } from '../logger.js';
 import { registerEventLogMetrics } from '../observability/event-metrics.js';
+import { registerPoolMetrics } from '../observability/pool-metrics.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphServer } from '../server.js';
 import { createTestDatabase, openTestDatabaseReplica } from './database.js';
@@ -60,6 +61,7 @@ export async function startTestSubgraph<S extends SubgraphServer = SubgraphServe
     signingSecret: TEST_SIGNING_SECRET,
     log: testLogger(name),
   });
+  registerPoolMetrics({ metrics: server.metrics, pool: handle.pool });
   registerEventLogMetrics({ metrics: server.metrics, handle });
   const url = await server.listen({ port });
   return {

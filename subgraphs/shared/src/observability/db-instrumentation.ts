@@ -1,0 +1,116 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type postgres from 'postgres';
+import type { PoolUsage } from './pool-metrics.js';
+import { startStatementSpan } from './tracing.js';
+
+// drizzle hands every statement to its driver through `unsafe` (postgres.js) or `query`
+// (PGlite), and every transaction through `begin` or `transaction`: wrapping those four is
+// enough to see each statement from the moment it is sent until its result is in, and each
+// connection from the moment it is asked for until it is given back.
+
+type Release = () => void;
+
+/** Spans a statement until it settles, then gives back the connection it held (if any). */
+function follow<T extends PromiseLike<unknown>>(
+  pending: T,
+  statement: string,
+  release: Release = () => {},
+): T {
+  const end = startStatementSpan(statement);
+  // postgres.js queries are lazy: subscribing here sends them, as the caller's await would
+  pending.then(
+    () => {
+      end();
+      release();
+    },
+    (error: unknown) => {
+      end(error);
+      release();
+    },
+  );
+  return pending;
+}
+
+/** A postgres.js client whose statements are traced and whose pool use `pool` counts. */
+export function instrumentPostgres(client: postgres.Sql, pool: PoolUsage): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (...args: Parameters<postgres.Sql['unsafe']>) =>
+          follow(target.unsafe(...args), args[0], pool.acquire());
+      }
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (sql: postgres.TransactionSql) => unknown;
+          const release = pool.acquire();
+          const begin = target.begin as (...beginArgs: unknown[]) => Promise<unknown>;
+          const done = begin(...args, (sql: postgres.TransactionSql) =>
+            work(instrumentPostgresTransaction(sql)),
+          );
+          done.then(release, release);
+          return done;
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+/** A transaction's client: its statements are traced, on the connection the transaction holds. */
+function instrumentPostgresTransaction(sql: postgres.TransactionSql): postgres.TransactionSql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (...args: Parameters<postgres.TransactionSql['unsafe']>) =>
+          follow(target.unsafe(...args), args[0]);
+      }
+      if (property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (inner: postgres.TransactionSql) => unknown;
+          const savepoint = target.savepoint as (...savepointArgs: unknown[]) => Promise<unknown>;
+          return savepoint(...args, (inner: postgres.TransactionSql) =>
+            work(instrumentPostgresTransaction(inner)),
+          );
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+/** A PGlite instance whose statements are traced and whose one connection `pool` counts. */
+export function instrumentPglite(client: PGlite, pool: PoolUsage): PGlite {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') {
+        return (...args: Parameters<PGlite['query']>) => {
+          const release = pool.acquire();
+          return follow(target.query(...args), args[0], release);
+        };
+      }
+      if (property === 'transaction') {
+        return <T>(work: (tx: Transaction) => Promise<T>) => {
+          const release = pool.acquire();
+          const done = target.transaction((tx) => work(instrumentPgliteTransaction(tx)));
+          done.then(release, release);
+          return done;
+        };
+      }
+      // PGlite's methods use private fields: they run on the instance, not on the proxy
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function instrumentPgliteTransaction(tx: Transaction): Transaction {
+  return new Proxy(tx, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return (...args: Parameters<Transaction['query']>) =>
+          follow(target.query(...args), args[0]);
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
