@@ -1,19 +1,46 @@
+import type { webcrypto } from 'node:crypto';
 import { ANONYMOUS, HttpError, ROLES, type Role, type Viewer } from '@ordergraph/shared';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 // roles a token may carry; 'service' is for calls between our own services only
 const TOKEN_ROLES = ROLES.filter((role) => role !== 'service');
 
+/** The asymmetric algorithms a JWKS-verified token may use unless configured otherwise. */
+export const DEFAULT_JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+/** Where the public keys of user tokens come from when an identity provider signs them. */
+export interface JwksOptions {
+  url: string;
+  /** the algorithms a token may be signed with (default RS256 and ES256) */
+  algorithms?: readonly string[] | undefined;
+  /** the least time between two fetches caused by an unknown key id (default 30 s) */
+  cooldownMs?: number | undefined;
+  /** how long fetched keys are used before they are fetched again (default 10 min) */
+  maxAgeMs?: number | undefined;
+}
+
 export interface JwtOptions {
+  /** the HS256 secret; not used for user tokens when `jwks` is set */
   secret: string;
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** verify tokens with the keys of a JWKS URL instead of the secret */
+  jwks?: JwksOptions | undefined;
 }
 
 export interface Authentication {
   viewer: Viewer;
   /** when the token expires (ms since epoch), null without a token or an `exp` */
   expiresAt: number | null;
+  /** the token's `scope` claim, split on spaces (the viewer's roles are scopes too) */
+  scopes: string[];
 }
 
 /**
@@ -27,12 +54,12 @@ export async function authenticate(
   return (await authenticateWithExpiry(authorization, options)).viewer;
 }
 
-/** As `authenticate`, with the token's expiry: long-lived streams end when it passes. */
+/** As `authenticate`, with the token's expiry and scopes: long-lived streams end when it passes. */
 export async function authenticateWithExpiry(
   authorization: string | undefined,
-  { secret, issuer, audience }: JwtOptions,
+  options: JwtOptions,
 ): Promise<Authentication> {
-  if (!authorization) return { viewer: ANONYMOUS, expiresAt: null };
+  if (!authorization) return { viewer: ANONYMOUS, expiresAt: null, scopes: [] };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match?.[1])
     throw new HttpError(
@@ -40,30 +67,88 @@ export async function authenticateWithExpiry(
       'UNAUTHENTICATED',
       'The Authorization header must be "Bearer <token>".',
     );
+  const payload = await verify(match[1], options);
+  const roles = Array.isArray(payload['roles'])
+    ? payload['roles'].filter((role): role is Role =>
+        (TOKEN_ROLES as readonly unknown[]).includes(role),
+      )
+    : [];
+  return {
+    viewer: {
+      subject: payload.sub ?? null,
+      roles,
+      carrierCode: typeof payload['carrier'] === 'string' ? payload['carrier'] : null,
+    },
+    expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
+    scopes: typeof payload['scope'] === 'string' ? payload['scope'].split(' ').filter(Boolean) : [],
+  };
+}
+
+// jose checks the signature, `alg` against the allowed list (`none` is never allowed),
+// `exp` and `nbf` (no clock tolerance), and `iss`/`aud` when they are configured
+async function verify(token: string, { secret, issuer, audience, jwks }: JwtOptions) {
+  const claims = { ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
   try {
-    const { payload } = await jwtVerify(match[1], new TextEncoder().encode(secret), {
-      algorithms: ['HS256'],
-      ...(issuer ? { issuer } : {}),
-      ...(audience ? { audience } : {}),
-    });
-    const roles = Array.isArray(payload['roles'])
-      ? payload['roles'].filter((role): role is Role =>
-          (TOKEN_ROLES as readonly unknown[]).includes(role),
-        )
-      : [];
-    return {
-      viewer: {
-        subject: payload.sub ?? null,
-        roles,
-        carrierCode: typeof payload['carrier'] === 'string' ? payload['carrier'] : null,
-      },
-      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
-    };
+    const { payload } = jwks
+      ? await jwtVerify(token, keySetOf(jwks), {
+          ...claims,
+          algorithms: [...(jwks.algorithms ?? DEFAULT_JWKS_ALGORITHMS)],
+        })
+      : await jwtVerify(token, await hmacKeyOf(secret), {
+          ...claims,
+          algorithms: ['HS256'],
+        });
+    return payload as JWTPayload;
   } catch (error) {
-    const message =
-      error instanceof errors.JWTExpired ? 'The token has expired.' : 'The token is not valid.';
-    throw new HttpError(401, 'UNAUTHENTICATED', message);
+    if (error instanceof errors.JWTExpired) {
+      throw new HttpError(401, 'UNAUTHENTICATED', 'The token has expired.');
+    }
+    // the key server did not answer: the token may be fine, the caller may retry
+    if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+      throw new HttpError(
+        503,
+        'SERVICE_UNAVAILABLE',
+        'The keys that sign tokens could not be fetched.',
+      );
+    }
+    throw new HttpError(401, 'UNAUTHENTICATED', 'The token is not valid.');
   }
+}
+
+// the HS256 key, imported once per secret: importing it again for every token was half of a
+// verification's CPU time
+const hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+
+function hmacKeyOf(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+// one key set per JWKS configuration for the process: jose caches the keys, fetches them again
+// when they are older than maxAge, and on a key id it does not know (at most once per cooldown)
+const keySets = new Map<string, JWTVerifyGetKey>();
+
+function keySetOf({ url, cooldownMs = 30_000, maxAgeMs = 600_000 }: JwksOptions) {
+  const key = `${url} ${cooldownMs} ${maxAgeMs}`;
+  let keySet = keySets.get(key);
+  if (!keySet) {
+    keySet = createRemoteJWKSet(new URL(url), {
+      cooldownDuration: cooldownMs,
+      cacheMaxAge: maxAgeMs,
+    });
+    keySets.set(key, keySet);
+  }
+  return keySet;
 }
 
 /** Mints a token (the development helper and tests use it; production tokens come from your IdP). */

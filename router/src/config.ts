@@ -6,6 +6,9 @@ import {
 } from '@ordergraph/shared';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_JWKS_ALGORITHMS, type JwksOptions } from './auth.js';
+import { parseCorsOrigins } from './http/cors.js';
+import { DEFAULT_LIMITS, type LimitDefaults } from './limits/settings.js';
 
 /** The fixed development JWT secret, used outside production when AUTH_JWT_SECRET is unset. */
 export const DEVELOPMENT_JWT_SECRET = 'ordergraph-development-jwt-secret';
@@ -33,6 +36,8 @@ export interface RouterConfig {
   usingDevelopmentJwtSecret: boolean;
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
+  /** verify user tokens with a JWKS URL (AUTH_JWKS_URL) instead of AUTH_JWT_SECRET's HS256 */
+  jwks: JwksOptions | undefined;
   signingSecret: string;
   /** how long a graceful shutdown may take (SHUTDOWN_TIMEOUT_MS) */
   shutdownTimeoutMs: number;
@@ -48,6 +53,16 @@ export interface RouterConfig {
   apqTtlSeconds: number;
   /** `max-age` of cacheable GET query responses */
   getMaxAgeSeconds: number;
+  /** how long one subgraph fetch may take before it fails with SUBGRAPH_TIMEOUT */
+  subgraphTimeoutMs: number;
+  /** share identical query fetches to a subgraph while one is in flight (ROUTER_DEDUP_INFLIGHT) */
+  dedupInFlight: boolean;
+  /** router processes sharing the port (ROUTER_WORKERS, node:cluster); 1: this process serves */
+  workers: number;
+  /** origins whose pages may call the router (ROUTER_CORS_ORIGINS); unset: the defaults of cors.ts */
+  corsOrigins: string[] | undefined;
+  /** request limits and the default rate limit (README, "Request limits") */
+  limits: LimitDefaults;
 }
 
 const url = z.url().optional();
@@ -71,6 +86,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       AUTH_JWT_SECRET: z.string().min(16).optional(),
       AUTH_JWT_ISSUER: z.string().optional(),
       AUTH_JWT_AUDIENCE: z.string().optional(),
+      AUTH_JWKS_URL: url,
+      AUTH_JWKS_ALGORITHMS: z
+        .string()
+        .default(DEFAULT_JWKS_ALGORITHMS.join(','))
+        .transform((value) => value.split(',').map((algorithm) => algorithm.trim()))
+        .pipe(
+          z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1),
+        ),
+      AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).default(30),
+      AUTH_JWKS_CACHE_SECONDS: z.coerce.number().min(1).default(600),
       ROUTER_SIGNING_SECRET: z.string().min(16).optional(),
       SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
       OTEL_EXPORTER_OTLP_ENDPOINT: url,
@@ -79,12 +104,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       REDIS_URL: url,
       ROUTER_APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
       ROUTER_GET_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(15),
+      ROUTER_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+      ROUTER_DEDUP_INFLIGHT: z.enum(['true', 'false']).default('false'),
+      ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+      ROUTER_CORS_ORIGINS: z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          try {
+            return parseCorsOrigins(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+            return z.NEVER;
+          }
+        }),
+      ROUTER_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxDepth),
+      ROUTER_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxAliases),
+      ROUTER_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxRootFields),
+      ROUTER_MAX_TOKENS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxTokens),
+      ROUTER_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxBodyBytes),
+      ROUTER_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxCost),
+      ROUTER_DEFAULT_LIST_SIZE: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_LIMITS.defaultListSize),
+      // 0: no rate limit for callers without one of their own
+      ROUTER_RATE_LIMIT_CAPACITY: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_LIMITS.rateLimit?.capacity ?? 0),
+      ROUTER_RATE_LIMIT_REFILL_PER_SECOND: z.coerce
+        .number()
+        .positive()
+        .default(DEFAULT_LIMITS.rateLimit?.refillPerSecond ?? 1),
     },
     env,
   );
   const production = parsed.NODE_ENV === 'production';
-  if (production && !parsed.AUTH_JWT_SECRET) {
-    throw new Error('Invalid configuration:\n  AUTH_JWT_SECRET: required in production');
+  // with a JWKS URL, user tokens are verified with its keys: the secret is not needed
+  if (production && !parsed.AUTH_JWT_SECRET && !parsed.AUTH_JWKS_URL) {
+    throw new Error(
+      'Invalid configuration:\n  AUTH_JWT_SECRET: required in production (or AUTH_JWKS_URL)',
+    );
   }
   const override: Record<SubgraphName, string | undefined> = {
     customers: parsed.CUSTOMERS_URL,
@@ -109,6 +172,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
     usingDevelopmentJwtSecret: !parsed.AUTH_JWT_SECRET,
     jwtIssuer: parsed.AUTH_JWT_ISSUER,
     jwtAudience: parsed.AUTH_JWT_AUDIENCE,
+    jwks: parsed.AUTH_JWKS_URL
+      ? {
+          url: parsed.AUTH_JWKS_URL,
+          algorithms: parsed.AUTH_JWKS_ALGORITHMS,
+          cooldownMs: parsed.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+          maxAgeMs: parsed.AUTH_JWKS_CACHE_SECONDS * 1000,
+        }
+      : undefined,
     signingSecret: resolveSigningSecret({
       nodeEnv: parsed.NODE_ENV,
       secret: parsed.ROUTER_SIGNING_SECRET,
@@ -121,6 +192,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
     redisUrl: parsed.REDIS_URL,
     apqTtlSeconds: parsed.ROUTER_APQ_TTL_SECONDS,
     getMaxAgeSeconds: parsed.ROUTER_GET_MAX_AGE_SECONDS,
+    subgraphTimeoutMs: parsed.ROUTER_SUBGRAPH_TIMEOUT_MS,
+    dedupInFlight: parsed.ROUTER_DEDUP_INFLIGHT === 'true',
+    workers: parsed.ROUTER_WORKERS,
+    corsOrigins: parsed.ROUTER_CORS_ORIGINS,
+    limits: {
+      maxDepth: parsed.ROUTER_MAX_DEPTH,
+      maxAliases: parsed.ROUTER_MAX_ALIASES,
+      maxRootFields: parsed.ROUTER_MAX_ROOT_FIELDS,
+      maxTokens: parsed.ROUTER_MAX_TOKENS,
+      maxBodyBytes: parsed.ROUTER_MAX_BODY_BYTES,
+      maxCost: parsed.ROUTER_MAX_COST,
+      defaultListSize: parsed.ROUTER_DEFAULT_LIST_SIZE,
+      rateLimit:
+        parsed.ROUTER_RATE_LIMIT_CAPACITY > 0
+          ? {
+              capacity: parsed.ROUTER_RATE_LIMIT_CAPACITY,
+              refillPerSecond: parsed.ROUTER_RATE_LIMIT_REFILL_PER_SECOND,
+            }
+          : null,
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, startTracing } from '@ordergraph/shared';
+import { superviseWorkers, supervisesWorkers } from './cluster.js';
 import { loadConfig } from './config.js';
 import { watchSupergraph } from './observability/supergraph-watch.js';
 import { createRouter } from './server.js';
@@ -11,6 +12,8 @@ if (config.usingDevelopmentJwtSecret) {
     'AUTH_JWT_SECRET is not set: using the development secret (never do this in production)',
   );
 }
+// ROUTER_WORKERS > 1: this process only forks and supervises the workers that serve the port
+if (supervisesWorkers(config.workers)) process.exit(await superviseWorkers({ ...config, log }));
 // before the router exists, so the gateway's spans find the provider
 const tracing = startTracing({ serviceName: 'router', endpoint: config.otlpEndpoint });
 

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import {
   createDrain,
-  createErrorFormatter,
   HttpError,
   parseJsonBody,
   readBody,
@@ -20,9 +19,25 @@ import {
   type Logger,
 } from '@ordergraph/shared';
 import { authenticateWithExpiry } from './auth.js';
+import { authorizeGateway } from './authorization/gateway.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
+import { createCors } from './http/cors.js';
+import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS } from './http/csrf.js';
+import { createRouterErrorFormatter } from './http/error-masking.js';
+import { createSchemaExposure } from './http/schema-exposure.js';
+import { createSecurityHeaders } from './http/security-headers.js';
+import {
+  afterRequestBody,
+  answerMalformedRequests,
+  assertDeclaredBodyWithin,
+} from './http/refusals.js';
+import { createUnknownOperationPlugin } from './http/unknown-operation.js';
+import { readClientsFile } from './clients/clients-file.js';
+import { createStreamAdmission } from './subscriptions/admission.js';
+import { createRequestLimits } from './limits/request-limits.js';
+import type { LimitDefaults } from './limits/settings.js';
 import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
@@ -69,11 +84,25 @@ export type RouterOptions = Pick<
   RouterConfig,
   'production' | 'subgraphUrls' | 'jwtSecret' | 'jwtIssuer' | 'jwtAudience' | 'signingSecret'
 > &
-  Partial<Pick<RouterConfig, 'clientsPath' | 'redisUrl' | 'apqTtlSeconds' | 'getMaxAgeSeconds'>> & {
+  Partial<
+    Pick<
+      RouterConfig,
+      | 'clientsPath'
+      | 'redisUrl'
+      | 'apqTtlSeconds'
+      | 'getMaxAgeSeconds'
+      | 'corsOrigins'
+      | 'jwks'
+      | 'subgraphTimeoutMs'
+      | 'dedupInFlight'
+    >
+  > & {
     supergraphSdl: string;
     log: Logger;
     /** how long `stop` waits for requests under way before closing their connections */
     shutdownTimeoutMs?: number;
+    /** request limits and the default rate limit; unset ones take the defaults */
+    limits?: Partial<LimitDefaults>;
   };
 
 /** The router: one GraphQL endpoint over the five subgraphs, plus /health and /ready. */
@@ -84,46 +113,90 @@ export async function createRouter({
   jwtSecret,
   jwtIssuer,
   jwtAudience,
+  jwks,
   signingSecret,
   log,
   shutdownTimeoutMs = 10_000,
+  subgraphTimeoutMs,
+  dedupInFlight,
+  corsOrigins,
+  limits: limitSettings,
   ...operationOptions
 }: RouterOptions): Promise<Router> {
   const operations = createOperationPipeline({ ...operationOptions, log });
+  // the browser-facing edges: which pages may call, what the responses forbid, who sees the schema
+  const cors = createCors({ origins: corsOrigins, production });
+  const securityHeaders = createSecurityHeaders({ production });
+  const schemaExposure = createSchemaExposure({
+    production,
+    introspectionClients: readClientsFile(operationOptions.clientsPath)
+      .clients.filter((client) => client.introspection === true)
+      .map((client) => client.name),
+  });
+  const limits = createRequestLimits({
+    limits: limitSettings,
+    clientsPath: operationOptions.clientsPath,
+    redisUrl: operationOptions.redisUrl,
+    supergraphSdl,
+    log,
+  });
   const requestMetrics = createRequestMetrics();
-  const dataSources = createDataSources(subgraphUrls, signingSecret, requestMetrics.observeFetch);
+  const dataSources = createDataSources(subgraphUrls, signingSecret, requestMetrics.observeFetch, {
+    timeoutMs: subgraphTimeoutMs,
+    dedupInFlight,
+  });
   const gateway = createGateway({
     supergraphSdl,
     dataSources,
     onQueryPlan: operations.onQueryPlan,
   });
+  const formatError = createRouterErrorFormatter({ production, log });
   const apollo = new ApolloServer<RouterContext>({
-    gateway: gateway.gateway,
+    // @authenticated and @requiresScopes of the supergraph, enforced before planning
+    gateway: authorizeGateway(gateway.gateway),
     persistedQueries: operations.persistedQueries,
-    introspection: !production,
+    // on for everyone here: schemaExposure.plugin refuses it per caller in production
+    introspection: true,
     includeStacktraceInErrorResponses: !production,
-    formatError: createErrorFormatter({ production, log }),
-    plugins: [requestMetrics.plugin],
+    formatError,
+    // index.ts drains on SIGTERM; Apollo's own handler would stop at once and re-raise the signal
+    stopOnTerminationSignals: false,
+    // partners' persisted GETs carry an API key: that header needs a preflight as well
+    csrfPrevention: { requestHeaders: CSRF_SAFE_HEADERS },
+    parseOptions: limits.parseOptions,
+    plugins: [
+      schemaExposure.plugin,
+      createUnknownOperationPlugin<RouterContext>(),
+      requestMetrics.plugin,
+      limits.plugin,
+    ],
   });
   await apollo.start();
   await operations.warm(apollo, supergraphSdl);
-  const jwt = { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience };
+  const jwt = { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, jwks };
   // the GraphiQL sandbox and its sign-in exist only in development: never loaded in production
   const sandbox = production
     ? undefined
     : await import('./sandbox/index.js').then(({ createSandbox }) => createSandbox({ jwt, log }));
   const subscriptions = createSubscriptionService({
+    formatError,
     supergraphSdl,
     dataSources,
     subgraphUrls,
     signingSecret,
     log,
+    limits,
   });
   const executeOperation = createOperationExecutor(apollo, log);
+  // API keys and operation policies hold on the streaming transports as over HTTP
+  const admission = createStreamAdmission(operations);
   const handleServerSentEvents = createServerSentEventsHandler({
     service: subscriptions,
     executeOperation,
     jwt,
+    admission,
+    limits,
+    visibleErrors: schemaExposure.errorsFor,
   });
 
   /** answers a subscription sent over plain HTTP: streamed as multipart, or explained */
@@ -136,10 +209,12 @@ export async function createRouter({
     if (!isOperationBody(body) || !body.query.includes('subscription')) return false;
     const variables =
       typeof body.variables === 'string' ? parseVariables(body.variables) : body.variables;
-    const prepared = subscriptions.prepare({ ...body, variables });
+    const prepared = subscriptions.prepare({ ...body, variables }, identity.viewer.client);
     if ('errors' in prepared) {
       if (!acceptsMultipartSubscription(headers.get('accept'))) return false;
-      sendJson(response, 400, { errors: prepared.errors });
+      sendJson(response, 400, {
+        errors: schemaExposure.errorsFor(prepared.errors, identity.viewer),
+      });
       return true;
     }
     if (prepared.kind !== 'subscription') return false;
@@ -160,24 +235,32 @@ export async function createRouter({
     const requestId = headers.get('x-request-id') ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     // the caller (API key, token) and its operation policy, before anything is executed
-    const { viewer: tokenViewer, expiresAt } = await authenticateWithExpiry(
-      headers.get('authorization'),
-      jwt,
-    );
+    const {
+      viewer: tokenViewer,
+      expiresAt,
+      scopes: tokenScopes,
+    } = await authenticateWithExpiry(headers.get('authorization'), jwt);
     const admitted = operations.admit({
       method: request.method ?? 'GET',
       headers,
       viewer: tokenViewer,
       body:
         request.method === 'POST'
-          ? parseJsonBody(await readBody(request), headers.get('content-type'))
+          ? parseJsonBody(await readBody(request, limits.maxBodyBytes), headers.get('content-type'))
           : undefined,
       search: new URL(request.url ?? '/', 'http://localhost').search,
     });
     const { viewer } = admitted.caller;
+    // one token per request (a multipart subscription included), before anything is parsed
+    await limits.admit({
+      viewer,
+      address: request.socket.remoteAddress,
+      response,
+      request: admitted.request,
+    });
     const { body, search } = admitted.request;
     const operation = body ?? Object.fromEntries(new URLSearchParams(search));
-    const identity = { viewer, expiresAt, requestId };
+    const identity = { viewer, expiresAt, requestId, scopes: tokenScopes };
     if (await handleHttpSubscription(operation, headers, response, identity)) return;
     const started = performance.now();
     const result = await withIncomingTrace(
@@ -191,7 +274,12 @@ export async function createRouter({
             search,
             body,
           },
-          context: async () => ({ viewer, requestId, log: log.child({ requestId }) }),
+          context: async () => ({
+            viewer,
+            tokenScopes,
+            requestId,
+            log: log.child({ requestId }),
+          }),
         }),
     );
     await writeGraphQLResponse(response, operations.respond(admitted, headers, result));
@@ -208,6 +296,8 @@ export async function createRouter({
   const httpServer = createHttpServer((request, response) => {
     drain.track(response);
     const path = (request.url ?? '/').split('?')[0];
+    const page = sandbox !== undefined && (path === '/' || !!path?.startsWith('/sandbox/'));
+    securityHeaders.apply(response, { page });
     const handle = async () => {
       if (path === '/health') return sendJson(response, 200, { status: 'ok', service: 'router' });
       if (path === '/ready') {
@@ -224,6 +314,10 @@ export async function createRouter({
         return response.end(await metrics.metrics());
       }
       if (path === '/graphql') {
+        if (cors.handle(request, response)) return;
+        // before anything is read or run, whichever transport answers
+        assertNotCrossSiteSimple(request.method ?? 'GET', request.headers);
+        assertDeclaredBodyWithin(request, limits.maxBodyBytes);
         if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
         return handleGraphQL(request, response);
       }
@@ -233,7 +327,10 @@ export async function createRouter({
       sendJson(response, 404, { error: 'not found' });
     };
     handle().catch((error: unknown) => {
-      if (error instanceof HttpError) return sendGraphQLError(response, error);
+      if (error instanceof HttpError) {
+        // a refused body (too large, say) is read to its end first: the client is still sending
+        return afterRequestBody(request, () => sendGraphQLError(response, error));
+      }
       log.error({ err: error }, 'request failed');
       if (!response.headersSent) {
         sendGraphQLError(
@@ -243,6 +340,7 @@ export async function createRouter({
       } else response.end();
     });
   });
+  answerMalformedRequests(httpServer);
   const drain = createDrain(httpServer);
   let stopping: Promise<void> | undefined;
 
@@ -252,6 +350,11 @@ export async function createRouter({
     service: subscriptions,
     executeOperation,
     jwt,
+    admission,
+    limits,
+    allowsOrigin: cors.allows,
+    visibleErrors: schemaExposure.errorsFor,
+    maxPayloadBytes: limits.maxBodyBytes,
   });
 
   const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });
@@ -291,6 +394,7 @@ export async function createRouter({
         await drain.finish({ timeoutMs: shutdownTimeoutMs });
         await apollo.stop();
         await operations.close();
+        await limits.close();
       })()),
   };
 }

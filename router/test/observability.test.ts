@@ -125,6 +125,22 @@ describe('traces', () => {
       /^(customers|orders|catalog|inventory|shipments) request$/,
     );
     assert.equal(typeof statement.attributes['db.query.text'], 'string');
+    // each statement span lasts from sending to result, and names the statement, not its values
+    for (const span of inTrace.filter((candidate) => candidate.name === 'db.query')) {
+      const [seconds, nanos] = span.duration;
+      assert.ok(seconds * 1e9 + nanos > 0, 'a SQL span with a duration');
+      assert.equal(span.attributes['db.system'], 'postgresql');
+      assert.match(String(span.attributes['db.query.text']), /\b(select|insert|update)\b/i);
+      assert.ok(!String(span.attributes['db.query.text']).includes(GRACE), 'no parameter values');
+      const parent = parentOf(span);
+      assert.ok(parent, 'the SQL span has its parent in the trace');
+      // within its parent's time, give or take the millisecond each span's clock is anchored to
+      const at = (time: [number, number]) => (time[0] - parent.startTime[0]) * 1e9 + time[1];
+      const MS = 1e6;
+      assert.ok(at(span.endTime) >= at(span.startTime));
+      assert.ok(at(span.startTime) >= at(parent.startTime) - MS, 'starts within its parent');
+      assert.ok(at(span.endTime) <= at(parent.endTime) + MS, 'ends within its parent');
+    }
   });
 });
 
@@ -241,6 +257,12 @@ describe('metrics', () => {
     for (const subgraph of Object.values(stack.subgraphs)) {
       const parsed = await scrape(subgraph.url);
       assert.ok(parsed.names.has('ordergraph_subgraph_requests_total'));
+      // the database pool: its size, and how much of it is in use or waited for
+      const max = parsed.samples.find((s) => s.name === 'ordergraph_db_pool_connections_max');
+      assert.equal(max?.value, subgraph.handle.kind === 'pglite' ? 1 : 20);
+      for (const name of ['ordergraph_db_pool_connections_in_use', 'ordergraph_db_pool_waiting']) {
+        assert.ok(parsed.names.has(name), name);
+      }
     }
   });
 });

@@ -29,8 +29,7 @@ export const PEERS: PeerDefinition[] = [
     id: 'ours',
     label: 'ordergraph router',
     entry: 'router/src/index.ts',
-    // the router has no deduplication setting (yet): both runs measure it as it is
-    dedupSetting: null,
+    dedupSetting: 'ROUTER_DEDUP_INFLIGHT',
     subscriptionsNotMeasured: null,
     env: (peer) => ({
       HOST: '127.0.0.1',
@@ -38,6 +37,11 @@ export const PEERS: PeerDefinition[] = [
       SUPERGRAPH_PATH: peer.supergraphPath,
       AUTH_JWT_SECRET: peer.jwtSecret,
       ROUTER_SIGNING_SECRET: peer.signingSecret,
+      // the load generator is one caller at one address: a bucket it never empties keeps the
+      // rate limiter on the request path without refusing the benchmark's own traffic
+      ROUTER_RATE_LIMIT_CAPACITY: '1000000000',
+      ROUTER_RATE_LIMIT_REFILL_PER_SECOND: '1000000000',
+      ROUTER_DEDUP_INFLIGHT: String(peer.dedup),
       ...Object.fromEntries(
         Object.entries(peer.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
       ),

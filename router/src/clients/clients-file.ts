@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT, ROLES } from '@ordergraph/shared';
 import { z } from 'zod';
+import { clientLimitsSchema } from '../limits/settings.js';
 
 /** `safelist`: only operations of the persisted manifest; `open`: any valid operation, plus APQ. */
 export type OperationPolicy = 'safelist' | 'open';
@@ -23,6 +24,10 @@ const clientSchema = z.strictObject({
   apiKeys: z
     .array(z.strictObject({ sha256: sha256Hex, note: z.string().optional() }))
     .min(1, 'a client needs at least one key'),
+  /** its own request limits and rate limit, in place of the router-wide ones */
+  limits: clientLimitsSchema.optional(),
+  /** may introspect the schema (and see "Did you mean" suggestions) in production */
+  introspection: z.boolean().optional(),
 });
 
 const clientsFileSchema = z.strictObject({

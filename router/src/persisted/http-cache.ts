@@ -23,7 +23,8 @@ export function applyHttpCaching({
 }): HTTPGraphQLResponse {
   if (method !== 'GET') return response;
   const headers = new HeaderMap(response.headers);
-  headers.set('vary', 'accept, authorization, x-api-key');
+  // origin: the CORS headers differ by the page that asked
+  headers.set('vary', 'accept, authorization, x-api-key, origin');
   const body = response.body.kind === 'complete' ? response.body.string : null;
   const cacheable =
     (response.status ?? 200) === 200 && body !== null && maxAgeSeconds > 0 && !hasErrors(body);

@@ -25,6 +25,10 @@ import type { PersistedQueryManifest } from './manifest.js';
 const PLAN_ONLY = Symbol('plan only');
 const PLANNED = 'QUERY_PLAN_WARMED';
 
+/** True for the context of a warm-up request (it plans the whole operation, fetches nothing). */
+export const isPlanWarmUp = (context: object): boolean =>
+  Boolean((context as { [PLAN_ONLY]?: boolean })[PLAN_ONLY]);
+
 /**
  * For the gateway's `experimental_didResolveQueryPlan`: ends a warm-up request right after
  * its plan is built and stored, so nothing is fetched from any subgraph.

@@ -11,6 +11,7 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type FormattedExecutionResult,
+  type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
 import type { RouterContext } from '../context.js';
@@ -36,12 +37,15 @@ export function createEventExecutor({
   supergraphSchema,
   apiSchema,
   fetchCounts = {},
+  formatError,
 }: {
   dataSources: Record<string, GraphQLDataSource<RouterContext>>;
   supergraphSchema: GraphQLSchema;
   apiSchema: Schema;
   /** where fetches are counted, by subgraph */
   fetchCounts?: Record<string, number>;
+  /** the router's error formatter: events' errors are masked like those of any response */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }): EventExecutor {
   const counted: ServiceMap = {};
   for (const [name, source] of Object.entries(dataSources)) {
@@ -80,10 +84,27 @@ export function createEventExecutor({
         apiSchema,
       );
       // a failed fetch can come back as a plain Error, which transports cannot serialize
-      if (result.errors) result.errors = result.errors.map(asGraphQLError);
+      if (result.errors) {
+        result.errors = result.errors.map((error) => {
+          const graphQLError = asGraphQLError(error);
+          return formatError ? formatted(graphQLError, formatError) : graphQLError;
+        });
+      }
       return result;
     },
   };
+}
+
+// transports serialize GraphQLErrors: the formatted error goes back into one
+function formatted(
+  error: GraphQLError,
+  formatError: NonNullable<Parameters<typeof createEventExecutor>[0]['formatError']>,
+): GraphQLError {
+  const { message, path, extensions } = formatError(error.toJSON(), error);
+  return new GraphQLError(message, {
+    ...(path ? { path } : {}),
+    ...(extensions ? { extensions } : {}),
+  });
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

@@ -14,7 +14,11 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
+import { readRequirements } from '../authorization/requirements.js';
+import { refuseSubscription } from '../authorization/subscriptions.js';
 import type { RouterContext } from '../context.js';
+import type { LimitViolation } from '../limits/check-operation.js';
+import type { RequestLimits } from '../limits/request-limits.js';
 import { subscriptionError } from './errors.js';
 import { createEventExecutor } from './event-execution.js';
 import { sharingKey, SubscriptionHub } from './hub.js';
@@ -41,12 +45,18 @@ export interface SubscriberIdentity {
   /** when the caller's token expires (ms since epoch): the stream ends then */
   expiresAt: number | null;
   requestId: string;
+  /** the token's `scope` claim (the viewer's roles are scopes too) */
+  scopes?: readonly string[] | undefined;
 }
 
 export interface SubscriptionService {
   /** the API schema clients see (for transports that validate themselves) */
   readonly apiSchema: GraphQLSchema;
-  prepare(request: OperationRequest): PreparedOperation | { errors: GraphQLError[] };
+  /** parses, validates and checks the request limits (those of `client` when given) */
+  prepare(
+    request: OperationRequest,
+    client?: string | null,
+  ): PreparedOperation | { errors: GraphQLError[] };
   /** the stream of results of a prepared subscription */
   subscribe(
     operation: PreparedOperation,
@@ -80,6 +90,8 @@ export function createSubscriptionService({
   log,
   maxBacklog = 1_000,
   historyLimit = 1_000,
+  limits,
+  formatError,
 }: {
   supergraphSdl: string;
   dataSources: Record<string, GraphQLDataSource<RouterContext>>;
@@ -88,6 +100,10 @@ export function createSubscriptionService({
   log: Logger;
   maxBacklog?: number;
   historyLimit?: number;
+  /** depth, aliases, root fields, tokens and cost, as for operations over HTTP */
+  limits?: Pick<RequestLimits, 'checkSource' | 'checkOperation'>;
+  /** masks the errors of events as the router masks those of responses */
+  formatError?: Parameters<typeof createEventExecutor>[0]['formatError'];
 }): SubscriptionService {
   const upstream = new UpstreamConnections({ subgraphUrls, signingSecret, log });
   const fetchCounts: Record<string, number> = {};
@@ -100,10 +116,13 @@ export function createSubscriptionService({
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
       apiSchema: supergraph.apiSchema(),
       fetchCounts,
+      ...(formatError ? { formatError } : {}),
     });
     const planner = new QueryPlanner(supergraph);
     return {
       apiSchema,
+      // @authenticated and @requiresScopes: a subscription selecting a refused field is refused
+      requirements: readRequirements(sdl),
       hub: new SubscriptionHub({ upstream, executor, maxBacklog, historyLimit }),
       // thousands of clients send the same few documents: parse, validate and plan each once
       documents: new LRUCache<string, DocumentNode | GraphQLError[]>({
@@ -128,7 +147,9 @@ export function createSubscriptionService({
       return current.apiSchema;
     },
 
-    prepare({ query, operationName, variables }) {
+    prepare({ query, operationName, variables }, client = null) {
+      const tooLong = limits?.checkSource(query);
+      if (tooLong) return { errors: [limitError(tooLong)] };
       const document = current.documents.memo(query);
       if (Array.isArray(document)) return { errors: document };
       const operation = getOperationAST(document, operationName ?? undefined);
@@ -151,6 +172,14 @@ export function createSubscriptionService({
       );
       if (coerced.errors)
         return { errors: coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT')) };
+      const refused = limits?.checkOperation({
+        schema: current.apiSchema,
+        document,
+        operationName,
+        variables: coerced.coerced,
+        client,
+      });
+      if (refused) return { errors: [limitError(refused)] };
       return {
         query,
         document,
@@ -160,7 +189,7 @@ export function createSubscriptionService({
       };
     },
 
-    subscribe(operation, { viewer, expiresAt, requestId }) {
+    subscribe(operation, { viewer, expiresAt, requestId, scopes }) {
       if (operation.kind !== OperationTypeNode.SUBSCRIPTION) {
         return {
           errors: [subscriptionError('The operation is not a subscription.', 'BAD_REQUEST')],
@@ -168,6 +197,15 @@ export function createSubscriptionService({
       }
       if (expiresAt !== null && expiresAt <= Date.now()) return { errors: [tokenExpired()] };
       const { query, document, operationName, variables } = operation;
+      const refused = refuseSubscription({
+        schema: current.apiSchema,
+        requirements: current.requirements,
+        document,
+        operationName,
+        viewer,
+        tokenScopes: scopes,
+      });
+      if (refused) return { errors: refused };
       const plan = current.plans.memo(`${operationName ?? ''}\n${query}`, {
         context: { document, operationName },
       });
@@ -239,6 +277,9 @@ function parseAndValidate(query: string, apiSchema: GraphQLSchema): DocumentNode
   const errors = validate(apiSchema, document);
   return errors.length > 0 ? errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
 }
+
+const limitError = ({ message, code, extensions }: LimitViolation) =>
+  subscriptionError(message, code, extensions);
 
 const tokenExpired = () =>
   subscriptionError('The token has expired: renew it and resubscribe.', 'TOKEN_EXPIRED');

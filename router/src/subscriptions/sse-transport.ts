@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '@ordergraph/shared';
-import { createHandler } from 'graphql-sse/lib/use/http';
+import { HttpError, readBody, sendGraphQLError, type Viewer } from '@ordergraph/shared';
+import type { GraphQLError } from 'graphql';
+import { createHandler, type Response as SseResponse } from 'graphql-sse';
 import { authenticateWithExpiry, type JwtOptions } from '../auth.js';
+import { API_KEY_HEADER } from '../clients/callers.js';
+import { limitError, type RequestLimits } from '../limits/request-limits.js';
+import type { StreamAdmission } from './admission.js';
 import type { OperationExecutor } from './operation-executor.js';
 import type { SubscriptionService } from './service.js';
 
@@ -19,46 +23,131 @@ export function isServerSentEventsRequest(request: IncomingMessage): boolean {
 
 /**
  * GraphQL over SSE (the `graphql-sse` protocol) on the router's /graphql: the token travels
- * in the request's Authorization header; subscriptions stream, other operations answer once.
+ * in the request's Authorization header, a partner's key in `x-api-key` (its policy applies as
+ * over HTTP); subscriptions stream, other operations answer once. Bodies are read with the
+ * router's size limit, and every refusal is a GraphQL error body.
  */
 export function createServerSentEventsHandler({
   service,
   executeOperation,
   jwt,
+  admission,
+  limits,
+  visibleErrors = (errors) => [...errors],
 }: {
   service: SubscriptionService;
   executeOperation: OperationExecutor;
   jwt: JwtOptions;
+  admission: StreamAdmission;
+  /** the caller's rate limit, and the body size limit */
+  limits?: Pick<RequestLimits, 'admitSubscription' | 'maxBodyBytes'>;
+  /** validation errors as the caller may see them (suggestions hidden in production) */
+  visibleErrors?: (errors: readonly GraphQLError[], viewer: Viewer) => GraphQLError[];
 }): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  return createHandler({
+  const handle = createHandler<IncomingMessage>({
     schema: service.apiSchema,
     onSubscribe: async (request, params) => {
       const requestId = request.headers.get('x-request-id') ?? randomUUID();
       let authentication;
+      let admitted;
       try {
         authentication = await authenticateWithExpiry(
           request.headers.get('authorization') ?? undefined,
           jwt,
         );
+        admitted = admission.admit(
+          request.headers.get(API_KEY_HEADER) ?? undefined,
+          authentication.viewer,
+          params,
+        );
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
+        return refusal(error.status, [
+          { message: error.message, extensions: { code: error.code } },
+        ]);
+      }
+      const { viewer } = admitted;
+      // one token of the caller's bucket per operation, as an HTTP request spends one
+      const limited = await limits?.admitSubscription({
+        viewer,
+        address: request.raw.socket.remoteAddress,
+      });
+      if (limited) {
         return [
-          JSON.stringify({
-            errors: [{ message: error.message, extensions: { code: error.code } }],
-          }),
+          JSON.stringify({ errors: [limitError(limited)] }),
           {
-            status: error.status,
-            statusText: 'Unauthorized',
-            headers: { 'content-type': 'application/json' },
+            status: limited.status,
+            statusText: 'Too Many Requests',
+            headers: {
+              'content-type': 'application/json; charset=utf-8',
+              'retry-after': String(limited.extensions['retryAfterSeconds']),
+            },
           },
         ];
       }
-      const prepared = service.prepare(params);
-      if ('errors' in prepared) return { errors: prepared.errors };
+      const prepared = service.prepare(admitted.request, viewer.client);
+      if ('errors' in prepared) return refusal(400, visibleErrors(prepared.errors, viewer));
       if (prepared.kind === 'subscription') {
-        return service.subscribe(prepared, { ...authentication, requestId });
+        return service.subscribe(prepared, { ...authentication, viewer, requestId });
       }
-      return executeOperation(prepared, { viewer: authentication.viewer, requestId });
+      return executeOperation(prepared, { viewer, requestId, scopes: authentication.scopes });
     },
   });
+
+  return async (request, response) => {
+    const method = request.method ?? 'GET';
+    if (method === 'POST' && !/application\/json/i.test(request.headers['content-type'] ?? '')) {
+      throw new HttpError(415, 'BAD_REQUEST', 'Send GraphQL over SSE as application/json.');
+    }
+    // read here, with the router's size limit (graphql-sse would read any length)
+    const body = method === 'POST' ? await readBody(request, limits?.maxBodyBytes) : null;
+    const [payload, init] = await handle({
+      method,
+      url: request.url ?? '/',
+      headers: {
+        get: (name) => {
+          const value = request.headers[name];
+          return Array.isArray(value) ? value.join('\n') : value;
+        },
+      },
+      body,
+      raw: request,
+      context: undefined,
+    });
+    if (typeof payload !== 'object' || payload === null) {
+      if (init.status >= 400 && !payload) {
+        // graphql-sse answers some refusals with a status only
+        const message = init.statusText ?? 'The request is not a GraphQL over SSE request.';
+        return sendGraphQLError(response, new HttpError(init.status, 'BAD_REQUEST', message));
+      }
+      response.writeHead(init.status, init.statusText, init.headers);
+      response.end(payload ?? undefined);
+      return;
+    }
+    response.writeHead(init.status, init.statusText, init.headers);
+    const stop = () => void payload.return(undefined);
+    response.once('close', stop);
+    try {
+      for await (const chunk of payload) {
+        if (!response.writable) break;
+        // one event at a time: a slow reader holds the stream back, not the router's memory
+        await new Promise((resolve) => response.write(chunk, resolve));
+      }
+    } finally {
+      response.off('close', stop);
+      if (!response.destroyed) response.end();
+    }
+  };
+}
+
+/** a refusal before anything runs, as a GraphQL error body with its HTTP status */
+function refusal(status: number, errors: readonly unknown[]): SseResponse {
+  return [
+    JSON.stringify({ errors }),
+    {
+      status,
+      statusText: 'Refused',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    },
+  ];
 }

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { HttpError } from '@ordergraph/shared';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { HttpError, type Viewer } from '@ordergraph/shared';
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticateWithExpiry, type Authentication, type JwtOptions } from '../auth.js';
+import { API_KEY_HEADER } from '../clients/callers.js';
+import { limitError, type RequestLimits } from '../limits/request-limits.js';
+import type { StreamAdmission } from './admission.js';
 import type { OperationExecutor } from './operation-executor.js';
 import type { PreparedOperation, SubscriptionService } from './service.js';
 
-type SocketExtra = { authentication?: Authentication } & Record<PropertyKey, unknown>;
+type SocketExtra = {
+  authentication?: Authentication;
+  /** the API key of connection_init, checked on connect and on every operation */
+  apiKey?: string | undefined;
+} & Record<PropertyKey, unknown>;
 
 interface OperationContext {
   operation: PreparedOperation;
@@ -25,8 +32,11 @@ export interface WebSocketTransport {
 
 /**
  * GraphQL over WebSocket (`graphql-transport-ws`) on the router's /graphql: the token comes in
- * `connection_init` as `{ authorization: "Bearer …" }`; subscriptions go to the subscription
- * service, queries and mutations to the gateway like any HTTP request.
+ * `connection_init` as `{ authorization: "Bearer …" }`, a partner's key as `{ "x-api-key": … }`
+ * (an unknown key closes the socket with 4403, like a bad token; every operation follows the
+ * key's policy, as over HTTP); subscriptions go to the subscription service, queries and
+ * mutations to the gateway like any HTTP request. Upgrades from pages of origins that may not
+ * call the router are refused with 403.
  */
 export function attachWebSocketTransport({
   httpServer,
@@ -34,6 +44,10 @@ export function attachWebSocketTransport({
   service,
   executeOperation,
   jwt,
+  admission,
+  limits,
+  allowsOrigin = () => true,
+  visibleErrors = (errors) => [...errors],
   keepAliveMs = 12_000,
   maxPayloadBytes = 1024 * 1024,
 }: {
@@ -42,6 +56,13 @@ export function attachWebSocketTransport({
   service: SubscriptionService;
   executeOperation: OperationExecutor;
   jwt: JwtOptions;
+  admission: StreamAdmission;
+  /** the caller's rate limit */
+  limits?: Pick<RequestLimits, 'admitSubscription'>;
+  /** whether a browser page of `origin` may connect (CORS does not cover WebSockets) */
+  allowsOrigin?: (origin: string, host: string | undefined) => boolean;
+  /** validation errors as the caller may see them (suggestions hidden in production) */
+  visibleErrors?: (errors: readonly GraphQLError[], viewer: Viewer) => GraphQLError[];
   keepAliveMs?: number;
   maxPayloadBytes?: number;
 }): WebSocketTransport {
@@ -49,6 +70,11 @@ export function attachWebSocketTransport({
   httpServer.on('upgrade', (request, socket, head) => {
     if ((request.url ?? '/').split('?')[0] !== path) {
       socket.destroy();
+      return;
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowsOrigin(origin, request.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
@@ -60,25 +86,43 @@ export function attachWebSocketTransport({
       onConnect: async (ctx) => {
         const given =
           ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization'];
+        const apiKey = ctx.connectionParams?.[API_KEY_HEADER];
+        if (apiKey !== undefined && typeof apiKey !== 'string') return false;
         try {
-          ctx.extra.authentication = await authenticateWithExpiry(
+          const authentication = await authenticateWithExpiry(
             typeof given === 'string' ? given : undefined,
             jwt,
           );
+          admission.identify(apiKey, authentication.viewer); // an unknown key: 401, closed
+          ctx.extra.authentication = authentication;
+          ctx.extra.apiKey = apiKey;
           return true;
         } catch (error) {
           if (error instanceof HttpError) return false; // closes 4403 Forbidden
           throw error;
         }
       },
-      onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const authentication = ctx.extra.authentication;
         if (!authentication) return [new GraphQLError('Not connected.')];
-        const prepared = service.prepare(payload);
-        if ('errors' in prepared) return prepared.errors;
+        let admitted;
+        try {
+          admitted = admission.admit(ctx.extra.apiKey, authentication.viewer, payload);
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          return [new GraphQLError(error.message, { extensions: { code: error.code } })];
+        }
+        // one token of the caller's bucket per operation, as an HTTP request spends one
+        const limited = await limits?.admitSubscription({
+          viewer: admitted.viewer,
+          address: ctx.extra.request.socket.remoteAddress,
+        });
+        if (limited) return [limitError(limited)];
+        const prepared = service.prepare(admitted.request, admitted.viewer.client);
+        if ('errors' in prepared) return visibleErrors(prepared.errors, admitted.viewer);
         const context: OperationContext = {
           operation: prepared,
-          authentication,
+          authentication: { ...authentication, viewer: admitted.viewer },
           requestId: randomUUID(),
         };
         return {
@@ -89,13 +133,23 @@ export function attachWebSocketTransport({
           contextValue: context,
         };
       },
+      // Apollo Server's results carry formatted errors (plain objects), which graphql-ws would
+      // call toJSON on: such results are sent as they are
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.some((error) => !(error instanceof GraphQLError))
+          ? { ...result, errors: result.errors.map((error) => formatted(error)) }
+          : undefined,
       subscribe: (args) => {
         const { operation, authentication, requestId } = args.contextValue as OperationContext;
         return service.subscribe(operation, { ...authentication, requestId });
       },
       execute: (args) => {
         const { operation, authentication, requestId } = args.contextValue as OperationContext;
-        return executeOperation(operation, { viewer: authentication.viewer, requestId });
+        return executeOperation(operation, {
+          viewer: authentication.viewer,
+          requestId,
+          scopes: authentication.scopes,
+        });
       },
     },
     sockets,
@@ -112,3 +166,6 @@ export function attachWebSocketTransport({
     },
   };
 }
+
+const formatted = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError =>
+  error instanceof GraphQLError ? error.toJSON() : error;

@@ -1,0 +1,69 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from '@ordergraph/shared';
+
+// a worker that dies sooner than this after starting is not restarted again and again
+const CRASH_LOOP_MS = 5_000;
+
+/** True in the process that forks the workers: ROUTER_WORKERS above 1, and not a worker itself. */
+export const supervisesWorkers = (workers: number): boolean => workers > 1 && cluster.isPrimary;
+
+/**
+ * Runs `workers` copies of the router (this same entry module) that share its port through
+ * node:cluster, and supervises them: a worker that dies is replaced, SIGTERM and SIGINT are
+ * passed on to every worker (each drains as a single router does). Resolves with the exit code
+ * once all have stopped after a signal, or 1 when workers crash as soon as they start.
+ *
+ * Each worker is a whole router with its own memory: automatic persisted queries (without
+ * Redis), rate limits, shared subscriptions and /metrics are per worker.
+ */
+export function superviseWorkers({
+  workers,
+  log,
+  shutdownTimeoutMs,
+}: {
+  workers: number;
+  log: Logger;
+  /** how long a worker may drain after the signal before it is killed */
+  shutdownTimeoutMs: number;
+}): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    let exitCode = 0;
+    const started = new Map<Worker, number>();
+    const fork = () => started.set(cluster.fork(), Date.now());
+
+    cluster.on('exit', (worker, code, signal) => {
+      const startedAt = started.get(worker) ?? 0;
+      started.delete(worker);
+      if (stopping) {
+        if (started.size === 0) resolve(exitCode);
+        return;
+      }
+      log.error({ pid: worker.process.pid, code, signal }, 'router worker died');
+      if (Date.now() - startedAt < CRASH_LOOP_MS) {
+        log.error('router workers die as they start: stopping');
+        exitCode = 1;
+        stop('crash');
+        if (started.size === 0) resolve(exitCode);
+        return;
+      }
+      fork();
+    });
+
+    const stop = (reason: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ reason, workers: started.size }, 'stopping router workers');
+      for (const worker of started.keys()) worker.process.kill('SIGTERM');
+      // the margin lets a worker past its own drain timeout exit by itself first
+      setTimeout(() => {
+        for (const worker of started.keys()) worker.process.kill('SIGKILL');
+      }, shutdownTimeoutMs + 5_000).unref();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+
+    for (let index = 0; index < workers; index++) fork();
+    log.info({ workers }, 'router workers started');
+  });
+}

@@ -1,0 +1,113 @@
+import type { Logger } from '@ordergraph/shared';
+import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import type { RateLimit } from './settings.js';
+
+/** What a bucket answered: whether the request may go on, and when to retry if not. */
+export interface RateDecision {
+  allowed: boolean;
+  /** whole seconds until a token is back (0 when allowed) */
+  retryAfterSeconds: number;
+}
+
+export interface RateLimiter {
+  /** takes one token from `key`'s bucket */
+  take(key: string, limit: RateLimit): Promise<RateDecision>;
+  close(): Promise<void>;
+}
+
+/**
+ * Token buckets in this process. JavaScript runs one `take` at a time, so N requests at once
+ * against a bucket of K let exactly K through. Keys unused for long are forgotten (a forgotten
+ * bucket is a full one), which bounds memory whatever the number of callers.
+ */
+export function createMemoryRateLimiter({ maxKeys = 100_000 } = {}): RateLimiter {
+  const buckets = new LRUCache<string, { tokens: number; at: number }>({ max: maxKeys });
+  return {
+    async take(key, { capacity, refillPerSecond }) {
+      const now = performance.now() / 1000;
+      const bucket = buckets.get(key) ?? { tokens: capacity, at: now };
+      const tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * refillPerSecond);
+      const allowed = tokens >= 1;
+      buckets.set(key, { tokens: allowed ? tokens - 1 : tokens, at: now });
+      return { allowed, retryAfterSeconds: allowed ? 0 : retryAfter(tokens, refillPerSecond) };
+    },
+    async close() {
+      buckets.clear();
+    },
+  };
+}
+
+// refill and take in one script: Redis runs it alone, so replicas never both spend the last
+// token; the time is Redis's own, so replicas' clocks do not matter
+const TAKE_SCRIPT = `
+local capacity = tonumber(ARGV[1])
+local refill = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * refill)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / refill * 1000) + 1000)
+return { allowed, tostring(tokens) }
+`;
+
+const KEY_PREFIX = 'ordergraph:ratelimit:';
+
+/**
+ * Token buckets in Redis, shared by every router replica. Redis being down lets requests
+ * through (with a warning): an outage of the limiter must not become an outage of the API.
+ */
+export function createRedisRateLimiter({ url, log }: { url: string; log: Logger }): RateLimiter {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  let warned = false;
+  redis.on('error', (error: Error) => {
+    if (!warned) log.warn({ err: error }, 'rate limits: Redis unavailable');
+    warned = true;
+  });
+  redis.on('ready', () => (warned = false));
+  redis.defineCommand('ordergraphTakeToken', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  const take = (redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+    'ordergraphTakeToken'
+  ]!.bind(redis);
+  return {
+    async take(key, { capacity, refillPerSecond }) {
+      try {
+        const [allowed, tokens] = (await take(KEY_PREFIX + key, capacity, refillPerSecond)) as [
+          number,
+          string,
+        ];
+        return allowed === 1
+          ? { allowed: true, retryAfterSeconds: 0 }
+          : { allowed: false, retryAfterSeconds: retryAfter(Number(tokens), refillPerSecond) };
+      } catch (error) {
+        log.warn({ err: error }, 'rate limits: Redis command failed; request let through');
+        return { allowed: true, retryAfterSeconds: 0 };
+      }
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** Redis when a URL is configured, else memory. */
+export function createRateLimiter({
+  redisUrl,
+  log,
+}: {
+  redisUrl?: string | undefined;
+  log: Logger;
+}) {
+  return redisUrl ? createRedisRateLimiter({ url: redisUrl, log }) : createMemoryRateLimiter();
+}
+
+const retryAfter = (tokens: number, refillPerSecond: number) =>
+  Math.max(1, Math.ceil((1 - tokens) / refillPerSecond));

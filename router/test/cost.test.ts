@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildSchema, getOperationAST, getVariableValues, parse } from 'graphql';
+import { readCostDirectives } from '../src/limits/cost-directives.js';
+import { estimateCost } from '../src/limits/cost.js';
+import { measureOperation } from '../src/limits/operation-shape.js';
+import { exceedsTokens } from '../src/limits/tokens.js';
+
+// a supergraph-like SDL: the cost spec linked as composition links it
+const SDL = `
+schema @link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"]) { query: Query }
+directive @link(url: String, as: String, import: [String]) repeatable on SCHEMA
+directive @cost(weight: Int!) on FIELD_DEFINITION | OBJECT | SCALAR | ENUM
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+type Query {
+  shop: Shop
+  products(first: Int = 5, last: Int, after: String): ProductConnection!
+  pagedProducts(take: Int): ProductConnection! @listSize(slicingArguments: ["take"], sizedFields: ["nodes"])
+  search(limit: Int): [Product!]! @listSize(slicingArguments: ["limit"])
+  featured: [Product!]! @listSize(assumedSize: 3)
+  tags: [String!]!
+  node(id: ID!): Node
+  expensive: Int @cost(weight: 7)
+}
+type Shop { name: String! }
+interface Node { id: ID! }
+type Product implements Node { id: ID! name: String! reviews: [Review!]! price: Money! }
+type Review implements Node { id: ID! stars: Int! }
+type Customer implements Node { id: ID! name: String! }
+type Money @cost(weight: 2) { amount: String! }
+type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
+type ProductEdge { cursor: String! node: Product! }
+type PageInfo { hasNextPage: Boolean! }
+`;
+const schema = buildSchema(SDL);
+const directives = readCostDirectives(SDL);
+
+const costOf = (query: string, variables: Record<string, unknown> = {}) => {
+  const document = parse(query);
+  const operation = getOperationAST(document);
+  assert.ok(operation);
+  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  assert.ok(coerced);
+  return estimateCost({
+    schema,
+    document,
+    operation,
+    variables: coerced,
+    directives,
+    defaultListSize: 10,
+  });
+};
+
+const shapeOf = (query: string) => {
+  const document = parse(query);
+  const operation = getOperationAST(document);
+  assert.ok(operation);
+  return measureOperation(document, operation);
+};
+
+describe('the cost estimate', () => {
+  it('prices an object field 1 and a scalar 0', () => {
+    assert.equal(costOf('{ shop { name } tags }'), 1 + 10 * 0);
+  });
+
+  it("multiplies a connection's edges and nodes by `first`, its default when not given", () => {
+    assert.equal(costOf('{ products { nodes { name } } }'), 1 + 5 * 1);
+    assert.equal(
+      costOf('{ products(first: 3) { edges { node { name } } pageInfo { hasNextPage } } }'),
+      1 + 3 * (1 + 1) + 1,
+    );
+    // the largest slicing argument counts, defaults included: `first` is 5 unless given
+    assert.equal(costOf('{ products(last: 4) { nodes { id } } }'), 1 + 5);
+    assert.equal(costOf('{ products(first: 1, last: 4) { nodes { id } } }'), 1 + 4);
+  });
+
+  it('reads `first` from the variables, and the argument default without one', () => {
+    const query = 'query($n: Int) { products(first: $n) { nodes { id } } }';
+    assert.equal(costOf(query, { n: 7 }), 1 + 7);
+    assert.equal(costOf(query), 1 + 5);
+    assert.equal(costOf('query($n: Int = 2) { products(first: $n) { nodes { id } } }'), 1 + 2);
+  });
+
+  it('follows @listSize: its slicing arguments, its sized fields, its assumed size', () => {
+    assert.equal(costOf('{ search(limit: 4) { name } }'), 4);
+    assert.equal(costOf('{ search { name } }'), 10);
+    assert.equal(costOf('{ featured { id } }'), 3);
+    // only `nodes` is sized by `take`: edges take the default size
+    assert.equal(
+      costOf('{ pagedProducts(take: 2) { nodes { id } edges { cursor } } }'),
+      1 + 2 + 10,
+    );
+  });
+
+  it('multiplies nested lists, the default size where nothing says otherwise', () => {
+    assert.equal(costOf('{ featured { reviews { stars } } }'), 3 * (1 + 10 * 1));
+  });
+
+  it('uses @cost weights of fields and of types', () => {
+    assert.equal(costOf('{ expensive }'), 7);
+    assert.equal(costOf('{ featured { price { amount } } }'), 3 * (1 + 2));
+  });
+
+  it('prices an abstract field as its most expensive possible type', () => {
+    assert.equal(
+      costOf(
+        '{ node(id: "1") { id ... on Product { reviews { stars } } ... on Customer { name } } }',
+      ),
+      1 + 10,
+    );
+  });
+
+  it('counts a fragment each time it is spread, in linear time for fragment bombs', () => {
+    assert.equal(costOf('{ a: shop { ...S } b: shop { ...S } } fragment S on Shop { name }'), 2);
+    const fragments = Array.from(
+      { length: 40 },
+      (_, i) => `fragment F${i + 1} on Product { ...F${i} ...F${i} }`,
+    ).join('\n');
+    const started = performance.now();
+    const cost = costOf(
+      `{ featured { ...F40 } } fragment F0 on Product { price { amount } } ${fragments}`,
+    );
+    assert.equal(cost, 3 * (1 + 2 ** 40 * 2));
+    assert.ok(performance.now() - started < 1_000, 'computed without expanding every spread');
+  });
+
+  it('finds renamed directives and none without the cost spec', () => {
+    const renamed = readCostDirectives(`
+      schema @link(url: "https://specs.apollo.dev/cost/v0.1", as: "demand", import: [{ name: "@listSize", as: "@size" }]) { query: Query }
+      type Query { items: [Int] @size(assumedSize: 4) pricey: Int @demand(weight: 9) }`);
+    assert.deepEqual(renamed.listSize('Query.items'), { assumedSize: 4 });
+    assert.equal(renamed.weight('Query.pricey'), 9);
+    const none = readCostDirectives('type Query { items: [Int] @listSize(assumedSize: 4) }');
+    assert.equal(none.listSize('Query.items'), undefined);
+  });
+});
+
+describe('the shape of an operation', () => {
+  it('measures depth through fragments and inline fragments', () => {
+    assert.deepEqual(shapeOf('{ shop { name } }'), { depth: 2, aliases: 0, rootFields: 1 });
+    assert.equal(
+      shapeOf(
+        '{ featured { ...R } } fragment R on Product { ... on Product { reviews { stars } } }',
+      ).depth,
+      3,
+    );
+  });
+
+  it('counts aliases each time their fragment is spread, and root fields apart', () => {
+    assert.deepEqual(
+      shapeOf('{ a: shop { ...N } b: shop { ...N } tags } fragment N on Shop { n: name }'),
+      { depth: 2, aliases: 4, rootFields: 3 },
+    );
+  });
+
+  it('stops at a fragment cycle instead of looping', () => {
+    const shape = shapeOf(
+      '{ featured { ...A } } fragment A on Product { id ...B } fragment B on Product { name ...A }',
+    );
+    assert.deepEqual(shape, { depth: 2, aliases: 0, rootFields: 1 });
+  });
+});
+
+describe('the token count', () => {
+  it('counts as graphql-js maxTokens does: punctuation and names, not comments', () => {
+    assert.equal(exceedsTokens('{ shop { name } }', 6), false);
+    assert.equal(exceedsTokens('{ shop { name } }', 5), true);
+    assert.equal(exceedsTokens('# a comment\n{ shop { name } } # another', 6), false);
+    assert.throws(
+      () => parse('{ shop { name } }', { maxTokens: 5 }),
+      /contains more tha. 5 tokens/,
+    );
+    assert.doesNotThrow(() => parse('{ shop { name } }', { maxTokens: 6 }));
+  });
+});
