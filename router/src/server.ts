@@ -123,19 +123,21 @@ export async function createRouter({
   limits: limitSettings,
   ...operationOptions
 }: RouterOptions): Promise<Router> {
-  const operations = createOperationPipeline({ ...operationOptions, log });
+  // read once: the callers, their limits and who may introspect all come from it
+  const clients = readClientsFile(operationOptions.clientsPath);
+  const operations = createOperationPipeline({ ...operationOptions, clients, log });
   // the browser-facing edges: which pages may call, what the responses forbid, who sees the schema
   const cors = createCors({ origins: corsOrigins, production });
   const securityHeaders = createSecurityHeaders({ production });
   const schemaExposure = createSchemaExposure({
     production,
-    introspectionClients: readClientsFile(operationOptions.clientsPath)
-      .clients.filter((client) => client.introspection === true)
+    introspectionClients: clients.clients
+      .filter((client) => client.introspection === true)
       .map((client) => client.name),
   });
   const limits = createRequestLimits({
     limits: limitSettings,
-    clientsPath: operationOptions.clientsPath,
+    clients,
     redisUrl: operationOptions.redisUrl,
     supergraphSdl,
     log,

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ServerResponse } from 'node:http';
-import { readClientsFile } from '../clients/clients-file.js';
+import type { ClientsFile } from '../clients/clients-file.js';
 import type { RouterContext } from '../context.js';
 import type { GraphQLHttpRequest } from '../persisted/policy.js';
 import { isPlanWarmUp } from '../persisted/warm-plans.js';
@@ -15,8 +15,8 @@ import { exceedsTokens } from './tokens.js';
 export interface RequestLimitsOptions {
   /** router-wide limits; unset ones take DEFAULT_LIMITS */
   limits?: Partial<LimitDefaults> | undefined;
-  /** the clients file, whose clients may carry their own `limits` */
-  clientsPath?: string | undefined;
+  /** the clients file's content, whose clients may carry their own `limits` */
+  clients: ClientsFile;
   /** buckets in Redis (shared by replicas); unset: in memory */
   redisUrl?: string | undefined;
   /** the supergraph served at start (its `@cost`/`@listSize`); later ones come from Apollo */
@@ -40,7 +40,7 @@ export interface RateCaller {
  */
 export function createRequestLimits({
   limits,
-  clientsPath,
+  clients,
   redisUrl,
   supergraphSdl,
   log,
@@ -48,10 +48,7 @@ export function createRequestLimits({
   const defaults: LimitDefaults = { ...DEFAULT_LIMITS, ...limits };
   const anonymous = limitsFor(defaults, undefined);
   const byClient = new Map(
-    readClientsFile(clientsPath).clients.map((client) => [
-      client.name,
-      limitsFor(defaults, client.limits),
-    ]),
+    clients.clients.map((client) => [client.name, limitsFor(defaults, client.limits)]),
   );
   const limitsOf = (client: string | null | undefined) =>
     (client ? byClient.get(client) : undefined) ?? anonymous;

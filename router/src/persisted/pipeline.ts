@@ -3,7 +3,7 @@ import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
 import type { Registry } from 'prom-client';
 import { createApqCache } from '../apq/caches.js';
 import { API_KEY_HEADER, createCallerResolver, type Caller } from '../clients/callers.js';
-import { readClientsFile } from '../clients/clients-file.js';
+import type { ClientsFile } from '../clients/clients-file.js';
 import { registerClientUsageMetrics, type ClientUsage } from '../clients/usage-metrics.js';
 import type { RouterContext } from '../context.js';
 import { apiSchemaOf } from './api-schema.js';
@@ -13,7 +13,8 @@ import { applyOperationPolicy, indexManifest, type PreparedRequest } from './pol
 import { stopWarmUpAfterPlanning, warmQueryPlans } from './warm-plans.js';
 
 export interface OperationPipelineOptions {
-  clientsPath?: string | undefined;
+  /** the clients file's content: API keys, roles and policies */
+  clients: ClientsFile;
   redisUrl?: string | undefined;
   apqTtlSeconds?: number | undefined;
   getMaxAgeSeconds?: number | undefined;
@@ -34,14 +35,14 @@ export interface Admitted {
  * and per-client usage metrics.
  */
 export function createOperationPipeline({
-  clientsPath,
+  clients,
   redisUrl,
   apqTtlSeconds = 86_400,
   getMaxAgeSeconds = 15,
   manifestFile = MANIFEST_FILE,
   log,
 }: OperationPipelineOptions) {
-  const callers = createCallerResolver(readClientsFile(clientsPath));
+  const callers = createCallerResolver(clients);
   const manifest = readManifest(manifestFile);
   const index = indexManifest(manifest);
   const apqCache = createApqCache({ redisUrl, log });

@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { RouterContext } from '../context.js';
+import { subscriptionError } from './errors.js';
 import { EVENT_SOURCE, type SubscriptionPlan } from './plan.js';
 
 export interface EventExecutor {
@@ -87,24 +88,15 @@ export function createEventExecutor({
       if (result.errors) {
         result.errors = result.errors.map((error) => {
           const graphQLError = asGraphQLError(error);
-          return formatError ? formatted(graphQLError, formatError) : graphQLError;
+          // transports serialize GraphQLErrors: the formatted error goes back into one
+          return formatError
+            ? subscriptionError.fromFormatted(formatError(graphQLError.toJSON(), graphQLError))
+            : graphQLError;
         });
       }
       return result;
     },
   };
-}
-
-// transports serialize GraphQLErrors: the formatted error goes back into one
-function formatted(
-  error: GraphQLError,
-  formatError: NonNullable<Parameters<typeof createEventExecutor>[0]['formatError']>,
-): GraphQLError {
-  const { message, path, extensions } = formatError(error.toJSON(), error);
-  return new GraphQLError(message, {
-    ...(path ? { path } : {}),
-    ...(extensions ? { extensions } : {}),
-  });
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

@@ -17,8 +17,7 @@ import {
 import { readRequirements } from '../authorization/requirements.js';
 import { refuseSubscription } from '../authorization/subscriptions.js';
 import type { RouterContext } from '../context.js';
-import type { LimitViolation } from '../limits/check-operation.js';
-import type { RequestLimits } from '../limits/request-limits.js';
+import { limitError, type RequestLimits } from '../limits/request-limits.js';
 import { subscriptionError } from './errors.js';
 import { createEventExecutor } from './event-execution.js';
 import { sharingKey, SubscriptionHub } from './hub.js';
@@ -277,9 +276,6 @@ function parseAndValidate(query: string, apiSchema: GraphQLSchema): DocumentNode
   const errors = validate(apiSchema, document);
   return errors.length > 0 ? errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
 }
-
-const limitError = ({ message, code, extensions }: LimitViolation) =>
-  subscriptionError(message, code, extensions);
 
 const tokenExpired = () =>
   subscriptionError('The token has expired: renew it and resubscribe.', 'TOKEN_EXPIRED');
