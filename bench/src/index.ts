@@ -114,6 +114,7 @@ async function main(): Promise<void> {
               servesSubscriptions: definition.subscriptionsNotMeasured === null,
             },
             subgraphUrls: subgraphs.urls,
+            subgraphPids: subgraphs.processes.map((service) => service.pid),
             databaseUrls,
             load,
             runTag,

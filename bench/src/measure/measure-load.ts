@@ -14,8 +14,13 @@ export async function measureLoad(
   // requests of an earlier load that the generator gave up on may still be running
   const before = await readCountersWhenQuiet(context.subgraphUrls);
   const sampling = startProcessSampling(context.peer.pid);
+  const subgraphSampling = context.subgraphPids.map((pid) => startProcessSampling(pid));
   const result = await context.load.run(spec);
   const usage = sampling.finish();
+  const subgraphCpuSeconds = subgraphSampling.reduce(
+    (sum, subgraph) => sum + subgraph.finish().cpuSeconds,
+    0,
+  );
   const done = difference(await readCountersWhenQuiet(context.subgraphUrls), before);
   const perRequest = (count: number) => (result.sent > 0 ? count / result.sent : 0);
   return {
@@ -32,6 +37,7 @@ export async function measureLoad(
     failures: result.failures,
     cpuPercent: usage.cpuPercent,
     cpuMsPerRequest: perRequest(usage.cpuSeconds * 1000),
+    subgraphCpuMsPerRequest: perRequest(subgraphCpuSeconds * 1000),
     peakRssMb: usage.peakRssBytes / 2 ** 20,
     subgraphFetches: perRequest(done.gatewayFetches),
     serviceCalls: perRequest(done.serviceFetches),

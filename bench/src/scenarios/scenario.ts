@@ -27,6 +27,8 @@ export interface ScenarioSetup {
 export interface ScenarioContext extends ScenarioSetup {
   peer: PeerUnderTest;
   subgraphUrls: Record<Subgraph, string>;
+  /** the five subgraph processes, whose CPU is sampled beside the peer's */
+  subgraphPids: number[];
   databaseUrls: Record<Subgraph, string>;
   load: LoadGenerator;
   /** unique within the whole bench run, for values that must never repeat */
@@ -50,6 +52,11 @@ export interface Measurement {
   cpuPercent: number;
   /** the peer process's CPU time per request sent: its own cost, whatever else runs */
   cpuMsPerRequest: number;
+  /**
+   * the five subgraph processes' CPU time per request sent: the work the peer's fetches cause
+   * downstream (PostgreSQL's own is not counted)
+   */
+  subgraphCpuMsPerRequest: number;
   peakRssMb: number;
   /** fetches the gateway sent to the subgraphs, per request */
   subgraphFetches: number;

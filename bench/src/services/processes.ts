@@ -39,7 +39,13 @@ export function startProcess({
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const preloads = [EXIT_WITH_PARENT, ...preload];
-  const args = ['--import', 'tsx', ...preloads.flatMap((file) => ['--import', file]), entry];
+  const args = [
+    ...profileArgs(),
+    '--import',
+    'tsx',
+    ...preloads.flatMap((file) => ['--import', file]),
+    entry,
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env,
@@ -98,4 +104,14 @@ export async function waitUntil({
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${service.name} did not become ready in time; see ${service.logFile}`);
+}
+
+/**
+ * BENCH_CPU_PROF_DIR=<dir> runs every service with `--cpu-prof` into that folder, to find where
+ * the time goes (node refuses --cpu-prof in NODE_OPTIONS). A profile is written when the
+ * process exits on its own, as each service does on SIGTERM.
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

@@ -1,5 +1,5 @@
-import { and, asc, eq, exists, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { isUniqueViolation, isUuid, type Database } from '@ordergraph/shared';
+import { and, asc, eq, exists, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { isUniqueViolation, isUuid, type Database, anyOf } from '@ordergraph/shared';
 import type { NewProduct, NewVariant } from './catalog.js';
 import { products, productVariants, type ProductRow, type VariantRow } from './db/schema.js';
 
@@ -41,7 +41,7 @@ export function createCatalogRepository({ db }: { db: Database }) {
     async findProductsByIds(ids: readonly string[]): Promise<ProductRow[]> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      return db.select().from(products).where(inArray(products.id, valid));
+      return db.select().from(products).where(anyOf(products.id, valid));
     },
 
     /** SKUs are stored upper-case; callers normalise before asking */
@@ -50,7 +50,7 @@ export function createCatalogRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(productVariants)
-        .where(inArray(productVariants.sku, [...skus]));
+        .where(anyOf(productVariants.sku, [...skus]));
     },
 
     async findVariantsByProductIds(productIds: readonly string[]): Promise<VariantRow[]> {
@@ -59,7 +59,7 @@ export function createCatalogRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(productVariants)
-        .where(inArray(productVariants.productId, valid))
+        .where(anyOf(productVariants.productId, valid))
         .orderBy(asc(productVariants.productId), asc(productVariants.position));
     },
 

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '@ordergraph/shared';
 import {
   promoRedemptions,
@@ -9,6 +9,7 @@ import {
   type RedemptionRow,
   type ShippingRateRow,
 } from './db/schema.js';
+import { anyOf } from '@ordergraph/shared';
 
 /** The pricing tables' SQL (promotions, redemptions, shipping and tax rates) over `db`. */
 export function createPricingRepository({ db }: { db: Database }) {
@@ -24,7 +25,7 @@ export function createPricingRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(shippingRates)
-        .where(inArray(shippingRates.country, [...countries]));
+        .where(anyOf(shippingRates.country, [...countries]));
     },
 
     async findTaxBasisPoints(country: string): Promise<number | null> {

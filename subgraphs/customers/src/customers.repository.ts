@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
-import { isUniqueViolation, isUuid, type Database } from '@ordergraph/shared';
+import { and, asc, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
+import { isUniqueViolation, isUuid, type Database, anyOf } from '@ordergraph/shared';
 import { addresses, customers, type AddressRow, type CustomerRow } from './db/schema.js';
 
 export class EmailTakenError extends Error {
@@ -20,7 +20,7 @@ export function createCustomersRepository({ db }: { db: Database }) {
     async findByIds(ids: readonly string[]): Promise<CustomerRow[]> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      return db.select().from(customers).where(inArray(customers.id, valid));
+      return db.select().from(customers).where(anyOf(customers.id, valid));
     },
 
     async findByEmail(email: string): Promise<CustomerRow | null> {
@@ -42,7 +42,7 @@ export function createCustomersRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(addresses)
-        .where(inArray(addresses.customerId, valid))
+        .where(anyOf(addresses.customerId, valid))
         .orderBy(asc(addresses.createdAt), asc(addresses.id));
     },
 

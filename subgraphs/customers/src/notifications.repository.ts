@@ -13,7 +13,7 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
-import { isUuid, type Database } from '@ordergraph/shared';
+import { isUuid, type Database, anyOf } from '@ordergraph/shared';
 import { notifications, type NotificationChannel, type NotificationRow } from './db/schema.js';
 
 /** keyset position in a customer's newest-first notifications */
@@ -29,7 +29,7 @@ export function createNotificationsRepository({ db }: { db: Database }) {
     async findByIds(ids: readonly string[]): Promise<NotificationRow[]> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      return db.select().from(notifications).where(inArray(notifications.id, valid));
+      return db.select().from(notifications).where(anyOf(notifications.id, valid));
     },
 
     /** up to `limit` of each customer's notifications after the cursor, newest first */
@@ -46,7 +46,7 @@ export function createNotificationsRepository({ db }: { db: Database }) {
     }): Promise<NotificationRow[]> {
       const valid = customerIds.filter(isUuid);
       if (valid.length === 0) return [];
-      const conditions: (SQL | undefined)[] = [inArray(notifications.customerId, valid)];
+      const conditions: (SQL | undefined)[] = [anyOf(notifications.customerId, valid)];
       if (unreadOnly) conditions.push(isNull(notifications.readAt));
       if (cursor) conditions.push(lt(notifications.seq, cursor.seq));
       const ranked = db.$with('ranked').as(
@@ -77,7 +77,7 @@ export function createNotificationsRepository({ db }: { db: Database }) {
       return db
         .select({ customerId: notifications.customerId, unread: count() })
         .from(notifications)
-        .where(and(inArray(notifications.customerId, valid), isNull(notifications.readAt)))
+        .where(and(anyOf(notifications.customerId, valid), isNull(notifications.readAt)))
         .groupBy(notifications.customerId);
     },
 
@@ -149,7 +149,7 @@ export function createNotificationsRepository({ db }: { db: Database }) {
       await db
         .update(notifications)
         .set({ nextAttemptAt: sql`now()` })
-        .where(and(inArray(notifications.id, [...ids]), isNull(notifications.deliveredAt)));
+        .where(and(anyOf(notifications.id, [...ids]), isNull(notifications.deliveredAt)));
     },
 
     async markDelivered({

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@ordergraph/shared';
 import type { WarehouseStock } from './allocation.js';
 import {
@@ -10,6 +10,7 @@ import {
   type StockLevelRow,
   type WarehouseRow,
 } from './db/schema.js';
+import { anyOf } from '@ordergraph/shared';
 
 /** A locked stock level, as allocation sees it and with its counts. */
 export type LockedStock = WarehouseStock & { onHand: number; reserved: number };
@@ -28,7 +29,7 @@ export function createInventoryRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(warehouses)
-        .where(inArray(warehouses.id, [...ids]));
+        .where(anyOf(warehouses.id, [...ids]));
     },
 
     /** highest priority first */
@@ -50,7 +51,7 @@ export function createInventoryRepository({ db }: { db: Database }) {
             eq(lowStockThresholds.warehouseId, stockLevels.warehouseId),
           ),
         )
-        .where(inArray(stockLevels.sku, [...skus]))
+        .where(anyOf(stockLevels.sku, [...skus]))
         .orderBy(asc(stockLevels.sku), asc(warehouses.priority), asc(warehouses.code));
       return rows.map(({ stock, threshold }) => ({ ...stock, lowStockThreshold: threshold }));
     },
@@ -83,7 +84,7 @@ export function createInventoryRepository({ db }: { db: Database }) {
         })
         .from(stockLevels)
         .innerJoin(warehouses, eq(warehouses.id, stockLevels.warehouseId))
-        .where(inArray(stockLevels.sku, [...skus]))
+        .where(anyOf(stockLevels.sku, [...skus]))
         .orderBy(sql`${stockLevels.sku} collate "C"`, sql`${stockLevels.warehouseId} collate "C"`)
         .for('update', { of: stockLevels });
       return rows.map((row) => ({ ...row, available: row.onHand - row.reserved }));

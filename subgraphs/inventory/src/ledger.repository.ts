@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { executeRows, type Database } from '@ordergraph/shared';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { executeRows, type Database, anyOf } from '@ordergraph/shared';
 import {
   lowStockThresholds,
   stockLevels,
@@ -93,7 +93,7 @@ export function createLedgerRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(stockMovements)
-        .where(inArray(stockMovements.id, [...ids]));
+        .where(anyOf(stockMovements.id, [...ids]));
     },
 
     /** the whole ledger, oldest first, `limit` movements after `afterId` */

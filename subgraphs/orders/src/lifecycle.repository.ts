@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, ne, sum } from 'drizzle-orm';
-import { idempotencyKeys, type Database } from '@ordergraph/shared';
+import { and, asc, eq, ne, sum } from 'drizzle-orm';
+import { idempotencyKeys, type Database, anyOf } from '@ordergraph/shared';
 import {
   orderLines,
   orderShipmentLines,
@@ -129,7 +129,7 @@ export function createLifecycleRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(orderShipments)
-        .where(inArray(orderShipments.orderId, [...orderIds]))
+        .where(anyOf(orderShipments.orderId, [...orderIds]))
         .orderBy(asc(orderShipments.createdAt), asc(orderShipments.id));
     },
 
@@ -162,7 +162,7 @@ export function createLifecycleRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(paymentCaptures)
-        .where(inArray(paymentCaptures.orderId, [...orderIds]))
+        .where(anyOf(paymentCaptures.orderId, [...orderIds]))
         .orderBy(asc(paymentCaptures.createdAt), asc(paymentCaptures.shipmentId));
     },
 

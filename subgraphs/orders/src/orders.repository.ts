@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, getTableColumns, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  lt,
-  lte,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
-import { appendEvent, eventLog, isUuid, type Database, type EventLogRow } from '@ordergraph/shared';
+  appendEvent,
+  eventLog,
+  isUuid,
+  type Database,
+  type EventLogRow,
+  anyOf,
+} from '@ordergraph/shared';
 import {
   allocations,
   orderLines,
@@ -49,7 +44,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
     async findByIds(ids: readonly string[]): Promise<OrderRow[]> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      return db.select().from(orders).where(inArray(orders.id, valid));
+      return db.select().from(orders).where(anyOf(orders.id, valid));
     },
 
     async findLinesByOrderIds(orderIds: readonly string[]): Promise<OrderLineRow[]> {
@@ -57,7 +52,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(orderLines)
-        .where(inArray(orderLines.orderId, [...orderIds]))
+        .where(anyOf(orderLines.orderId, [...orderIds]))
         .orderBy(asc(orderLines.orderId), asc(orderLines.position));
     },
 
@@ -66,7 +61,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(allocations)
-        .where(inArray(allocations.orderId, [...orderIds]));
+        .where(anyOf(allocations.orderId, [...orderIds]));
     },
 
     async findPaymentsByOrderIds(orderIds: readonly string[]): Promise<PaymentRow[]> {
@@ -74,7 +69,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(payments)
-        .where(inArray(payments.orderId, [...orderIds]))
+        .where(anyOf(payments.orderId, [...orderIds]))
         .orderBy(asc(payments.createdAt));
     },
 
@@ -84,7 +79,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(eventLog)
-        .where(and(eq(eventLog.streamType, 'order'), inArray(eventLog.streamId, [...orderIds])))
+        .where(and(eq(eventLog.streamType, 'order'), anyOf(eventLog.streamId, [...orderIds])))
         .orderBy(asc(eventLog.seq));
     },
 
@@ -105,7 +100,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
     }): Promise<OrderRow[]> {
       const valid = customerIds.filter(isUuid);
       if (valid.length === 0) return [];
-      const conditions: (SQL | undefined)[] = [inArray(orders.customerId, valid)];
+      const conditions: (SQL | undefined)[] = [anyOf(orders.customerId, valid)];
       if (status) conditions.push(eq(orders.status, status));
       if (after) {
         const placedAt = new Date(after.placedAt);

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
-import { eventLog, isUuid, type Database } from '@ordergraph/shared';
+import { eventLog, isUuid, type Database, anyOf } from '@ordergraph/shared';
 import {
   orders,
   returnLines,
@@ -34,7 +34,7 @@ export function createReturnsRepository({ db }: { db: Database }) {
     async findByIds(ids: readonly string[]): Promise<ReturnRow[]> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      return db.select().from(returns).where(inArray(returns.id, valid));
+      return db.select().from(returns).where(anyOf(returns.id, valid));
     },
 
     /** the returns of several orders, each order's oldest first */
@@ -43,7 +43,7 @@ export function createReturnsRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(returns)
-        .where(inArray(returns.orderId, [...orderIds]))
+        .where(anyOf(returns.orderId, [...orderIds]))
         .orderBy(asc(returns.orderId), asc(returns.requestedAt), asc(returns.id));
     },
 
@@ -52,7 +52,7 @@ export function createReturnsRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(returnLines)
-        .where(inArray(returnLines.returnId, [...returnIds]))
+        .where(anyOf(returnLines.returnId, [...returnIds]))
         .orderBy(asc(returnLines.returnId), asc(returnLines.position));
     },
 

@@ -3,6 +3,7 @@ export * from './db.js';
 export * from './errors.js';
 export * from './event-log.js';
 export * from './tables.js';
+export * from './any-of.js';
 export * from './http.js';
 export * from './identity.js';
 export * from './loaders.js';

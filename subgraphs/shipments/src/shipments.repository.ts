@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { isUniqueViolation, isUuid, type Database } from '@ordergraph/shared';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { isUniqueViolation, isUuid, type Database, anyOf } from '@ordergraph/shared';
 import {
   cancelledOrders,
   carriers,
@@ -65,7 +65,7 @@ export function createShipmentsRepository({ db }: { db: Database }) {
     async findByIds(ids: readonly string[]): Promise<ShipmentRow[]> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      return db.select().from(shipments).where(inArray(shipments.id, valid));
+      return db.select().from(shipments).where(anyOf(shipments.id, valid));
     },
 
     /** the shipments of each order, oldest first */
@@ -74,7 +74,7 @@ export function createShipmentsRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(shipments)
-        .where(inArray(shipments.orderId, [...orderIds]))
+        .where(anyOf(shipments.orderId, [...orderIds]))
         .orderBy(asc(shipments.createdAt), asc(shipments.id));
     },
 
@@ -85,7 +85,7 @@ export function createShipmentsRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(shipmentLines)
-        .where(inArray(shipmentLines.shipmentId, valid))
+        .where(anyOf(shipmentLines.shipmentId, valid))
         .orderBy(asc(shipmentLines.sku), asc(shipmentLines.orderLineId));
     },
 
@@ -96,7 +96,7 @@ export function createShipmentsRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(trackingEvents)
-        .where(inArray(trackingEvents.shipmentId, valid))
+        .where(anyOf(trackingEvents.shipmentId, valid))
         .orderBy(
           asc(trackingEvents.occurredAt),
           asc(trackingEvents.recordedAt),
@@ -130,7 +130,7 @@ export function createShipmentsRepository({ db }: { db: Database }) {
       return db
         .select()
         .from(carriers)
-        .where(inArray(carriers.code, [...codes]));
+        .where(anyOf(carriers.code, [...codes]));
     },
 
     /**
