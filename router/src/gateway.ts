@@ -197,8 +197,11 @@ function parseBody({ headers, body }: SubgraphHttpResponse): unknown {
  */
 function restrictCachePolicy(policy: unknown, header: string | undefined): void {
   if (!policy || typeof policy !== 'object' || !('restrict' in policy)) return;
+  const restrict = (hint: object) => (policy as { restrict(hint: object): void }).restrict(hint);
+  // the common case: the subgraph declares nothing cacheable
+  if (!header) return restrict({ maxAge: 0 });
   const directives = new Map<string, string | true>();
-  for (const part of header ? header.trim().split(/\s*,\s*/) : []) {
+  for (const part of header.trim().split(/\s*,\s*/)) {
     const [name = '', value] = part.split(/\s*=\s*/, 2);
     directives.set(name, value === undefined ? true : value.replace(/^"|"$/g, ''));
   }
@@ -208,7 +211,7 @@ function restrictCachePolicy(policy: unknown, header: string | undefined): void 
   };
   if (directives.get('private') === true) hint.scope = 'PRIVATE';
   if (directives.get('public') === true) hint.scope = 'PUBLIC';
-  (policy as { restrict(hint: object): void }).restrict(hint);
+  restrict(hint);
 }
 
 /** One signed data source per subgraph, shared by the gateway and the subscription executor. */

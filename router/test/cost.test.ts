@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSchema, getOperationAST, getVariableValues, parse } from 'graphql';
 import { readCostDirectives } from '../src/limits/cost-directives.js';
-import { estimateCost } from '../src/limits/cost.js';
+import { checkOperation } from '../src/limits/check-operation.js';
+import { estimateCost, estimateCostWithInputs } from '../src/limits/cost.js';
 import { measureOperation } from '../src/limits/operation-shape.js';
 import { exceedsTokens } from '../src/limits/tokens.js';
 
@@ -158,6 +159,68 @@ describe('the shape of an operation', () => {
       '{ featured { ...A } } fragment A on Product { id ...B } fragment B on Product { name ...A }',
     );
     assert.deepEqual(shape, { depth: 2, aliases: 0, rootFields: 1 });
+  });
+});
+
+describe('the cost of a known document', () => {
+  const limits = {
+    maxDepth: 20,
+    maxAliases: 30,
+    maxRootFields: 20,
+    maxCost: 50,
+    defaultListSize: 10,
+  };
+  const check = (
+    document: ReturnType<typeof parse>,
+    variables: Record<string, unknown>,
+    overrides: Partial<typeof limits> = {},
+  ) =>
+    checkOperation({
+      schema,
+      directives,
+      document,
+      operationName: null,
+      variables,
+      limits: { ...limits, ...overrides },
+    })?.extensions['cost'] ?? 'allowed';
+
+  it('says whether a variable sized a list: only then do variables change it', () => {
+    const inputs = (query: string, variables: Record<string, unknown>) => {
+      const document = parse(query);
+      const operation = getOperationAST(document)!;
+      return estimateCostWithInputs({
+        schema,
+        document,
+        operation,
+        variables,
+        directives,
+        defaultListSize: 10,
+      });
+    };
+    assert.deepEqual(inputs('query($n: Int) { search(limit: $n) { name } }', { n: 4 }), {
+      cost: 4,
+      readsVariables: true,
+    });
+    assert.deepEqual(inputs('query($id: ID!) { node(id: $id) { id } }', { id: '1' }), {
+      cost: 1,
+      readsVariables: false,
+    });
+  });
+
+  it('is priced again for each request whose variables size its lists', () => {
+    // the same document object, as Apollo Server hands it to every request with that text
+    const document = parse('query($n: Int) { search(limit: $n) { reviews { stars } } }');
+    assert.equal(check(document, { n: 2 }), 'allowed'); // 2 * (1 + 10)
+    assert.equal(check(document, { n: 5 }), 5 * (1 + 10));
+    assert.equal(check(document, { n: 1 }), 'allowed');
+  });
+
+  it('keeps a fixed cost per default list size', () => {
+    const document = parse('{ search { reviews { stars } } }');
+    assert.equal(check(document, {}), 10 * (1 + 10));
+    assert.equal(check(document, {}, { defaultListSize: 2 }), 'allowed'); // 2 * (1 + 2)
+    assert.equal(check(document, {}, { defaultListSize: 3, maxCost: 11 }), 3 * (1 + 3));
+    assert.equal(check(document, {}), 10 * (1 + 10));
   });
 });
 

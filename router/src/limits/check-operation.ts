@@ -6,7 +6,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { CostDirectives } from './cost-directives.js';
-import { estimateCost } from './cost.js';
+import { estimateCostWithInputs } from './cost.js';
 import { measureOperation, type OperationShape } from './operation-shape.js';
 import type { OperationLimits } from './settings.js';
 
@@ -63,16 +63,7 @@ export function checkOperation({
       { rootFields: shape.rootFields, maxRootFields: limits.maxRootFields },
     );
   }
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  const cost = estimateCost({
-    schema,
-    document,
-    operation,
-    // bad variables fail at execution with a precise error; the defaults are priced meanwhile
-    variables: coerced.coerced ?? {},
-    directives,
-    defaultListSize: limits.defaultListSize,
-  });
+  const cost = costOf({ schema, directives, document, operation, variables, limits });
   if (cost > limits.maxCost) {
     return violation(
       'COST_LIMIT_EXCEEDED',
@@ -93,6 +84,51 @@ function shapeOf(document: DocumentNode, operation: OperationDefinitionNode): Op
   let shape = byOperation.get(operation);
   if (!shape) byOperation.set(operation, (shape = measureOperation(document, operation)));
   return shape;
+}
+
+// the same goes for its cost when no variable sizes a list in it (most operations): once per
+// operation and default list size; otherwise it is estimated with each request's variables
+const fixedCosts = new WeakMap<
+  DocumentNode,
+  Map<OperationDefinitionNode, { directives: CostDirectives; byListSize: Map<number, number> }>
+>();
+
+function costOf({
+  schema,
+  directives,
+  document,
+  operation,
+  variables,
+  limits,
+}: {
+  schema: GraphQLSchema;
+  directives: CostDirectives;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown> | null | undefined;
+  limits: OperationLimits;
+}): number {
+  let byOperation = fixedCosts.get(document);
+  if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
+  let known = byOperation.get(operation);
+  // another supergraph's directives price the same text differently
+  if (!known || known.directives !== directives) {
+    byOperation.set(operation, (known = { directives, byListSize: new Map() }));
+  }
+  const fixed = known.byListSize.get(limits.defaultListSize);
+  if (fixed !== undefined) return fixed;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const { cost, readsVariables } = estimateCostWithInputs({
+    schema,
+    document,
+    operation,
+    // bad variables fail at execution with a precise error; the defaults are priced meanwhile
+    variables: coerced.coerced ?? {},
+    directives,
+    defaultListSize: limits.defaultListSize,
+  });
+  if (!readsVariables) known.byListSize.set(limits.defaultListSize, cost);
+  return cost;
 }
 
 /** a document with more tokens than allowed */

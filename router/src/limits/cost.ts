@@ -49,14 +49,23 @@ const IMPLICIT_SLICING_ARGUMENTS = ['first', 'last'];
  * `@listSize(assumedSize:)`, else the default; a field of an abstract type costs as its most
  * expensive possible type.
  */
-export function estimateCost({
+export function estimateCost(options: CostEstimateOptions): number {
+  return estimateCostWithInputs(options).cost;
+}
+
+/**
+ * The estimate, and whether the request's variables entered it (a slicing argument given by a
+ * variable): when none did, the same operation always costs the same.
+ */
+export function estimateCostWithInputs({
   schema,
   document,
   operation,
   variables,
   directives,
   defaultListSize,
-}: CostEstimateOptions): number {
+}: CostEstimateOptions): { cost: number; readsVariables: boolean } {
+  let readsVariables = false;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -134,9 +143,13 @@ export function estimateCost({
     const weight =
       find(directives.weight) ?? directives.weight(named.name) ?? (isCompositeType(named) ? 1 : 0);
     const listSize = find(directives.listSize);
-    const sliced = slicedSize(
-      argumentsOf(node, field, variables),
-      listSize?.slicingArguments ?? IMPLICIT_SLICING_ARGUMENTS,
+    const slicing = listSize?.slicingArguments ?? IMPLICIT_SLICING_ARGUMENTS;
+    const sliced = slicedSize(argumentsOf(node, field, variables), slicing);
+    readsVariables ||= Boolean(
+      node.arguments?.some(
+        (argument) =>
+          argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value),
+      ),
     );
     const size = sliced ?? listSize?.assumedSize;
     const isList = isListType(getNullableType(field.type));
@@ -155,7 +168,8 @@ export function estimateCost({
   };
 
   const root = schema.getRootType(operation.operation);
-  return root ? selectionsCost(operation.selectionSet, root, null) : 0;
+  const cost = root ? selectionsCost(operation.selectionSet, root, null) : 0;
+  return { cost, readsVariables };
 }
 
 function argumentsOf(
