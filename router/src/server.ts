@@ -42,20 +42,15 @@ import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
 import { checkSubgraphs } from './readiness.js';
-import {
-  acceptsMultipartSubscription,
-  streamMultipart,
-} from './subscriptions/multipart-transport.js';
+import { createHttpSubscriptionHandler } from './subscriptions/http-subscription.js';
 import { createOperationExecutor } from './subscriptions/operation-executor.js';
-import {
-  createSubscriptionService,
-  type SubscriberIdentity,
-  type SubscriptionService,
-} from './subscriptions/service.js';
+import { createSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
 import {
   createServerSentEventsHandler,
   isServerSentEventsRequest,
 } from './subscriptions/sse-transport.js';
+import { closeRedis, openRedis } from './redis.js';
+import type { ReservationLimits } from './subscriptions/sse-reservations.js';
 import { attachWebSocketTransport } from './subscriptions/ws-transport.js';
 
 export interface Router {
@@ -75,10 +70,6 @@ export interface Router {
    */
   stop(): Promise<void>;
 }
-
-const SUBSCRIPTION_TRANSPORTS =
-  'Subscriptions are served over WebSocket (graphql-transport-ws), multipart HTTP ' +
-  '(Accept: multipart/mixed;subscriptionSpec=1.0) and SSE (Accept: text/event-stream).';
 
 export type RouterOptions = Pick<
   RouterConfig,
@@ -103,6 +94,8 @@ export type RouterOptions = Pick<
     shutdownTimeoutMs?: number;
     /** request limits and the default rate limit; unset ones take the defaults */
     limits?: Partial<LimitDefaults>;
+    /** SSE streams reserved and not connected yet: how long they wait, how many per address */
+    sseReservations?: ReservationLimits;
   };
 
 /** The router: one GraphQL endpoint over the five subgraphs, plus /health and /ready. */
@@ -121,11 +114,15 @@ export async function createRouter({
   dedupInFlight,
   corsOrigins,
   limits: limitSettings,
+  sseReservations,
+  redisUrl,
   ...operationOptions
 }: RouterOptions): Promise<Router> {
   // read once: the callers, their limits and who may introspect all come from it
   const clients = readClientsFile(operationOptions.clientsPath);
-  const operations = createOperationPipeline({ ...operationOptions, clients, log });
+  // one connection for APQ registrations and rate-limit buckets
+  const redis = redisUrl ? openRedis(redisUrl, log) : undefined;
+  const operations = createOperationPipeline({ ...operationOptions, clients, redis, log });
   // the browser-facing edges: which pages may call, what the responses forbid, who sees the schema
   const cors = createCors({ origins: corsOrigins, production });
   const securityHeaders = createSecurityHeaders({ production });
@@ -138,7 +135,7 @@ export async function createRouter({
   const limits = createRequestLimits({
     limits: limitSettings,
     clients,
-    redisUrl: operationOptions.redisUrl,
+    redis,
     supergraphSdl,
     log,
   });
@@ -199,38 +196,13 @@ export async function createRouter({
     admission,
     limits,
     visibleErrors: schemaExposure.errorsFor,
+    reservationLimits: sseReservations,
   });
 
-  /** answers a subscription sent over plain HTTP: streamed as multipart, or explained */
-  const handleHttpSubscription = async (
-    body: unknown,
-    headers: Map<string, string>,
-    response: ServerResponse,
-    identity: SubscriberIdentity,
-  ): Promise<boolean> => {
-    if (!isOperationBody(body) || !body.query.includes('subscription')) return false;
-    const variables =
-      typeof body.variables === 'string' ? parseVariables(body.variables) : body.variables;
-    const prepared = subscriptions.prepare({ ...body, variables }, identity.viewer.client);
-    if ('errors' in prepared) {
-      if (!acceptsMultipartSubscription(headers.get('accept'))) return false;
-      sendJson(response, 400, {
-        errors: schemaExposure.errorsFor(prepared.errors, identity.viewer),
-      });
-      return true;
-    }
-    if (prepared.kind !== 'subscription') return false;
-    if (!acceptsMultipartSubscription(headers.get('accept'))) {
-      throw new HttpError(400, 'BAD_REQUEST', SUBSCRIPTION_TRANSPORTS);
-    }
-    const results = subscriptions.subscribe(prepared, identity);
-    if (!(Symbol.asyncIterator in results)) {
-      sendJson(response, 400, results);
-      return true;
-    }
-    await streamMultipart(response, results, { headers: { 'x-request-id': identity.requestId } });
-    return true;
-  };
+  const handleHttpSubscription = createHttpSubscriptionHandler({
+    service: subscriptions,
+    visibleErrors: schemaExposure.errorsFor,
+  });
 
   const handleGraphQL = async (request: IncomingMessage, response: ServerResponse) => {
     const headers = toHeaderMap(request);
@@ -397,30 +369,7 @@ export async function createRouter({
         await apollo.stop();
         await operations.close();
         await limits.close();
+        if (redis) await closeRedis(redis);
       })()),
   };
-}
-
-function isOperationBody(body: unknown): body is {
-  query: string;
-  operationName?: string | null;
-  variables?: Record<string, unknown> | string | null;
-} {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { query?: unknown }).query === 'string'
-  );
-}
-
-function parseVariables(text: string): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return parsed as Record<string, unknown>;
-    }
-  } catch {
-    // reported below
-  }
-  throw new HttpError(400, 'BAD_REQUEST', 'The variables parameter must be a JSON object.');
 }

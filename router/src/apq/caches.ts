@@ -1,5 +1,5 @@
 import type { Logger } from '@ordergraph/shared';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -37,14 +37,7 @@ const KEY_PREFIX = 'ordergraph:';
  * Redis, so every router replica knows what a client registered on any of them. Redis being
  * down makes lookups misses (the client then sends the full query), never failed requests.
  */
-export function createRedisApqCache(url: string, log: Logger): ApqCache {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
-  let warned = false;
-  redis.on('error', (error: Error) => {
-    if (!warned) log.warn({ err: error }, 'APQ cache: Redis unavailable');
-    warned = true;
-  });
-  redis.on('ready', () => (warned = false));
+export function createRedisApqCache(redis: Redis, log: Logger): ApqCache {
   const failSoft = async <T>(action: () => Promise<T>, fallback: T): Promise<T> => {
     try {
       return await action();
@@ -61,13 +54,12 @@ export function createRedisApqCache(url: string, log: Logger): ApqCache {
         else await redis.set(KEY_PREFIX + key, value);
       }, undefined),
     delete: (key) => failSoft(async () => (await redis.del(KEY_PREFIX + key)) > 0, false),
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    // the connection is the router's, closed by it
+    async close() {},
   };
 }
 
-/** Redis when a URL is configured, else memory. */
-export function createApqCache({ redisUrl, log }: { redisUrl?: string | undefined; log: Logger }) {
-  return redisUrl ? createRedisApqCache(redisUrl, log) : createMemoryApqCache();
+/** Redis when the router has a connection, else memory. */
+export function createApqCache({ redis, log }: { redis?: Redis | undefined; log: Logger }) {
+  return redis ? createRedisApqCache(redis, log) : createMemoryApqCache();
 }

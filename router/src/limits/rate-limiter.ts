@@ -1,5 +1,5 @@
 import type { Logger } from '@ordergraph/shared';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { RateLimit } from './settings.js';
 
@@ -65,14 +65,7 @@ const KEY_PREFIX = 'ordergraph:ratelimit:';
  * Token buckets in Redis, shared by every router replica. Redis being down lets requests
  * through (with a warning): an outage of the limiter must not become an outage of the API.
  */
-export function createRedisRateLimiter({ url, log }: { url: string; log: Logger }): RateLimiter {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
-  let warned = false;
-  redis.on('error', (error: Error) => {
-    if (!warned) log.warn({ err: error }, 'rate limits: Redis unavailable');
-    warned = true;
-  });
-  redis.on('ready', () => (warned = false));
+export function createRedisRateLimiter({ redis, log }: { redis: Redis; log: Logger }): RateLimiter {
   redis.defineCommand('ordergraphTakeToken', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   const take = (redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
     'ordergraphTakeToken'
@@ -92,21 +85,14 @@ export function createRedisRateLimiter({ url, log }: { url: string; log: Logger 
         return { allowed: true, retryAfterSeconds: 0 };
       }
     },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    // the connection is the router's, closed by it
+    async close() {},
   };
 }
 
-/** Redis when a URL is configured, else memory. */
-export function createRateLimiter({
-  redisUrl,
-  log,
-}: {
-  redisUrl?: string | undefined;
-  log: Logger;
-}) {
-  return redisUrl ? createRedisRateLimiter({ url: redisUrl, log }) : createMemoryRateLimiter();
+/** Redis when the router has a connection, else memory. */
+export function createRateLimiter({ redis, log }: { redis?: Redis | undefined; log: Logger }) {
+  return redis ? createRedisRateLimiter({ redis, log }) : createMemoryRateLimiter();
 }
 
 const retryAfter = (tokens: number, refillPerSecond: number) =>

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
 import type { ClientsFile } from '../clients/clients-file.js';
 import type { RouterContext } from '../context.js';
 import type { GraphQLHttpRequest } from '../persisted/policy.js';
@@ -18,7 +19,7 @@ export interface RequestLimitsOptions {
   /** the clients file's content, whose clients may carry their own `limits` */
   clients: ClientsFile;
   /** buckets in Redis (shared by replicas); unset: in memory */
-  redisUrl?: string | undefined;
+  redis?: Redis | undefined;
   /** the supergraph served at start (its `@cost`/`@listSize`); later ones come from Apollo */
   supergraphSdl?: string | undefined;
   log: Logger;
@@ -41,7 +42,7 @@ export interface RateCaller {
 export function createRequestLimits({
   limits,
   clients,
-  redisUrl,
+  redis,
   supergraphSdl,
   log,
 }: RequestLimitsOptions) {
@@ -53,7 +54,7 @@ export function createRequestLimits({
   const limitsOf = (client: string | null | undefined) =>
     (client ? byClient.get(client) : undefined) ?? anonymous;
   let directives = readCostDirectives(supergraphSdl);
-  const rateLimiter = createRateLimiter({ redisUrl, log });
+  const rateLimiter = createRateLimiter({ redis, log });
 
   const check = ({
     schema,

@@ -1,5 +1,6 @@
 import type { ApolloServer, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
 import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createApqCache } from '../apq/caches.js';
 import { API_KEY_HEADER, createCallerResolver, type Caller } from '../clients/callers.js';
@@ -15,7 +16,8 @@ import { stopWarmUpAfterPlanning, warmQueryPlans } from './warm-plans.js';
 export interface OperationPipelineOptions {
   /** the clients file's content: API keys, roles and policies */
   clients: ClientsFile;
-  redisUrl?: string | undefined;
+  /** the router's Redis connection: APQ registrations shared by replicas; unset: in memory */
+  redis?: Redis | undefined;
   apqTtlSeconds?: number | undefined;
   getMaxAgeSeconds?: number | undefined;
   manifestFile?: string | undefined;
@@ -36,7 +38,7 @@ export interface Admitted {
  */
 export function createOperationPipeline({
   clients,
-  redisUrl,
+  redis,
   apqTtlSeconds = 86_400,
   getMaxAgeSeconds = 15,
   manifestFile = MANIFEST_FILE,
@@ -45,7 +47,7 @@ export function createOperationPipeline({
   const callers = createCallerResolver(clients);
   const manifest = readManifest(manifestFile);
   const index = indexManifest(manifest);
-  const apqCache = createApqCache({ redisUrl, log });
+  const apqCache = createApqCache({ redis, log });
   let usage: ClientUsage | null = null;
 
   return {

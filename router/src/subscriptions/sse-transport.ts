@@ -2,13 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody, sendGraphQLError, type Viewer } from '@ordergraph/shared';
 import type { GraphQLError } from 'graphql';
-import { createHandler, type Response as SseResponse } from 'graphql-sse';
+import {
+  createHandler,
+  TOKEN_HEADER_KEY,
+  TOKEN_QUERY_KEY,
+  type Response as SseResponse,
+} from 'graphql-sse';
 import { authenticateWithExpiry, type JwtOptions } from '../auth.js';
 import { API_KEY_HEADER } from '../clients/callers.js';
 import { limitError, type RequestLimits } from '../limits/request-limits.js';
 import type { StreamAdmission } from './admission.js';
 import type { OperationExecutor } from './operation-executor.js';
 import type { SubscriptionService } from './service.js';
+import {
+  createReservations,
+  DEFAULT_RESERVATION_LIMITS,
+  type ReservationLimits,
+} from './sse-reservations.js';
 
 /** whether a request is GraphQL over Server-Sent Events (either of the protocol's modes) */
 export function isServerSentEventsRequest(request: IncomingMessage): boolean {
@@ -34,6 +44,7 @@ export function createServerSentEventsHandler({
   admission,
   limits,
   visibleErrors = (errors) => [...errors],
+  reservationLimits = DEFAULT_RESERVATION_LIMITS,
 }: {
   service: SubscriptionService;
   executeOperation: OperationExecutor;
@@ -43,6 +54,8 @@ export function createServerSentEventsHandler({
   limits?: Pick<RequestLimits, 'admitSubscription' | 'maxBodyBytes'>;
   /** validation errors as the caller may see them (suggestions hidden in production) */
   visibleErrors?: (errors: readonly GraphQLError[], viewer: Viewer) => GraphQLError[];
+  /** streams reserved (PUT) and not connected yet: how long they wait, how many per address */
+  reservationLimits?: ReservationLimits;
 }): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const handle = createHandler<IncomingMessage>({
     schema: service.apiSchema,
@@ -94,10 +107,38 @@ export function createServerSentEventsHandler({
     },
   });
 
+  // a reservation ends as its connection would: the handler's stream is opened and returned
+  const reservations = createReservations({
+    ...reservationLimits,
+    async release(token) {
+      const [stream] = await handle({
+        method: 'GET',
+        url: '/',
+        headers: {
+          get: (name) =>
+            name === 'accept' ? 'text/event-stream' : name === TOKEN_HEADER_KEY ? token : undefined,
+        },
+        body: null,
+        // read only by our onSubscribe, which a reserved stream's connection does not call
+        raw: undefined as unknown as IncomingMessage,
+        context: undefined,
+      });
+      if (typeof stream === 'object' && stream !== null) await stream.return(undefined);
+    },
+  });
+
   return async (request, response) => {
     const method = request.method ?? 'GET';
+    const address = request.socket.remoteAddress ?? 'unknown';
     if (method === 'POST' && !/application\/json/i.test(request.headers['content-type'] ?? '')) {
       throw new HttpError(415, 'BAD_REQUEST', 'Send GraphQL over SSE as application/json.');
+    }
+    if (method === 'PUT' && !reservations.mayReserve(address)) {
+      throw new HttpError(
+        429,
+        'TOO_MANY_RESERVATIONS',
+        `At most ${reservationLimits.maxPerAddress} reserved event streams may wait for their connection; connect (GET) or let one expire.`,
+      );
     }
     // read here, with the router's size limit (graphql-sse would read any length)
     const body = method === 'POST' ? await readBody(request, limits?.maxBodyBytes) : null;
@@ -120,10 +161,14 @@ export function createServerSentEventsHandler({
         const message = init.statusText ?? 'The request is not a GraphQL over SSE request.';
         return sendGraphQLError(response, new HttpError(init.status, 'BAD_REQUEST', message));
       }
+      if (method === 'PUT' && init.status === 201 && payload)
+        reservations.reserved(payload, address);
       response.writeHead(init.status, init.statusText, init.headers);
       response.end(payload ?? undefined);
       return;
     }
+    const token = streamToken(request);
+    if (token) reservations.connected(token);
     response.writeHead(init.status, init.statusText, init.headers);
     const stop = () => void payload.return(undefined);
     response.once('close', stop);
@@ -138,6 +183,13 @@ export function createServerSentEventsHandler({
       if (!response.destroyed) response.end();
     }
   };
+}
+
+/** the reserved stream a request names, in the header or the query string */
+function streamToken(request: IncomingMessage): string | null {
+  const header = request.headers[TOKEN_HEADER_KEY];
+  if (typeof header === 'string') return header;
+  return new URL(request.url ?? '/', 'http://router').searchParams.get(TOKEN_QUERY_KEY);
 }
 
 /** a refusal before anything runs, as a GraphQL error body with its HTTP status */
