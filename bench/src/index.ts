@@ -55,7 +55,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const logDir = mkdtempSync(join(tmpdir(), 'ordergraph-bench-'));
 
 async function main(): Promise<void> {
-  const peers = PEERS.filter((peer) => !cli.peers.length || cli.peers.includes(peer.id));
+  // --peers also sets the order: whoever runs first meets the subgraphs least warmed up
+  const peers = cli.peers.length
+    ? cli.peers.map((id) => {
+        const peer = PEERS.find((candidate) => candidate.id === id);
+        if (!peer)
+          throw new Error(`no peer ${id}; the peers are ${PEERS.map((p) => p.id).join(', ')}`);
+        return peer;
+      })
+    : PEERS;
   const loadAtStart = loadavg()[0] ?? 0;
   log(`${settings.mode} mode; service logs in ${logDir}`);
 

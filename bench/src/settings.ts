@@ -6,7 +6,15 @@ export interface Settings {
   scale: Scale;
   /** concurrent connections, one measurement each */
   connections: number[];
+  /** before each operation is measured on a peer */
   warmupSeconds: number;
+  /**
+   * before the first peer is measured, every operation is sent through it for this long: the
+   * subgraphs, shared by all peers, keep getting cheaper for a minute or more after they start
+   * (JIT, heap sizing, the database's caches), which would otherwise count against whichever
+   * peer runs first
+   */
+  subgraphWarmupSeconds: number;
   durationSeconds: number;
   /** in-flight deduplication settings to run, one complete run each */
   dedup: boolean[];
@@ -32,6 +40,7 @@ export const FULL: Settings = {
   scale: { customers: 10_000, variants: 2_000, orders: 100_000 },
   connections: [1, 10, 50],
   warmupSeconds: 5,
+  subgraphWarmupSeconds: 30,
   durationSeconds: 10,
   dedup: [false, true],
   subscriptions: {
@@ -49,6 +58,7 @@ export const QUICK: Settings = {
   mode: 'quick',
   connections: [1, 10],
   warmupSeconds: 1,
+  subgraphWarmupSeconds: 5,
   durationSeconds: 2,
   dedup: [false],
   // each order changes every 10 s, as in the full run: the same stream, a tenth of it

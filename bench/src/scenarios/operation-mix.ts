@@ -18,27 +18,33 @@ export function createOperationMix({ only }: { only?: string[] } = {}): Scenario
   );
   const requests = new Map<Operation, LoadRequest[]>();
   const name = 'operations';
-  // the subgraphs are shared by every peer: the first peer to run an operation would otherwise
-  // pay alone for the subgraphs' cold paths (JIT, caches, the database's buffers)
-  const warmAtSubgraphs = new Set<Operation>();
-  const SUBGRAPH_WARMUP_FACTOR = 3;
+  let subgraphsWarm = false;
+
+  const loadOf = (context: ScenarioContext, operation: Operation) => ({
+    url: context.peer.url,
+    requests: requests.get(operation)!,
+    ...(operation.uniquePlaceholder ? { uniquePlaceholder: operation.uniquePlaceholder } : {}),
+  });
+
+  const warmUp = async (
+    context: ScenarioContext,
+    operation: Operation,
+    { seconds, label }: { seconds: number; label: string },
+  ) => {
+    const { settings, peer } = context;
+    const warmup = await context.load.run({
+      ...loadOf(context, operation),
+      connections: Math.max(...settings.connections),
+      durationSeconds: seconds,
+      uniquePrefix: `${context.runTag}-${peer.id}-${label}`,
+    });
+    if (warmup.firstFailure) context.log(`  warm-up failure: ${warmup.firstFailure}`);
+  };
 
   const measureOperation = async (context: ScenarioContext, operation: Operation) => {
     const { settings, peer } = context;
-    const base = {
-      url: peer.url,
-      requests: requests.get(operation)!,
-      ...(operation.uniquePlaceholder ? { uniquePlaceholder: operation.uniquePlaceholder } : {}),
-    };
-    const firstPeer = !warmAtSubgraphs.has(operation);
-    warmAtSubgraphs.add(operation);
-    const warmup = await context.load.run({
-      ...base,
-      connections: Math.max(...settings.connections),
-      durationSeconds: settings.warmupSeconds * (firstPeer ? 1 + SUBGRAPH_WARMUP_FACTOR : 1),
-      uniquePrefix: `${context.runTag}-${peer.id}-warmup`,
-    });
-    if (warmup.firstFailure) context.log(`  warm-up failure: ${warmup.firstFailure}`);
+    const base = loadOf(context, operation);
+    await warmUp(context, operation, { seconds: settings.warmupSeconds, label: 'warmup' });
     const rows: Measurement[] = [];
     for (const connections of settings.connections) {
       const uniquePrefix = `${context.runTag}-${peer.id}-${peer.dedup ? 'd' : 'n'}-c${connections}`;
@@ -72,6 +78,16 @@ export function createOperationMix({ only }: { only?: string[] } = {}): Scenario
       }
     },
     async measure(context) {
+      if (!subgraphsWarm) {
+        context.log(
+          `  warming the subgraphs up: ${context.settings.subgraphWarmupSeconds} s per operation through ${context.peer.id}`,
+        );
+        for (const operation of operations) {
+          const seconds = context.settings.subgraphWarmupSeconds;
+          await warmUp(context, operation, { seconds, label: 'subgraph-warmup' });
+        }
+        subgraphsWarm = true;
+      }
       const rows: Measurement[] = [];
       for (const operation of operations) {
         rows.push(...(await measureOperation(context, operation)));
