@@ -29,20 +29,25 @@ export const difference = (after: CounterSnapshot, before: CounterSnapshot): Cou
 });
 
 /**
- * The counters once the gateway's fetches and the SQL have stopped changing for a moment: the
- * requests a load generator abandoned at its end still run to completion in the peer.
+ * The counters once the gateway's fetches and the SQL have stopped changing for a while: the
+ * requests a load generator abandoned at its end still run to completion in the peer, and the
+ * event consumers work through what the load wrote (orders placed are fulfilled, shipped...).
+ * That work is charged to the load that caused it, never to the next measurement. Quiet means
+ * `quietPolls` polls in a row without a change (consumers pause between batches).
  */
 export async function readCountersWhenQuiet(
   urls: Record<Subgraph, string>,
-  { intervalMs = 100, timeoutMs = 5_000 } = {},
+  { intervalMs = 150, quietPolls = 3, timeoutMs = 30_000 } = {},
 ): Promise<CounterSnapshot> {
   const deadline = Date.now() + timeoutMs;
   let last = await readCounters(urls);
+  let unchanged = 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     const now = await readCounters(urls);
     const quiet = now.gatewayFetches === last.gatewayFetches && now.statements === last.statements;
-    if (quiet || Date.now() > deadline) return now;
+    unchanged = quiet ? unchanged + 1 : 0;
+    if (unchanged >= quietPolls || Date.now() > deadline) return now;
     last = now;
   }
 }
