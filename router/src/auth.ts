@@ -1,5 +1,6 @@
 import type { webcrypto } from 'node:crypto';
 import { ANONYMOUS, HttpError, ROLES, type Role, type Viewer } from '@ordergraph/shared';
+import { LRUCache } from 'lru-cache';
 import {
   createRemoteJWKSet,
   errors,
@@ -84,9 +85,40 @@ export async function authenticateWithExpiry(
   };
 }
 
+/** How long a verified token's claims are kept before its signature is checked again. */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+// the claims of HS256 tokens verified lately, per configuration: a client sends the same token
+// with every request, and checking its signature each time was the largest single cost of the
+// router's own work for a one-subgraph query. With a fixed secret a token verified once stays
+// valid until its `exp`, which is checked on every use, so this changes no answer. JWKS tokens
+// are verified every time: a key withdrawn from the set must stop being accepted at once
+const verifiedTokens = new WeakMap<JwtOptions, LRUCache<string, JWTPayload>>();
+
+async function verify(token: string, options: JwtOptions): Promise<JWTPayload> {
+  if (options.jwks) return verifySignature(token, options);
+  let cache = verifiedTokens.get(options);
+  if (!cache) {
+    cache = new LRUCache({ max: 10_000, ttl: VERIFIED_TOKEN_TTL_MS });
+    verifiedTokens.set(options, cache);
+  }
+  const known = cache.get(token);
+  if (known) {
+    // as jose decides it: expired once `exp` (seconds) is not after now
+    if (typeof known.exp === 'number' && known.exp <= Math.floor(Date.now() / 1000)) {
+      cache.delete(token);
+      throw new HttpError(401, 'UNAUTHENTICATED', 'The token has expired.');
+    }
+    return known;
+  }
+  const payload = await verifySignature(token, options);
+  cache.set(token, payload);
+  return payload;
+}
+
 // jose checks the signature, `alg` against the allowed list (`none` is never allowed),
 // `exp` and `nbf` (no clock tolerance), and `iss`/`aud` when they are configured
-async function verify(token: string, { secret, issuer, audience, jwks }: JwtOptions) {
+async function verifySignature(token: string, { secret, issuer, audience, jwks }: JwtOptions) {
   const claims = { ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
   try {
     const { payload } = jwks

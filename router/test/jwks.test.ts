@@ -183,6 +183,14 @@ describe('HS256 tokens (the default)', () => {
     const key = await signingKey('rsa-lone', 'RS256');
     await assertRefused(url, await sign(key));
   });
+
+  it('refuses a token accepted before once its exp has passed (verified claims are kept)', async () => {
+    const token = await sign(secret, { expiresIn: Math.floor(Date.now() / 1000) + 2 });
+    await assertAccepted(url, token);
+    await assertAccepted(url, token);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await assertRefused(url, token, 'The token has expired.');
+  });
 });
 
 describe('tokens verified through a JWKS URL', () => {
