@@ -135,13 +135,15 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
     /** false for mutations: each one is sent */
     shareable: boolean,
   ): Promise<SubgraphHttpResponse> {
+    // a query changes nothing: it may be sent again when a pooled connection proves closed
+    const options = { retryOnStaleConnection: shareable };
     if (!this.inFlight || !shareable) {
-      return this.client.post(this.url, body, headers);
+      return this.client.post(this.url, body, headers, options);
     }
     const key = `${this.name}\n${JSON.stringify(viewer ?? null)}\n${body}`;
     let answer = this.inFlight.get(key);
     if (!answer) {
-      answer = this.client.post(this.url, body, headers);
+      answer = this.client.post(this.url, body, headers, options);
       this.inFlight.set(key, answer);
       const forget = () => this.inFlight?.delete(key);
       answer.then(forget, forget);
