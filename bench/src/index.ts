@@ -30,9 +30,9 @@ const log = (line: string) =>
   console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 /**
- * Every scenario the bench runs, in order; each measures every peer. Subscriptions come first:
- * the router's memory per connection is read on a fresh process, not on one whose heap the
- * request load grew (a collection meanwhile can make it negative).
+ * Every scenario the bench runs, in order; each measures every peer, each on a peer process of
+ * its own, started for it (the router's memory per connection is read on a fresh process, and
+ * the request load is not measured on one that has just served 10,000 subscribers).
  */
 const SCENARIOS: Scenario[] = [
   createSubscriptionScenario(),
@@ -107,10 +107,12 @@ async function main(): Promise<void> {
   const subscriptions: SubscriptionMeasurement[] = [];
   for (const dedup of settings.dedup) {
     for (const definition of peers) {
-      const peer = await startPeer({ definition, subgraphUrls: subgraphs.urls, dedup, logDir });
-      log(`${definition.id} (dedup ${dedup ? 'on' : 'off'}) ready, pid ${peer.process.pid}`);
-      try {
-        for (const scenario of SCENARIOS) {
+      // a fresh peer process for each scenario: the request load is not measured on a router
+      // still carrying the aftermath of 10,000 subscribers (its heap, its closed sockets)
+      for (const scenario of SCENARIOS) {
+        const peer = await startPeer({ definition, subgraphUrls: subgraphs.urls, dedup, logDir });
+        log(`${definition.id} (dedup ${dedup ? 'on' : 'off'}) ready, pid ${peer.process.pid}`);
+        try {
           const results = await scenario.measure({
             ...setup,
             peer: {
@@ -129,9 +131,9 @@ async function main(): Promise<void> {
           });
           measurements.push(...(results.measurements ?? []));
           subscriptions.push(...(results.subscriptions ?? []));
+        } finally {
+          await peer.process.stop();
         }
-      } finally {
-        await peer.process.stop();
       }
     }
   }
