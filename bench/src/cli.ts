@@ -28,7 +28,7 @@ const number = <K extends string>(key: K, value: string | undefined) =>
 /**
  * `npm run bench [-- --quick]`. For trials while developing: --peers ours,hive-rust,
  * --scenarios operations,subscriptions, --operations light,order-detail, --connections 1,10,
- * --duration 2, --warmup 1, --subgraph-warmup 5, --dedup off|on|both; for the subscriptions: --subscribers 200,
+ * --duration 2, --rounds 2, --warmup 1, --subgraph-warmup 5, --dedup off|on|both; for the subscriptions: --subscribers 200,
  * --tracked-orders 20, --change-rate 10, --change-seconds 5.
  */
 export function readCli(argv: string[]): Cli {
@@ -40,6 +40,7 @@ export function readCli(argv: string[]): Cli {
       operations: { type: 'string' },
       connections: { type: 'string' },
       duration: { type: 'string' },
+      rounds: { type: 'string' },
       warmup: { type: 'string' },
       'subgraph-warmup': { type: 'string' },
       dedup: { type: 'string' },
@@ -61,6 +62,7 @@ export function readCli(argv: string[]): Cli {
     ...base,
     connections: values.connections ? list(values.connections).map(Number) : base.connections,
     durationSeconds: values.duration ? Number(values.duration) : base.durationSeconds,
+    rounds: values.rounds ? Number(values.rounds) : base.rounds,
     warmupSeconds: values.warmup ? Number(values.warmup) : base.warmupSeconds,
     subgraphWarmupSeconds: values['subgraph-warmup']
       ? Number(values['subgraph-warmup'])
@@ -80,6 +82,7 @@ export function readCli(argv: string[]): Cli {
   const overrides = [
     values.connections,
     values.duration,
+    values.rounds,
     values.warmup,
     values.dedup,
     values.subscribers,

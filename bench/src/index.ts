@@ -9,8 +9,8 @@ import { generateDataset } from './data/dataset.js';
 import { benchDatabaseUrls, ensureSeeded } from './data/seed.js';
 import { spotCheckSeed } from './data/spot-check.js';
 import { startLoadGenerator, type LoadGenerator } from './load/runner.js';
-import { PEERS } from './peers/registry.js';
-import { startPeer } from './peers/start-peer.js';
+import { PEERS, type PeerDefinition } from './peers/registry.js';
+import { startPeer, type StartedPeer } from './peers/start-peer.js';
 import { describeMachine } from './report/machine.js';
 import { detailTable, summaryTable, type Report } from './report/tables.js';
 import { subscriptionTable } from './report/subscription-table.js';
@@ -23,17 +23,16 @@ import { startSubgraphs } from './services/subgraphs.js';
 import { stopAllProcesses } from './services/processes.js';
 import { DATABASE_PREFIX, JWT_SECRET, POSTGRES_URL } from './settings.js';
 
+const servesSubscriptions = (definition: PeerDefinition) =>
+  definition.subscriptionsNotMeasured === null;
+
 const cli = readCli(process.argv.slice(2));
 const { settings } = cli;
 const began = performance.now();
 const log = (line: string) =>
   console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-/**
- * Every scenario the bench runs, in order; each measures every peer, each on a peer process of
- * its own, started for it (the router's memory per connection is read on a fresh process, and
- * the request load is not measured on one that has just served 10,000 subscribers).
- */
+/** Every scenario the bench runs, in order; each measures every peer, on processes of its own. */
 const SCENARIOS: Scenario[] = [
   createSubscriptionScenario(),
   createOperationMix({ only: cli.operations }),
@@ -100,39 +99,70 @@ async function main(): Promise<void> {
 
   const subgraphs = await startSubgraphs({ databaseUrls, logDir });
   log('subgraphs ready');
-  load = startLoadGenerator();
+  const generator = startLoadGenerator();
+  load = generator;
   const runTag = `r${Date.now().toString(36)}`;
+
+  const contextOf = (definition: PeerDefinition, peer: StartedPeer, dedup: boolean) => ({
+    ...setup,
+    peer: {
+      id: definition.id,
+      label: definition.label,
+      url: peer.url,
+      pid: peer.process.pid,
+      dedup,
+      servesSubscriptions: servesSubscriptions(definition),
+    },
+    subgraphUrls: subgraphs.urls,
+    subgraphPids: subgraphs.processes.map((service) => service.pid),
+    databaseUrls,
+    load: generator,
+    runTag,
+  });
 
   const measurements: Measurement[] = [];
   const subscriptions: SubscriptionMeasurement[] = [];
   for (const dedup of settings.dedup) {
-    for (const definition of peers) {
-      // a fresh peer process for each scenario: the request load is not measured on a router
+    for (const scenario of SCENARIOS) {
+      // fresh peer processes for each scenario: the request load is not measured on a router
       // still carrying the aftermath of 10,000 subscribers (its heap, its closed sockets)
-      for (const scenario of SCENARIOS) {
-        const peer = await startPeer({ definition, subgraphUrls: subgraphs.urls, dedup, logDir });
-        log(`${definition.id} (dedup ${dedup ? 'on' : 'off'}) ready, pid ${peer.process.pid}`);
+      const measured = peers.filter(
+        (definition) =>
+          scenario.measures?.(
+            { dedup, servesSubscriptions: servesSubscriptions(definition) },
+            settings,
+          ) ?? true,
+      );
+      const groups = scenario.peersTogether ? [measured] : measured.map((one) => [one]);
+      for (const group of groups) {
+        const running: { definition: PeerDefinition; peer: StartedPeer }[] = [];
         try {
-          const results = await scenario.measure({
-            ...setup,
-            peer: {
-              id: definition.id,
-              label: definition.label,
-              url: peer.url,
-              pid: peer.process.pid,
-              dedup,
-              servesSubscriptions: definition.subscriptionsNotMeasured === null,
-            },
-            subgraphUrls: subgraphs.urls,
-            subgraphPids: subgraphs.processes.map((service) => service.pid),
-            databaseUrls,
-            load,
-            runTag,
-          });
+          // started side by side; each one that starts is stopped, whatever the others do
+          const started = await Promise.allSettled(
+            group.map(async (definition) => {
+              const peer = await startPeer({
+                definition,
+                subgraphUrls: subgraphs.urls,
+                dedup,
+                logDir,
+              });
+              running.push({ definition, peer });
+              log(
+                `${definition.id} (dedup ${dedup ? 'on' : 'off'}) ready, pid ${peer.process.pid}`,
+              );
+            }),
+          );
+          const failure = started.find((outcome) => outcome.status === 'rejected');
+          if (failure) throw failure.reason;
+          // the order given, not the order they became ready in
+          running.sort((a, b) => group.indexOf(a.definition) - group.indexOf(b.definition));
+          const results = await scenario.measure(
+            running.map(({ definition, peer }) => contextOf(definition, peer, dedup)),
+          );
           measurements.push(...(results.measurements ?? []));
           subscriptions.push(...(results.subscriptions ?? []));
         } finally {
-          await peer.process.stop();
+          await Promise.all(running.map(({ peer }) => peer.process.stop()));
         }
       }
     }

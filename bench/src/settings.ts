@@ -15,7 +15,14 @@ export interface Settings {
    * peer runs first
    */
   subgraphWarmupSeconds: number;
+  /** measured time per peer, operation and level of concurrency, split into `rounds` slices */
   durationSeconds: number;
+  /**
+   * the peers take turns, one slice each per round, each round starting one peer further on:
+   * the machine is shared and its speed drifts over minutes, which one stretch per peer would
+   * charge to whichever peer ran at the time
+   */
+  rounds: number;
   /** in-flight deduplication settings to run, one complete run each */
   dedup: boolean[];
   subscriptions: SubscriptionSettings;
@@ -41,7 +48,8 @@ export const FULL: Settings = {
   connections: [1, 10, 50],
   warmupSeconds: 5,
   subgraphWarmupSeconds: 30,
-  durationSeconds: 10,
+  durationSeconds: 12,
+  rounds: 4,
   dedup: [false, true],
   subscriptions: {
     connections: 10_000,
@@ -60,6 +68,8 @@ export const QUICK: Settings = {
   warmupSeconds: 1,
   subgraphWarmupSeconds: 5,
   durationSeconds: 2,
+  // a check: one slice per peer, all peers in turn
+  rounds: 1,
   dedup: [false],
   // each order changes every 10 s, as in the full run: the same stream, a tenth of it
   subscriptions: {

@@ -21,8 +21,8 @@ export interface LoadResult {
   successes: number;
   /** wrong or unexpected responses, connection errors and timeouts */
   failures: number;
-  /** latency of every response, in milliseconds */
-  latency: { p50: number; p95: number; p99: number; max: number };
+  /** the latency of every response, in milliseconds, in the order they came */
+  latenciesMs: number[];
   /** the first failure, for the report */
   firstFailure: string | null;
 }

@@ -1,7 +1,7 @@
 // the load generator: a process of its own (never the measured one), driven over IPC
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec, WorkerReply, WorkerRequest } from './protocol.js';
-import { percentile, sameJson } from './verify.js';
+import { sameJson } from './verify.js';
 
 let unique = 0;
 
@@ -68,18 +68,12 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   });
   const result = await done;
   const seconds = (performance.now() - started) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
   return {
     seconds,
     sent: result.requests.sent,
     successes,
     failures: wrong + result.errors,
-    latency: {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted.length ? sorted[sorted.length - 1]! : 0,
-    },
+    latenciesMs: latencies,
     firstFailure,
   };
 }

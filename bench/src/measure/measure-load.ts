@@ -1,47 +1,48 @@
 import type { LoadSpec } from '../load/protocol.js';
-import type { Measurement, ScenarioContext } from '../scenarios/scenario.js';
-import { difference, readCountersWhenQuiet } from '../services/counters.js';
+import type { ScenarioContext } from '../scenarios/scenario.js';
+import { difference, readCountersWhenQuiet, type CounterSnapshot } from '../services/counters.js';
 import { startProcessSampling } from './process-stats.js';
+import type { LoadSlice } from './slices.js';
 
 /**
- * Runs one load against the peer and measures it: throughput of correct answers, latency,
- * the peer process's CPU and peak memory, and what the subgraphs did per request.
+ * Measures loads one after another, with nothing else loading the services in between: each
+ * starts from the quiet counters the one before ended with (waiting for quiet costs half a
+ * second or more, and a level of load is measured in many slices).
  */
-export async function measureLoad(
-  context: ScenarioContext,
-  { scenario, operation, spec }: { scenario: string; operation: string; spec: LoadSpec },
-): Promise<Measurement> {
-  // requests of an earlier load that the generator gave up on may still be running
-  const before = await readCountersWhenQuiet(context.subgraphUrls);
-  const sampling = startProcessSampling(context.peer.pid);
-  const subgraphSampling = context.subgraphPids.map((pid) => startProcessSampling(pid));
-  const result = await context.load.run(spec);
-  const usage = sampling.finish();
-  const subgraphCpuSeconds = subgraphSampling.reduce(
-    (sum, subgraph) => sum + subgraph.finish().cpuSeconds,
-    0,
-  );
-  const done = difference(await readCountersWhenQuiet(context.subgraphUrls), before);
-  const perRequest = (count: number) => (result.sent > 0 ? count / result.sent : 0);
+export function createSliceMeter() {
+  let quiet: CounterSnapshot | null = null;
   return {
-    scenario,
-    operation,
-    peer: context.peer.id,
-    dedup: context.peer.dedup,
-    connections: spec.connections,
-    seconds: result.seconds,
-    requestsPerSecond: result.successes / result.seconds,
-    latencyMs: result.latency,
-    sent: result.sent,
-    successes: result.successes,
-    failures: result.failures,
-    cpuPercent: usage.cpuPercent,
-    cpuMsPerRequest: perRequest(usage.cpuSeconds * 1000),
-    subgraphCpuMsPerRequest: perRequest(subgraphCpuSeconds * 1000),
-    peakRssMb: usage.peakRssBytes / 2 ** 20,
-    subgraphFetches: perRequest(done.gatewayFetches),
-    serviceCalls: perRequest(done.serviceFetches),
-    sqlStatements: perRequest(done.statements),
-    problem: result.firstFailure,
+    /**
+     * Runs one load against the peer and measures it: the answers checked, their latencies,
+     * the peer process's CPU and peak memory, and what the subgraphs did meanwhile.
+     */
+    async measure(context: ScenarioContext, spec: LoadSpec): Promise<LoadSlice> {
+      // requests of an earlier load that the generator gave up on may still be running
+      const before = quiet ?? (await readCountersWhenQuiet(context.subgraphUrls));
+      const sampling = startProcessSampling(context.peer.pid);
+      const subgraphSampling = context.subgraphPids.map((pid) => startProcessSampling(pid));
+      const result = await context.load.run(spec);
+      const usage = sampling.finish();
+      const subgraphCpuSeconds = subgraphSampling.reduce(
+        (sum, subgraph) => sum + subgraph.finish().cpuSeconds,
+        0,
+      );
+      quiet = await readCountersWhenQuiet(context.subgraphUrls);
+      const done = difference(quiet, before);
+      return {
+        seconds: result.seconds,
+        sent: result.sent,
+        successes: result.successes,
+        failures: result.failures,
+        latenciesMs: result.latenciesMs,
+        peerCpuSeconds: usage.cpuSeconds,
+        subgraphCpuSeconds,
+        peakRssBytes: usage.peakRssBytes,
+        gatewayFetches: done.gatewayFetches,
+        serviceFetches: done.serviceFetches,
+        statements: done.statements,
+        firstFailure: result.firstFailure,
+      };
+    },
   };
 }

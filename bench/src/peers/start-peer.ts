@@ -10,6 +10,11 @@ import type { PeerDefinition } from './registry.js';
 /** every peer serves the committed supergraph file */
 export const SUPERGRAPH_PATH = join(PROJECT_ROOT, 'schema/supergraph.graphql');
 
+export interface StartedPeer {
+  url: string;
+  process: ServiceProcess;
+}
+
 /** Starts a peer on a free port and waits until it answers GraphQL. */
 export async function startPeer({
   definition,
@@ -21,7 +26,7 @@ export async function startPeer({
   subgraphUrls: Record<Subgraph, string>;
   dedup: boolean;
   logDir: string;
-}): Promise<{ url: string; process: ServiceProcess }> {
+}): Promise<StartedPeer> {
   const peerEnv: PeerEnv = {
     port: await freePort(),
     supergraphPath: SUPERGRAPH_PATH,

@@ -1,4 +1,5 @@
-import { measureLoad } from '../measure/measure-load.js';
+import { createSliceMeter } from '../measure/measure-load.js';
+import { interleavedOrder, summarizeSlices, type LoadSlice } from '../measure/slices.js';
 import { light } from './operations/light.js';
 import type { LoadRequest, Operation } from './operations/operation.js';
 import { orderDetail } from './operations/order-detail.js';
@@ -9,8 +10,9 @@ import type { Measurement, Scenario, ScenarioContext } from './scenario.js';
 export const OPERATIONS: Operation[] = [light, orderDetail, orderHistory, placeOrder];
 
 /**
- * Queries and mutations over HTTP: each operation is warmed up, then loaded at each level of
- * concurrency; only responses equal to the expected answer count as requests.
+ * Queries and mutations over HTTP, every peer running at once: each operation is warmed up on
+ * every peer, then each level of concurrency is measured in rounds, the peers taking turns
+ * (settings.rounds slices each); only responses equal to the expected answer count as requests.
  */
 export function createOperationMix({ only }: { only?: string[] } = {}): Scenario {
   const operations = OPERATIONS.filter(
@@ -41,26 +43,49 @@ export function createOperationMix({ only }: { only?: string[] } = {}): Scenario
     if (warmup.firstFailure) context.log(`  warm-up failure: ${warmup.firstFailure}`);
   };
 
-  const measureOperation = async (context: ScenarioContext, operation: Operation) => {
-    const { settings, peer } = context;
-    const base = loadOf(context, operation);
-    await warmUp(context, operation, { seconds: settings.warmupSeconds, label: 'warmup' });
+  // one row per peer: its slices of every round, summed, and the data it wrote checked
+  const measureLevel = async (
+    contexts: ScenarioContext[],
+    operation: Operation,
+    connections: number,
+  ): Promise<Measurement[]> => {
+    const { settings } = contexts[0]!;
+    const uniquePrefixOf = ({ runTag, peer }: ScenarioContext) =>
+      `${runTag}-${peer.id}-${peer.dedup ? 'd' : 'n'}-c${connections}`;
+    const slices = new Map<ScenarioContext, LoadSlice[]>(contexts.map((c) => [c, []]));
+    const meter = createSliceMeter();
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const context of interleavedOrder(contexts, round)) {
+        const slice = await meter.measure(context, {
+          ...loadOf(context, operation),
+          connections,
+          durationSeconds: settings.durationSeconds / settings.rounds,
+          uniquePrefix: uniquePrefixOf(context),
+        });
+        slices.get(context)!.push(slice);
+      }
+    }
     const rows: Measurement[] = [];
-    for (const connections of settings.connections) {
-      const uniquePrefix = `${context.runTag}-${peer.id}-${peer.dedup ? 'd' : 'n'}-c${connections}`;
-      const row = await measureLoad(context, {
-        scenario: name,
-        operation: operation.name,
-        spec: { ...base, connections, durationSeconds: settings.durationSeconds, uniquePrefix },
-      });
+    for (const context of contexts) {
+      const { peer } = context;
+      const row = summarizeSlices(
+        {
+          scenario: name,
+          operation: operation.name,
+          peer: peer.id,
+          dedup: peer.dedup,
+          connections,
+        },
+        slices.get(context)!,
+      );
       const problem = await operation.spotCheck?.({
         databaseUrls: context.databaseUrls,
-        uniquePrefix,
+        uniquePrefix: uniquePrefixOf(context),
         successes: row.successes,
       });
       if (problem) row.problem = problem;
       context.log(
-        `  ${operation.name.padEnd(13)} c=${String(connections).padStart(2)} ` +
+        `  ${peer.id.padEnd(14)} ${operation.name.padEnd(13)} c=${String(connections).padStart(2)} ` +
           `${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${row.latencyMs.p99.toFixed(1)} ms` +
           `  CPU ${row.cpuMsPerRequest.toFixed(2)} ms/req, subgraphs ${row.subgraphCpuMsPerRequest.toFixed(2)}` +
           `  failures ${row.failures}${row.problem ? `  (${row.problem.slice(0, 200)})` : ''}`,
@@ -72,25 +97,35 @@ export function createOperationMix({ only }: { only?: string[] } = {}): Scenario
 
   return {
     name,
+    // the peers take turns, so that a slow spell of the shared machine falls on all of them
+    peersTogether: true,
     async prepare(setup) {
       for (const operation of operations) {
         requests.set(operation, await operation.requests(setup));
       }
     },
-    async measure(context) {
+    async measure(contexts) {
+      const first = contexts[0];
+      if (!first) return {};
+      const { settings, log } = first;
       if (!subgraphsWarm) {
-        context.log(
-          `  warming the subgraphs up: ${context.settings.subgraphWarmupSeconds} s per operation through ${context.peer.id}`,
+        log(
+          `  warming the subgraphs up: ${settings.subgraphWarmupSeconds} s per operation through ${first.peer.id}`,
         );
         for (const operation of operations) {
-          const seconds = context.settings.subgraphWarmupSeconds;
-          await warmUp(context, operation, { seconds, label: 'subgraph-warmup' });
+          const seconds = settings.subgraphWarmupSeconds;
+          await warmUp(first, operation, { seconds, label: 'subgraph-warmup' });
         }
         subgraphsWarm = true;
       }
       const rows: Measurement[] = [];
       for (const operation of operations) {
-        rows.push(...(await measureOperation(context, operation)));
+        for (const context of contexts) {
+          await warmUp(context, operation, { seconds: settings.warmupSeconds, label: 'warmup' });
+        }
+        for (const connections of settings.connections) {
+          rows.push(...(await measureLevel(contexts, operation, connections)));
+        }
       }
       return { measurements: rows };
     },

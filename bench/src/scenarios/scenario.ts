@@ -75,11 +75,19 @@ export interface ScenarioResults {
 }
 
 /**
- * A way of loading the peers. The bench prepares each scenario once, then has it measure
- * every peer in turn; new scenarios are added to SCENARIOS in index.ts.
+ * A way of loading the peers. The bench prepares each scenario once, then has it measure the
+ * peers on processes started for it: all of them at once when `peersTogether` (the scenario
+ * takes turns between them), otherwise one after another, `measure` getting one peer at a
+ * time. New scenarios are added to SCENARIOS in index.ts.
  */
 export interface Scenario {
   name: string;
+  peersTogether: boolean;
+  /** whether it measures this peer at all (no process is started for one it does not); all when absent */
+  measures?(
+    peer: Pick<PeerUnderTest, 'dedup' | 'servesSubscriptions'>,
+    settings: Settings,
+  ): boolean;
   prepare(setup: ScenarioSetup): Promise<void>;
-  measure(context: ScenarioContext): Promise<ScenarioResults>;
+  measure(contexts: ScenarioContext[]): Promise<ScenarioResults>;
 }

@@ -13,6 +13,10 @@ export function createSubscriptionScenario(): Scenario {
   let followed: FollowedOrder[] = [];
   return {
     name: 'subscriptions',
+    // the router's memory per connection is read on a process that has served nothing else
+    peersTogether: false,
+    // in-flight deduplication of queries plays no part in it: measured in the first run only
+    measures: (peer, settings) => peer.servesSubscriptions && peer.dedup === settings.dedup[0],
     async prepare({ dataset, settings, customerToken }) {
       tracked = pickTrackedOrders(dataset, settings.subscriptions.orders);
       followed = await Promise.all(
@@ -23,22 +27,25 @@ export function createSubscriptionScenario(): Scenario {
         })),
       );
     },
-    async measure(context) {
-      const { peer, settings, log } = context;
-      if (!peer.servesSubscriptions || peer.dedup !== settings.dedup[0]) return {};
-      const { connections, orders, changesPerSecond, durationSeconds } = settings.subscriptions;
-      log(
-        `  subscriptions: ${connections} connections on ${orders} orders, ` +
-          `${changesPerSecond} scans/s for ${durationSeconds} s`,
-      );
-      const row = await measureSubscriptions(context, { tracked, followed });
-      log(
-        `  subscriptions: p99 ${row.deliveryMs.p99.toFixed(1)} ms, ` +
-          `${row.received} of ${row.expectedDeliveries} updates, errors ${row.errors}, ` +
-          `${row.kbPerConnection.toFixed(1)} KB/connection` +
-          (row.problem ? `  (${row.problem.slice(0, 200)})` : ''),
-      );
-      return { subscriptions: [row] };
+    async measure(contexts) {
+      const rows = [];
+      for (const context of contexts) {
+        const { settings, log } = context;
+        const { connections, orders, changesPerSecond, durationSeconds } = settings.subscriptions;
+        log(
+          `  subscriptions: ${connections} connections on ${orders} orders, ` +
+            `${changesPerSecond} scans/s for ${durationSeconds} s`,
+        );
+        const row = await measureSubscriptions(context, { tracked, followed });
+        log(
+          `  subscriptions: p99 ${row.deliveryMs.p99.toFixed(1)} ms, ` +
+            `${row.received} of ${row.expectedDeliveries} updates, errors ${row.errors}, ` +
+            `${row.kbPerConnection.toFixed(1)} KB/connection` +
+            (row.problem ? `  (${row.problem.slice(0, 200)})` : ''),
+        );
+        rows.push(row);
+      }
+      return { subscriptions: rows };
     },
   };
 }

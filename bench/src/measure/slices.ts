@@ -1,0 +1,78 @@
+import { percentile } from '../load/verify.js';
+import type { Measurement } from '../scenarios/scenario.js';
+
+/**
+ * What one stretch of load against one peer produced, as raw totals: a measurement is made of
+ * several such slices, taken in turn with the other peers' (see interleavedOrder).
+ */
+export interface LoadSlice {
+  seconds: number;
+  sent: number;
+  successes: number;
+  failures: number;
+  /** every response's latency, in milliseconds */
+  latenciesMs: number[];
+  peerCpuSeconds: number;
+  subgraphCpuSeconds: number;
+  peakRssBytes: number;
+  gatewayFetches: number;
+  serviceFetches: number;
+  statements: number;
+  firstFailure: string | null;
+}
+
+export interface SliceLabels {
+  scenario: string;
+  operation: string;
+  peer: string;
+  dedup: boolean;
+  connections: number;
+}
+
+const sum = (slices: LoadSlice[], pick: (slice: LoadSlice) => number) =>
+  slices.reduce((total, slice) => total + pick(slice), 0);
+
+/**
+ * One row of the results from its slices: totals over their summed time, and latency
+ * percentiles over all their responses together (never an average of percentiles).
+ */
+export function summarizeSlices(labels: SliceLabels, slices: LoadSlice[]): Measurement {
+  const seconds = sum(slices, (s) => s.seconds);
+  const sent = sum(slices, (s) => s.sent);
+  const successes = sum(slices, (s) => s.successes);
+  const cpuSeconds = sum(slices, (s) => s.peerCpuSeconds);
+  const perRequest = (count: number) => (sent > 0 ? count / sent : 0);
+  const sorted = Float64Array.from(slices.flatMap((s) => s.latenciesMs)).sort();
+  return {
+    ...labels,
+    seconds,
+    requestsPerSecond: seconds > 0 ? successes / seconds : 0,
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: sorted.length ? sorted[sorted.length - 1]! : 0,
+    },
+    sent,
+    successes,
+    failures: sum(slices, (s) => s.failures),
+    cpuPercent: seconds > 0 ? (cpuSeconds / seconds) * 100 : 0,
+    cpuMsPerRequest: perRequest(cpuSeconds * 1000),
+    subgraphCpuMsPerRequest: perRequest(sum(slices, (s) => s.subgraphCpuSeconds) * 1000),
+    peakRssMb: Math.max(0, ...slices.map((s) => s.peakRssBytes)) / 2 ** 20,
+    subgraphFetches: perRequest(sum(slices, (s) => s.gatewayFetches)),
+    serviceCalls: perRequest(sum(slices, (s) => s.serviceFetches)),
+    sqlStatements: perRequest(sum(slices, (s) => s.statements)),
+    problem: slices.find((s) => s.firstFailure)?.firstFailure ?? null,
+  };
+}
+
+/**
+ * The order the peers take in round `round`: each round starts one peer further on, so over as
+ * many rounds as there are peers every peer runs once in every position, and a slow spell of
+ * the shared machine (or the subgraphs still warming up) is not charged to one of them.
+ */
+export function interleavedOrder<T>(peers: readonly T[], round: number): T[] {
+  const shift = peers.length ? round % peers.length : 0;
+  return [...peers.slice(shift), ...peers.slice(0, shift)];
+}
