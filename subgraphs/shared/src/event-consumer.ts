@@ -22,8 +22,8 @@ export interface EventConsumer {
 
 /**
  * Follows another service's event log through its API and handles each event exactly once
- * for this service's own data: the handler's writes and the consumer's cursor commit in one
- * transaction of this service's database. A failing handler or an unreachable producer is
+ * for this service's own data: the handlers' writes and the consumer's cursor commit in one
+ * transaction of this service's database, a batch of events at a time. A failing handler or an unreachable producer is
  * retried with backoff; after a restart the consumer resumes from its stored cursor.
  * Handlers that call other services must make those calls idempotent (key them by event).
  */
@@ -61,27 +61,51 @@ export async function startEventConsumer({
     feed: ${field}(after: $after, first: $first, waitMs: $waitMs) {
       seq type streamType streamId payload occurredAt } }`;
 
-  const handleOne = async (event: FeedEvent) => {
-    const consumed: ConsumedEvent = {
-      seq: Number(event.seq),
-      type: event.type,
-      streamType: event.streamType,
-      streamId: event.streamId,
-      payload: JSON.parse(event.payload) as Record<string, unknown>,
-      occurredAt: new Date(event.occurredAt),
-    };
+  const consumedOf = (event: FeedEvent): ConsumedEvent => ({
+    seq: Number(event.seq),
+    type: event.type,
+    streamType: event.streamType,
+    streamId: event.streamId,
+    payload: JSON.parse(event.payload) as Record<string, unknown>,
+    occurredAt: new Date(event.occurredAt),
+  });
+
+  // the handlers' writes and the cursor past the last of them, in one transaction
+  const apply = async (events: FeedEvent[]) => {
+    const last = events.at(-1);
+    if (!last) return;
+    const consumed = events.map(consumedOf);
     await handle.db.transaction(async (tx) => {
-      await onEvent(consumed, tx as unknown as Database);
+      for (const event of consumed) await onEvent(event, tx as unknown as Database);
+      const seq = Number(last.seq);
       await tx
         .insert(eventCursors)
-        .values({ consumer: name, position: consumed.seq })
+        .values({ consumer: name, position: seq })
         .onConflictDoUpdate({
           target: eventCursors.consumer,
-          set: { position: consumed.seq, updatedAt: sql`now()` },
+          set: { position: seq, updatedAt: sql`now()` },
         });
     });
-    position = consumed.seq;
+    position = Number(last.seq);
     for (const notify of progress) notify();
+  };
+
+  /**
+   * A batch is applied in one transaction: under a steady stream, one commit (and one cursor
+   * write) per batch instead of per event is what lets a consumer keep up. When the batch
+   * fails, its events are applied one by one, so those before the failing one still land and
+   * the failure is retried alone.
+   */
+  const applyBatch = async (events: FeedEvent[]) => {
+    try {
+      await apply(events);
+    } catch (error) {
+      if (events.length === 1) throw error;
+      for (const event of events) {
+        if (stopped) return;
+        await apply([event]);
+      }
+    }
   };
 
   const loop = async () => {
@@ -94,10 +118,8 @@ export async function startEventConsumer({
           signal: aborter.signal,
           timeoutMs: waitMs + 10_000,
         });
-        for (const event of feed) {
-          if (stopped) return;
-          await handleOne(event);
-        }
+        if (stopped) return;
+        await applyBatch(feed);
         failures = 0;
       } catch (error) {
         if (stopped) return;

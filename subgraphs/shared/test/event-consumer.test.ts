@@ -143,6 +143,60 @@ describe('following another service through its event feed', () => {
     assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('applies the events waiting for it in one transaction, and a failing one alone', async () => {
+    const waiting = ['f1', 'f2', 'f3', 'f4'];
+    let last = { seq: 0 };
+    for (const streamId of waiting) last = await produce(streamId);
+    const mine = async () => (await effects()).filter((id) => waiting.includes(id));
+    const consumeWith = async (
+      name: string,
+      onEvent: Parameters<typeof startEventConsumer>[0]['onEvent'],
+    ) => {
+      const consumer = await startEventConsumer({
+        name,
+        handle: consumerDb,
+        source: createServiceClient({
+          service: 'test',
+          url: producerUrl,
+          signingSecret: TEST_SIGNING_SECRET,
+        }),
+        field: 'thingsEventLog',
+        log,
+        waitMs: 1_000,
+        onEvent,
+      });
+      await consumer.caughtUp(last.seq);
+      await consumer.stop();
+    };
+
+    // everything in the log so far is one fetched batch: one transaction for all of it
+    const transactions = new Set<unknown>();
+    let handled = 0;
+    await consumeWith('test<-things-batch', async (_event, tx) => {
+      transactions.add(tx);
+      handled++;
+    });
+    assert.ok(handled > waiting.length);
+    assert.equal(transactions.size, 1);
+
+    // f3 fails once after writing: f1 and f2 land, f3 is retried alone, nothing is doubled
+    let failOnce = true;
+    const perEvent = new Map<string, Set<unknown>>();
+    await consumeWith('test<-things-batch-failure', async (event, tx) => {
+      if (!waiting.includes(event.streamId)) return;
+      perEvent.set(event.streamId, (perEvent.get(event.streamId) ?? new Set()).add(tx));
+      await appendEvent(tx, { streamType: 'effect', streamId: event.streamId, type: 'effect' });
+      if (event.streamId === 'f3' && failOnce) {
+        failOnce = false;
+        throw new Error('handler failed mid-batch');
+      }
+    });
+    assert.deepEqual(await mine(), waiting);
+    // f1: the failed batch, then its own transaction; f3 the same, its second time succeeding
+    assert.equal(perEvent.get('f1')?.size, 2);
+    assert.equal(perEvent.get('f3')?.size, 2);
+  });
+
   it('refuses the feed to anyone but a service', async () => {
     const response = await fetch(producerUrl, {
       method: 'POST',
