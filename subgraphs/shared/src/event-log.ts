@@ -20,16 +20,27 @@ export interface NewEvent {
 /**
  * Appends an event inside the caller's transaction and wakes listeners when it commits.
  * Call it last in the transaction: it holds the log's append lock until commit.
+ *
+ * One statement takes the lock, queues the wake-up (NOTIFY is delivered at commit, and not at
+ * all on rollback; listeners read the log, never the payload) and inserts the event numbered
+ * after the lock is held. Every round trip between taking the lock and committing is time all
+ * other appends of the service wait: with a statement each, a busy service's appends queued
+ * behind the lock (measured: 600 ms per carrier scan at 50 scans/s).
  */
 export async function appendEvent(tx: Database, event: NewEvent): Promise<EventLogRow> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_LOG_LOCK_ID})`);
+  const payload = JSON.stringify(event.payload ?? {});
   const [row] = await tx
     .insert(eventLog)
-    .values({ ...event, payload: event.payload ?? {} })
+    .select(
+      sql`with locked as materialized (
+            select pg_advisory_xact_lock(${EVENT_LOG_LOCK_ID}), pg_notify(${EVENT_LOG_CHANNEL}, '')
+          )
+          select nextval(pg_get_serial_sequence('event_log', 'seq')), ${event.streamType},
+            ${event.streamId}, ${event.type}, ${payload}::jsonb, now()
+          from locked`,
+    )
     .returning();
   if (!row) throw new Error('event log insert returned nothing');
-  // NOTIFY is delivered at commit, and not at all on rollback
-  await tx.execute(sql`select pg_notify(${EVENT_LOG_CHANNEL}, ${String(row.seq)})`);
   return row;
 }
 

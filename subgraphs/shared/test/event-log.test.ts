@@ -125,6 +125,32 @@ describe('event log', () => {
     assert.equal(done.seen[0]?.type, 'thing.flaky');
   });
 
+  it('numbers an append only once the appends before it have committed', async () => {
+    let commitFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
+    let firstAppended!: (row: EventLogRow) => void;
+    const firstRow = new Promise<EventLogRow>((resolve) => (firstAppended = resolve));
+    const first = handle.db.transaction(async (tx) => {
+      firstAppended(await appendEvent(tx, { streamType: 'thing', streamId: 'held', type: 'a' }));
+      await firstMayCommit;
+    });
+    const held = await firstRow;
+    let secondDone = false;
+    const second = append('waiting', 'b').then((row) => {
+      secondDone = true;
+      return row;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const wentAhead = secondDone;
+    commitFirst();
+    await first;
+    assert.equal(wentAhead, false, 'the second append went ahead while the first was open');
+    const waited = await second;
+    assert.ok(waited.seq > held.seq);
+    assert.equal(waited.payload['streamId'], 'waiting');
+    assert.ok(waited.occurredAt instanceof Date);
+  });
+
   it('keeps commit order equal to sequence order under concurrent appends', async () => {
     const start = (await readEvents(handle.db, { limit: 1000 })).at(-1)?.seq ?? 0;
     const all = collector(30);
