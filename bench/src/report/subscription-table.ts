@@ -12,7 +12,7 @@ function describe({ settings: s }: SubscriptionMeasurement): string {
   return [
     `${count(s.connections)} graphql-ws connections (opened from ${s.workers} load-generator processes) each subscribe to one of ${count(s.orders)} orders with the full cross-subgraph selection (\`orderUpdated { cursor event order { status customer lines { variant { name stock } } shipments } }\`: orders, customers, catalog, inventory, shipments), with the customer's token in \`connection_init\`;`,
     `then the carrier scans ${count(s.changesPerSecond)} shipments a second for ${s.durationSeconds} s (\`recordTrackingEvent\` through the router, each adding one \`shipment.updated\` to its order's timeline).`,
-    "Latency runs from the scan being sent to the update reaching the client, so it includes the carrier → shipments → orders hop (the orders service reading the shipments feed, one event after another) before the router sees the event; the next lines start at the scan's response, and at the timeline entry's time in the orders service (the subscription's own path).",
+    "Latency runs from the scan being sent to the update reaching the client, so it includes the carrier → shipments → orders hop (the orders service reading the shipments feed and applying what it read, a batch per transaction) before the router sees the event; the next lines start at the scan's response, and at the timeline entry's time in the orders service (the subscription's own path).",
     'Every update is compared with the expected order and matched with its scan; one missing is lost, one wrong is an error.',
   ].join(' ');
 }

@@ -9,7 +9,6 @@ import {
   Kind,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLObjectType,
@@ -18,6 +17,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { CostDirectives } from './cost-directives.js';
+import { fragmentsOf } from './fragments.js';
 
 export interface CostEstimateOptions {
   /** the API schema the operation was validated against */
@@ -66,12 +66,7 @@ export function estimateCostWithInputs({
   defaultListSize,
 }: CostEstimateOptions): { cost: number; readsVariables: boolean } {
   let readsVariables = false;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsOf(document);
   // a fragment's cost on a type is the same wherever it is spread: fragment bombs stay linear
   const memo = new Map<string, number>();
   const visiting = new Set<string>();

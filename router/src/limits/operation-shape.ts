@@ -1,10 +1,10 @@
 import {
   Kind,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from './fragments.js';
 
 /** What the static request limits measure of one operation, with fragments expanded. */
 export interface OperationShape {
@@ -31,12 +31,7 @@ export function measureOperation(
   document: DocumentNode,
   operation: OperationDefinitionNode,
 ): OperationShape {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsOf(document);
   const measured = new Map<string, Measure>();
   const visiting = new Set<string>();
 
