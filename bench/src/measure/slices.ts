@@ -1,4 +1,4 @@
-import { percentile } from '../load/verify.js';
+import { percentiles } from '../load/verify.js';
 import type { Measurement } from '../scenarios/scenario.js';
 
 /**
@@ -42,17 +42,11 @@ export function summarizeSlices(labels: SliceLabels, slices: LoadSlice[]): Measu
   const successes = sum(slices, (s) => s.successes);
   const cpuSeconds = sum(slices, (s) => s.peerCpuSeconds);
   const perRequest = (count: number) => (sent > 0 ? count / sent : 0);
-  const sorted = Float64Array.from(slices.flatMap((s) => s.latenciesMs)).sort();
   return {
     ...labels,
     seconds,
     requestsPerSecond: seconds > 0 ? successes / seconds : 0,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted.length ? sorted[sorted.length - 1]! : 0,
-    },
+    latencyMs: percentiles(slices.flatMap((s) => s.latenciesMs)),
     sent,
     successes,
     failures: sum(slices, (s) => s.failures),

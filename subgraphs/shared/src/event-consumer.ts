@@ -23,8 +23,9 @@ export interface EventConsumer {
 /**
  * Follows another service's event log through its API and handles each event exactly once
  * for this service's own data: the handlers' writes and the consumer's cursor commit in one
- * transaction of this service's database, a batch of events at a time. A failing handler or an unreachable producer is
- * retried with backoff; after a restart the consumer resumes from its stored cursor.
+ * transaction of this service's database, a batch of events at a time. A failing handler or
+ * an unreachable producer is retried with backoff; after a restart the consumer resumes from
+ * its stored cursor.
  * Handlers that call other services must make those calls idempotent (key them by event).
  */
 export async function startEventConsumer({
@@ -72,12 +73,11 @@ export async function startEventConsumer({
 
   // the handlers' writes and the cursor past the last of them, in one transaction
   const apply = async (events: FeedEvent[]) => {
-    const last = events.at(-1);
-    if (!last) return;
     const consumed = events.map(consumedOf);
+    const seq = consumed.at(-1)?.seq;
+    if (seq === undefined) return;
     await handle.db.transaction(async (tx) => {
       for (const event of consumed) await onEvent(event, tx as unknown as Database);
-      const seq = Number(last.seq);
       await tx
         .insert(eventCursors)
         .values({ consumer: name, position: seq })
@@ -86,7 +86,7 @@ export async function startEventConsumer({
           set: { position: seq, updatedAt: sql`now()` },
         });
     });
-    position = Number(last.seq);
+    position = seq;
     for (const notify of progress) notify();
   };
 

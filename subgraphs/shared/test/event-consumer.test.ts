@@ -56,6 +56,24 @@ const produce = (streamId: string) =>
 const effects = async () =>
   (await readEvents(consumerDb.db, { limit: 1000 })).map((e) => e.streamId);
 
+type Handler = Parameters<typeof startEventConsumer>[0]['onEvent'];
+
+/** A consumer of the test producer's feed; `name` is its cursor's key. */
+const follow = (name: string, onEvent: Handler, { waitMs = 1_000 } = {}) =>
+  startEventConsumer({
+    name,
+    handle: consumerDb,
+    source: createServiceClient({
+      service: 'test',
+      url: producerUrl,
+      signingSecret: TEST_SIGNING_SECRET,
+    }),
+    field: 'thingsEventLog',
+    log,
+    waitMs,
+    onEvent,
+  });
+
 before(async () => {
   producerDb = await createTestDatabase({ name: 'producer', migrationsFolder });
   consumerDb = await createTestDatabase({ name: 'consumer', migrationsFolder });
@@ -72,19 +90,9 @@ describe('following another service through its event feed', () => {
     const first = await produce('a');
     await produce('b');
     let failOnce = true;
-    const source = createServiceClient({
-      service: 'test',
-      url: producerUrl,
-      signingSecret: TEST_SIGNING_SECRET,
-    });
-    const consumer = await startEventConsumer({
-      name: 'test<-things',
-      handle: consumerDb,
-      source,
-      field: 'thingsEventLog',
-      log,
-      waitMs: 2_000,
-      onEvent: async (event, tx) => {
+    const consumer = await follow(
+      'test<-things',
+      async (event, tx) => {
         await appendEvent(tx, { streamType: 'effect', streamId: event.streamId, type: 'effect' });
         // fails after its write, before the cursor moves: the retry must not double the effect
         if (event.streamId === 'b' && failOnce) {
@@ -92,7 +100,8 @@ describe('following another service through its event feed', () => {
           throw new Error('handler failed mid-way');
         }
       },
-    });
+      { waitMs: 2_000 },
+    );
     const c = await produce('c'); // live, through the long poll
     await consumer.caughtUp(c.seq);
     assert.deepEqual(await effects(), ['a', 'b', 'c']);
@@ -100,17 +109,13 @@ describe('following another service through its event feed', () => {
     // the producer goes away; events wait in its log; the consumer retries and catches up
     await consumer.stop();
     const d = await produce('d');
-    const restarted = await startEventConsumer({
-      name: 'test<-things',
-      handle: consumerDb,
-      source,
-      field: 'thingsEventLog',
-      log,
-      waitMs: 2_000,
-      onEvent: async (event, tx) => {
+    const restarted = await follow(
+      'test<-things',
+      async (event, tx) => {
         await appendEvent(tx, { streamType: 'effect', streamId: event.streamId, type: 'effect' });
       },
-    });
+      { waitMs: 2_000 },
+    );
     await restarted.caughtUp(d.seq);
     assert.deepEqual(await effects(), ['a', 'b', 'c', 'd']);
     assert.ok(first.seq < d.seq);
@@ -121,19 +126,10 @@ describe('following another service through its event feed', () => {
     const port = Number(new URL(producerUrl).port);
     await producer.stop();
     const seen: string[] = [];
-    const consumer = await startEventConsumer({
-      name: 'test<-things-outage',
-      handle: consumerDb,
-      source: createServiceClient({
-        service: 'test',
-        url: producerUrl,
-        signingSecret: TEST_SIGNING_SECRET,
-      }),
-      field: 'thingsEventLog',
-      log,
-      waitMs: 1_000,
-      onEvent: async (event) => void seen.push(event.streamId),
-    });
+    const consumer = await follow(
+      'test<-things-outage',
+      async (event) => void seen.push(event.streamId),
+    );
     const e = await produce('e');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(seen, []);
@@ -148,23 +144,8 @@ describe('following another service through its event feed', () => {
     let last = { seq: 0 };
     for (const streamId of waiting) last = await produce(streamId);
     const mine = async () => (await effects()).filter((id) => waiting.includes(id));
-    const consumeWith = async (
-      name: string,
-      onEvent: Parameters<typeof startEventConsumer>[0]['onEvent'],
-    ) => {
-      const consumer = await startEventConsumer({
-        name,
-        handle: consumerDb,
-        source: createServiceClient({
-          service: 'test',
-          url: producerUrl,
-          signingSecret: TEST_SIGNING_SECRET,
-        }),
-        field: 'thingsEventLog',
-        log,
-        waitMs: 1_000,
-        onEvent,
-      });
+    const consumeWith = async (name: string, onEvent: Handler) => {
+      const consumer = await follow(name, onEvent);
       await consumer.caughtUp(last.seq);
       await consumer.stop();
     };

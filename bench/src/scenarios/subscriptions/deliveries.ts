@@ -1,13 +1,6 @@
-import { percentile } from '../../load/verify.js';
+import { percentiles, type Percentiles } from '../../load/verify.js';
 import type { ScanRecord } from './carrier-scans.js';
 import type { FollowerReceipts } from './subscriber-protocol.js';
-
-export interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
 
 /** Every scan matched with the updates its order's subscribers received. */
 export interface DeliveryFigures {
@@ -29,16 +22,6 @@ export interface DeliveryFigures {
   fromTimeline: Percentiles;
   /** the scans' own mutation latency */
   mutation: Percentiles;
-}
-
-function percentiles(values: number[]): Percentiles {
-  const sorted = Float64Array.from(values).sort();
-  return {
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.length ? sorted[sorted.length - 1]! : 0,
-  };
 }
 
 // an update shows the order as it stands when the router completes it: the status its scan

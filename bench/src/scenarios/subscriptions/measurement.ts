@@ -1,5 +1,5 @@
 import type { SubscriptionSettings } from '../../settings.js';
-import type { Percentiles } from './deliveries.js';
+import type { Percentiles } from '../../load/verify.js';
 
 /** One run of live order tracking on one router: the Subscriptions table of the results. */
 export interface SubscriptionMeasurement {
