@@ -9,6 +9,8 @@ export interface Cli {
   operations: string[];
   /** scenario names to run; all when empty */
   scenarios: string[];
+  /** keep the router, the load generators and the subgraphs on cores of their own (--pin) */
+  pin: 'auto' | 'off';
   /** true when a filter or override is set: the run is a trial, and writes no results */
   partial: boolean;
 }
@@ -29,7 +31,8 @@ const number = <K extends string>(key: K, value: string | undefined) =>
  * `npm run bench [-- --quick]`. For trials while developing: --peers ours,hive-rust,
  * --scenarios operations,subscriptions, --operations light,order-detail, --connections 1,10,
  * --duration 2, --rounds 2, --warmup 1, --subgraph-warmup 5, --dedup off|on|both; for the subscriptions: --subscribers 200,
- * --tracked-orders 20, --change-rate 10, --change-seconds 5.
+ * --tracked-orders 20, --change-rate 10, --change-seconds 5. Any run: --pin auto|off (auto keeps
+ * the router, the load generators and the subgraphs on cores of their own when there are 4+).
  */
 export function readCli(argv: string[]): Cli {
   const { values } = parseArgs({
@@ -49,6 +52,7 @@ export function readCli(argv: string[]): Cli {
       'tracked-orders': { type: 'string' },
       'change-rate': { type: 'string' },
       'change-seconds': { type: 'string' },
+      pin: { type: 'string', default: 'auto' },
     },
   });
   const base = values.quick ? QUICK : FULL;
@@ -58,6 +62,7 @@ export function readCli(argv: string[]): Cli {
     both: [false, true],
   };
   if (values.dedup && !dedupChoice[values.dedup]) throw new Error('--dedup is off, on or both');
+  if (values.pin !== 'auto' && values.pin !== 'off') throw new Error('--pin is auto or off');
   const settings: Settings = {
     ...base,
     connections: values.connections ? list(values.connections).map(Number) : base.connections,
@@ -92,5 +97,5 @@ export function readCli(argv: string[]): Cli {
   ];
   const partial =
     peers.length > 0 || operations.length > 0 || scenarios.length > 0 || overrides.some(Boolean);
-  return { settings, peers, operations, scenarios, partial };
+  return { settings, peers, operations, scenarios, pin: values.pin, partial };
 }

@@ -12,6 +12,7 @@ import { startLoadGenerator, type LoadGenerator } from './load/runner.js';
 import { PEERS, type PeerDefinition } from './peers/registry.js';
 import { startPeer, type StartedPeer } from './peers/start-peer.js';
 import { describeMachine } from './report/machine.js';
+import { choosePinning, pinProcess } from './services/cpu-pinning.js';
 import { detailTable, summaryTable, type Report } from './report/tables.js';
 import { subscriptionTable } from './report/subscription-table.js';
 import { updateReadme, writeResults } from './report/write.js';
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
     : PEERS;
   const loadAtStart = loadavg()[0] ?? 0;
   log(`${settings.mode} mode; service logs in ${logDir}`);
+  const pinning = choosePinning(cli.pin);
+  log(`cores: ${pinning.description}`);
+  // the load generators are forked from here: they inherit the bench's own cores
+  if (pinning.plan) pinProcess(process.pid, pinning.plan.load);
 
   const dataset = generateDataset(settings.scale);
   const databaseUrls = benchDatabaseUrls(POSTGRES_URL, DATABASE_PREFIX);
@@ -97,7 +102,11 @@ async function main(): Promise<void> {
   };
   for (const scenario of SCENARIOS) await scenario.prepare(setup);
 
-  const subgraphs = await startSubgraphs({ databaseUrls, logDir });
+  const subgraphs = await startSubgraphs({
+    databaseUrls,
+    logDir,
+    cpus: pinning.plan?.subgraphs,
+  });
   log('subgraphs ready');
   const generator = startLoadGenerator();
   load = generator;
@@ -145,6 +154,7 @@ async function main(): Promise<void> {
                 subgraphUrls: subgraphs.urls,
                 dedup,
                 logDir,
+                cpus: pinning.plan?.router,
               });
               running.push({ definition, peer });
               log(
@@ -171,7 +181,7 @@ async function main(): Promise<void> {
   const report: Report = {
     date: new Date().toISOString().slice(0, 10),
     settings,
-    machine: await describeMachine(POSTGRES_URL, loadAtStart),
+    machine: await describeMachine(POSTGRES_URL, loadAtStart, pinning.description),
     peers,
     measurements,
     subscriptions,
@@ -192,7 +202,8 @@ async function main(): Promise<void> {
 try {
   await main();
   await shutdown();
-  rmSync(logDir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP_LOGS) log(`service logs kept in ${logDir}`);
+  else rmSync(logDir, { recursive: true, force: true });
   log('done');
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);

@@ -21,11 +21,14 @@ export async function startPeer({
   subgraphUrls,
   dedup,
   logDir,
+  cpus,
 }: {
   definition: PeerDefinition;
   subgraphUrls: Record<Subgraph, string>;
   dedup: boolean;
   logDir: string;
+  /** the router's cores, the same for every peer; anywhere when not given */
+  cpus?: readonly number[] | undefined;
 }): Promise<StartedPeer> {
   const peerEnv: PeerEnv = {
     port: await freePort(),
@@ -40,6 +43,7 @@ export async function startPeer({
     name: `${definition.id}${dedup ? '-dedup' : ''}`,
     entry: definition.entry,
     logDir,
+    cpus,
     env: serviceEnv({ ...toEnv(peerEnv), ...definition.env(peerEnv) }),
   });
   await waitUntil({

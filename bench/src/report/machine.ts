@@ -10,10 +10,16 @@ export interface Machine {
   postgres: string;
   /** the 1-minute load average as the run began: other work on the machine skews the figures */
   loadAverage: number;
+  /** which cores the router, the load generators and the subgraphs ran on (cpu-pinning.ts) */
+  cpuPinning?: string;
 }
 
 /** What the numbers were measured on; `loadAverage` is taken when the run began. */
-export async function describeMachine(postgresUrl: string, loadAverage: number): Promise<Machine> {
+export async function describeMachine(
+  postgresUrl: string,
+  loadAverage: number,
+  cpuPinning: string,
+): Promise<Machine> {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const sql = postgres(postgresUrl, { max: 1, onnotice: () => {} });
   try {
@@ -25,6 +31,7 @@ export async function describeMachine(postgresUrl: string, loadAverage: number):
       node: process.version,
       postgres: row?.server_version.split(' ')[0] ?? 'unknown',
       loadAverage,
+      cpuPinning,
     };
   } finally {
     await sql.end({ timeout: 5 });

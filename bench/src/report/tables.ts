@@ -27,7 +27,7 @@ const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 export function conditions({ settings, machine, peers }: Report): string {
   const { scale } = settings;
   return [
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node.js ${machine.node}, PostgreSQL ${machine.postgres}; load average ${machine.loadAverage.toFixed(1)} when the run began (everything, the load generator included, shares these cores).`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node.js ${machine.node}, PostgreSQL ${machine.postgres}; load average ${machine.loadAverage.toFixed(1)} when the run began; cores: ${machine.cpuPinning ?? 'not pinned: everything shares them'}.`,
     `- Mode: ${settings.mode}: the subgraphs first warmed up through the first peer (${settings.subgraphWarmupSeconds} s per operation), then for each peer ${settings.warmupSeconds} s warm-up per operation, then ${settings.durationSeconds} s at each of ${settings.connections.join(', ')} connections (autocannon in its own process), taken in ${settings.rounds} rounds: all peers run at once and take turns, one slice each per round, each round starting with the next peer.`,
     `- Data: ${scale.customers.toLocaleString('en')} customers, ${scale.variants.toLocaleString('en')} variants, ${scale.orders.toLocaleString('en')} orders with 1 to 8 lines, payments and shipments.`,
     `- Peers: ${peers.map((p) => `${p.id} = ${p.label}`).join('; ')}. Each is one process on the same five subgraph processes and the same supergraph file; all services run with NODE_ENV=production and LOG_LEVEL=warn.`,

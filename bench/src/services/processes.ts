@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '@ordergraph/shared';
+import { pinProcess } from './cpu-pinning.js';
 
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
 
@@ -29,12 +30,15 @@ export function startProcess({
   env,
   logDir,
   preload = [],
+  cpus,
 }: {
   name: string;
   entry: string;
   env: NodeJS.ProcessEnv;
   logDir: string;
   preload?: string[];
+  /** the cores it may run on (see cpu-pinning.ts); anywhere when not given */
+  cpus?: readonly number[] | undefined;
 }): ServiceProcess {
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -51,6 +55,8 @@ export function startProcess({
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // pinned before it has read its first module: all it does runs on those cores
+  if (cpus && child.pid) pinProcess(child.pid, cpus);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) =>
@@ -109,9 +115,11 @@ export async function waitUntil({
 /**
  * BENCH_CPU_PROF_DIR=<dir> runs every service with `--cpu-prof` into that folder, to find where
  * the time goes (node refuses --cpu-prof in NODE_OPTIONS). A profile is written when the
- * process exits on its own, as each service does on SIGTERM.
+ * process exits on its own, as each service does on SIGTERM. BENCH_TRACE_GC=1 logs each
+ * service's garbage collections (`--trace-gc`), to see whether pauses explain a latency tail.
  */
 function profileArgs(): string[] {
   const dir = process.env.BENCH_CPU_PROF_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const gc = process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [];
+  return dir ? [...gc, '--cpu-prof', `--cpu-prof-dir=${dir}`] : gc;
 }

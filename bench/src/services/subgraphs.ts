@@ -17,9 +17,12 @@ export interface RunningSubgraphs {
 export async function startSubgraphs({
   databaseUrls,
   logDir,
+  cpus,
 }: {
   databaseUrls: Record<Subgraph, string>;
   logDir: string;
+  /** the cores the subgraphs share; anywhere when not given */
+  cpus?: readonly number[] | undefined;
 }): Promise<RunningSubgraphs> {
   const ports = {} as Record<Subgraph, number>;
   for (const name of SUBGRAPHS) ports[name] = await freePort();
@@ -36,6 +39,7 @@ export async function startSubgraphs({
       entry: `subgraphs/${name}/src/index.ts`,
       logDir,
       preload: [PROBE],
+      cpus,
       env: serviceEnv({
         ...siblings,
         HOST: '127.0.0.1',
