@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildSchema, getOperationAST, getVariableValues, parse } from 'graphql';
+import { buildSchema, getOperationAST, parse } from 'graphql';
 import { readCostDirectives } from '../src/limits/cost-directives.js';
-import { checkOperation } from '../src/limits/check-operation.js';
-import { estimateCost, estimateCostWithInputs } from '../src/limits/cost.js';
+import { estimateCostWithInputs } from '../src/limits/cost.js';
 import { measureOperation } from '../src/limits/operation-shape.js';
 import { exceedsTokens } from '../src/limits/tokens.js';
+import { costEstimator, limitChecker } from './support/cost-estimate.js';
 
 // a supergraph-like SDL: the cost spec linked as composition links it
 const SDL = `
@@ -36,21 +36,9 @@ type PageInfo { hasNextPage: Boolean! }
 const schema = buildSchema(SDL);
 const directives = readCostDirectives(SDL);
 
-const costOf = (query: string, variables: Record<string, unknown> = {}) => {
-  const document = parse(query);
-  const operation = getOperationAST(document);
-  assert.ok(operation);
-  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
-  assert.ok(coerced);
-  return estimateCost({
-    schema,
-    document,
-    operation,
-    variables: coerced,
-    directives,
-    defaultListSize: 10,
-  });
-};
+const estimate = costEstimator(SDL);
+const costOf = (query: string, variables: Record<string, unknown> = {}) =>
+  estimate(query, variables).cost;
 
 const shapeOf = (query: string) => {
   const document = parse(query);
@@ -170,19 +158,12 @@ describe('the cost of a known document', () => {
     maxCost: 50,
     defaultListSize: 10,
   };
+  const checkLimits = limitChecker(SDL, limits);
   const check = (
     document: ReturnType<typeof parse>,
     variables: Record<string, unknown>,
     overrides: Partial<typeof limits> = {},
-  ) =>
-    checkOperation({
-      schema,
-      directives,
-      document,
-      operationName: null,
-      variables,
-      limits: { ...limits, ...overrides },
-    })?.extensions['cost'] ?? 'allowed';
+  ) => checkLimits(document, variables, overrides)?.extensions['cost'] ?? 'allowed';
 
   it('says whether a variable sized a list: only then do variables change it', () => {
     const inputs = (query: string, variables: Record<string, unknown>) => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashApiKey, type ClientsFile } from '../src/clients/clients-file.js';
+import { SUPERGRAPH_FILE } from '../src/composition.js';
+import type { Router } from '../src/server.js';
 import { post } from './support/clients.js';
 import { MUG, TEE } from './support/fixtures.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -57,14 +59,14 @@ const totalStatements = () =>
   Object.values(stack.statementCounts()).reduce((sum, count) => sum + count, 0);
 
 /** posts an operation; the response and how many SQL statements the subgraphs ran meanwhile */
-async function send(body: unknown, headers: Record<string, string> = {}) {
+async function send(body: unknown, headers: Record<string, string> = {}, url = stack.routerUrl) {
   const before = totalStatements();
-  const response = await post(stack.routerUrl, body, headers);
+  const response = await post(url, body, headers);
   return { ...response, statements: totalStatements() - before };
 }
 
-async function assertPasses(body: unknown, headers: Record<string, string> = {}) {
-  const { status, body: result } = await send(body, headers);
+async function assertPasses(body: unknown, headers: Record<string, string> = {}, url?: string) {
+  const { status, body: result } = await send(body, headers, url);
   assert.equal(status, 200, JSON.stringify(result));
   assert.equal(result.errors, undefined, JSON.stringify(result.errors));
   return result;
@@ -74,8 +76,9 @@ async function assertRefused(
   body: unknown,
   { code, status = 400, extensions }: { code: string; status?: number; extensions?: object },
   headers: Record<string, string> = {},
+  url?: string,
 ) {
-  const refused = await send(body, headers);
+  const refused = await send(body, headers, url);
   assert.equal(refused.status, status, JSON.stringify(refused.body));
   assert.equal(refused.body.data, undefined);
   assert.equal(refused.body.errors.length, 1);
@@ -184,6 +187,53 @@ describe('request limits: just under passes, just over is refused with its code'
     await assertRefused(
       { query, variables: { n: 99 } },
       { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 100, maxCost: 50 } },
+    );
+  });
+});
+
+describe("the supergraph's argument and input field weights count toward the budget", () => {
+  /** the committed supergraph with one more `@cost`, appended to what `place` matches */
+  const withWeight = (sdl: string, place: RegExp, weight: number) => {
+    const weighted = sdl.replace(place, `$1 @cost(weight: ${weight})`);
+    assert.notEqual(weighted, sdl, `the supergraph has ${place.source}`);
+    return weighted;
+  };
+  let weighted: { router: Router; url: string };
+  before(async () => {
+    let supergraphSdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
+    supergraphSdl = withWeight(supergraphSdl, /(\n {2}products\([^)]*?\n {4}search: String)/, 45);
+    supergraphSdl = withWeight(
+      supergraphSdl,
+      /(\ninput QuoteInput\b[^}]*?\n {2}promoCode: String)/,
+      50,
+    );
+    weighted = await stack.startExtraRouter({ limits: LIMITS, supergraphSdl });
+  });
+  after(() => weighted?.router.stop());
+
+  it('an argument given by a variable: 6 without it passes, 6 + 45 with it is refused', async () => {
+    // products (1) + first × node (1), and `search` (45) when it is set
+    const query = 'query($s: String) { products(first: 5, search: $s) { nodes { name } } }';
+    const result = await assertPasses({ query }, {}, weighted.url);
+    assert.equal(result.data.products.nodes.length, 5);
+    await assertRefused(
+      { query, variables: { s: 'tee' } },
+      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 51, maxCost: 50 } },
+      {},
+      weighted.url,
+    );
+  });
+
+  it('an input field set in a literal: a quote with a promo code is refused', async () => {
+    const quote = (extra: string) =>
+      `{ quote(input: { lines: [{ sku: "${TEE}", quantity: 1 }]${extra} }) { __typename } }`;
+    const result = await assertPasses({ query: quote('') }, {}, weighted.url);
+    assert.equal(result.data.quote.__typename, 'Quote');
+    await assertRefused(
+      { query: quote(', promoCode: "WELCOME10"') },
+      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 51, maxCost: 50 } },
+      {},
+      weighted.url,
     );
   });
 });

@@ -13,9 +13,12 @@ export interface ListSize {
   sizedFields?: string[];
 }
 
-/** The `@cost` and `@listSize` directives of a supergraph, by type and field. */
+/** The `@cost` and `@listSize` directives of a supergraph, by schema coordinate. */
 export interface CostDirectives {
-  /** `@cost(weight:)` of a field (`Type.field`) or of a type (`Type`) */
+  /**
+   * `@cost(weight:)` of a type (`Type`), a field or input field (`Type.field`) or an argument
+   * (`Type.field(argument:)`)
+   */
   weight(coordinate: string): number | undefined;
   listSize(coordinate: string): ListSize | undefined;
 }
@@ -64,15 +67,18 @@ export function readCostDirectives(supergraphSdl: string | undefined): CostDirec
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
       definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
       definition.kind !== Kind.SCALAR_TYPE_DEFINITION &&
-      definition.kind !== Kind.ENUM_TYPE_DEFINITION
+      definition.kind !== Kind.ENUM_TYPE_DEFINITION &&
+      definition.kind !== Kind.INPUT_OBJECT_TYPE_DEFINITION
     ) {
       continue;
     }
     const type = definition.name.value;
     record(type, definition.directives);
-    if ('fields' in definition) {
-      for (const field of definition.fields ?? []) {
-        record(`${type}.${field.name.value}`, field.directives);
+    for (const field of 'fields' in definition ? (definition.fields ?? []) : []) {
+      const coordinate = `${type}.${field.name.value}`;
+      record(coordinate, field.directives);
+      for (const argument of 'arguments' in field ? (field.arguments ?? []) : []) {
+        record(`${coordinate}(${argument.name.value}:)`, argument.directives);
       }
     }
   }

@@ -16,6 +16,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { createArgumentPricing } from './argument-cost.js';
 import type { CostDirectives } from './cost-directives.js';
 import { fragmentsOf } from './fragments.js';
 
@@ -46,16 +47,13 @@ const IMPLICIT_SLICING_ARGUMENTS = ['first', 'last'];
  * "Request limits" has the formula): every object or interface field costs 1, a scalar or enum
  * 0, unless `@cost(weight:)` says otherwise; a list multiplies what it holds by its size, read
  * from a slicing argument (`first`/`last`, or `@listSize(slicingArguments:)`), else
- * `@listSize(assumedSize:)`, else the default; a field of an abstract type costs as its most
- * expensive possible type.
- */
-export function estimateCost(options: CostEstimateOptions): number {
-  return estimateCostWithInputs(options).cost;
-}
-
-/**
- * The estimate, and whether the request's variables entered it (a slicing argument given by a
- * variable): when none did, the same operation always costs the same.
+ * `@listSize(assumedSize:)`, else the default; the arguments a field is given add their
+ * `@cost` and that of the input fields they set, once per call (argument-cost.ts); a field of an
+ * abstract type costs as its most expensive possible type.
+ *
+ * With the estimate comes whether the request's variables entered it (a slicing argument, or an
+ * argument that has or holds a `@cost`, given by a variable): when none did, the same operation
+ * always costs the same.
  */
 export function estimateCostWithInputs({
   schema,
@@ -67,6 +65,7 @@ export function estimateCostWithInputs({
 }: CostEstimateOptions): { cost: number; readsVariables: boolean } {
   let readsVariables = false;
   const fragments = fragmentsOf(document);
+  const priceArguments = createArgumentPricing({ directives, variables });
   // a fragment's cost on a type is the same wherever it is spread: fragment bombs stay linear
   const memo = new Map<string, number>();
   const visiting = new Set<string>();
@@ -140,12 +139,15 @@ export function estimateCostWithInputs({
     const listSize = find(directives.listSize);
     const slicing = listSize?.slicingArguments ?? IMPLICIT_SLICING_ARGUMENTS;
     const sliced = slicedSize(argumentsOf(node, field, variables), slicing);
-    readsVariables ||= Boolean(
-      node.arguments?.some(
-        (argument) =>
-          argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value),
-      ),
-    );
+    const args = priceArguments(node, field, coordinates);
+    readsVariables ||=
+      args.readsVariables ||
+      Boolean(
+        node.arguments?.some(
+          (argument) =>
+            argument.value.kind === Kind.VARIABLE && slicing.includes(argument.name.value),
+        ),
+      );
     const size = sliced ?? listSize?.assumedSize;
     const isList = isListType(getNullableType(field.type));
     const fromParent = sized && (sized.fields === null || sized.fields.has(node.name.value));
@@ -159,7 +161,9 @@ export function estimateCostWithInputs({
       node.selectionSet && isCompositeType(named)
         ? selectionsCost(node.selectionSet, named, below)
         : 0;
-    return multiplier * (weight + children);
+    // the field's own cost (its weight per item, its arguments per call) never goes below 0 nor
+    // takes from what it selects (cost spec, "Field Cost")
+    return Math.max(0, multiplier * weight + args.cost) + multiplier * children;
   };
 
   const root = schema.getRootType(operation.operation);
