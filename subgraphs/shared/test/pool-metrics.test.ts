@@ -1,51 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'graphql';
-import { createSubgraphServer, sql, type SubgraphServer } from '../src/index.js';
-import {
-  startTestSubgraph,
-  subgraphRequest,
-  waitUntil,
-  type TestSubgraph,
-} from '../src/testing/index.js';
+import { sql } from '../src/index.js';
+import { subgraphRequest, waitUntil, type TestSubgraph } from '../src/testing/index.js';
+import { createGate, startSdlSubgraph } from './support/test-subgraph.js';
 
-const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
-
-// `hold` keeps a transaction (and so a connection) open until the test lets it go
-const typeDefs = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Query { hold: String }
-`);
-
-let subgraph: TestSubgraph<SubgraphServer>;
-let holding = 0;
-let release!: () => void;
-const gate = new Promise<void>((resolve) => (release = resolve));
+let subgraph: TestSubgraph;
+const gate = createGate();
 
 before(async () => {
-  subgraph = await startTestSubgraph({
-    name: 'shared_pool',
-    migrationsFolder,
-    createServer: ({ handle, signingSecret, log }) =>
-      createSubgraphServer({
-        name: 'pool',
-        typeDefs,
-        signingSecret,
-        log,
-        createContext: (base) => base,
-        resolvers: {
-          Query: {
-            hold: () =>
-              handle.db.transaction(async (tx) => {
-                await tx.execute(sql`select 1`);
-                holding++;
-                await gate;
-                return 'held';
-              }),
-          },
+  subgraph = await startSdlSubgraph({
+    database: 'shared_pool',
+    name: 'pool',
+    // `hold` keeps a transaction (and so a connection) open until the test lets it go
+    sdl: 'type Query { hold: String }',
+    serve: ({ handle }) => ({
+      resolvers: {
+        Query: {
+          hold: () =>
+            handle.db.transaction(async (tx) => {
+              await tx.execute(sql`select 1`);
+              await gate.pass();
+              return 'held';
+            }),
         },
-      }),
+      },
+    }),
   });
 });
 after(() => subgraph.stop());
@@ -71,7 +50,7 @@ describe('database pool metrics', () => {
 
   it('counts two held transactions, in use or waiting, then nothing once they are done', async () => {
     const first = subgraphRequest(subgraph.url, { query: '{ hold }' });
-    await waitUntil(() => holding === 1, { what: 'the first transaction to start' });
+    await waitUntil(() => gate.reached === 1, { what: 'the first transaction to start' });
     // on PostgreSQL the second one takes a second connection; on PGlite it waits for the first
     const second = subgraphRequest(subgraph.url, { query: '{ hold }' });
     await waitUntil(() => subgraph.handle.pool.demand === 2, { what: 'the second transaction' });
@@ -80,7 +59,7 @@ describe('database pool metrics', () => {
     // PGlite runs the scrape's own event-log statements only after the transaction: once they
     // are asked for, the pool gauges (read first) have their values
     await Promise.race([during, waitUntil(() => subgraph.handle.pool.demand > 2)]);
-    release();
+    gate.open();
     const { max = 0, inUse, waiting } = await during;
     assert.equal(inUse, Math.min(2, max));
     assert.equal(waiting, 2 - Math.min(2, max));

@@ -1,54 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { GraphQLError, parse } from 'graphql';
-import { createSubgraphServer, type SubgraphServer } from '../src/index.js';
-import {
-  startTestSubgraph,
-  subgraphRequest,
-  waitUntil,
-  type TestSubgraph,
-} from '../src/testing/index.js';
+import { GraphQLError } from 'graphql';
+import { subgraphRequest, waitUntil, type TestSubgraph } from '../src/testing/index.js';
+import { createGate, startSdlSubgraph } from './support/test-subgraph.js';
 
-const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
-
-// a subgraph whose `slow` field answers when the test lets it
-const typeDefs = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Query { slow: String fast: String failing: String }
-`);
-
-let subgraph: TestSubgraph<SubgraphServer>;
-let slowStarted = 0;
-let release!: () => void;
-const gate = new Promise<void>((resolve) => (release = resolve));
+let subgraph: TestSubgraph;
+const gate = createGate();
 
 before(async () => {
-  subgraph = await startTestSubgraph({
-    name: 'shared_ops',
-    migrationsFolder,
-    createServer: ({ handle, signingSecret, log }) =>
-      createSubgraphServer({
-        name: 'ops',
-        typeDefs,
-        signingSecret,
-        log,
-        isReady: handle.ping,
-        createContext: (base) => base,
-        resolvers: {
-          Query: {
-            slow: async () => {
-              slowStarted++;
-              await gate;
-              return 'done';
-            },
-            fast: () => 'fast',
-            failing: () => {
-              throw new GraphQLError('No.', { extensions: { code: 'FORBIDDEN' } });
-            },
+  subgraph = await startSdlSubgraph({
+    database: 'shared_ops',
+    name: 'ops',
+    // `slow` answers when the test lets it
+    sdl: 'type Query { slow: String fast: String failing: String }',
+    serve: ({ handle }) => ({
+      isReady: handle.ping,
+      resolvers: {
+        Query: {
+          slow: async () => {
+            await gate.pass();
+            return 'done';
+          },
+          fast: () => 'fast',
+          failing: () => {
+            throw new GraphQLError('No.', { extensions: { code: 'FORBIDDEN' } });
           },
         },
-      }),
+      },
+    }),
   });
 });
 after(() => subgraph.stop());
@@ -79,7 +58,7 @@ describe('a subgraph server', () => {
   it('finishes the requests under way when it stops, and accepts no new one', async () => {
     assert.equal((await fetch(new URL('/ready', subgraph.url))).status, 200);
     const slow = subgraphRequest(subgraph.url, { query: '{ slow }' });
-    await waitUntil(() => slowStarted === 1);
+    await waitUntil(() => gate.reached === 1);
     const stopped = subgraph.server.stop();
     await waitUntil(async () =>
       fetch(new URL('/ready', subgraph.url)).then(
@@ -87,7 +66,7 @@ describe('a subgraph server', () => {
         () => true,
       ),
     );
-    release();
+    gate.open();
     assert.deepEqual(await slow, { status: 200, data: { slow: 'done' } });
     await stopped;
   });

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'graphql';
 import {
   appendEvent,
-  createSubgraphServer,
   encodeEventCursor,
   forbidden,
   isPrivileged,
@@ -13,47 +10,39 @@ import {
   type BaseContext,
   type EventLogRow,
   type EventTail,
-  type SubgraphServer,
 } from '../src/index.js';
 import {
   connectSubscriptionClient,
-  startTestSubgraph,
-  testLogger,
   viewers,
   waitUntil,
   type TestSubgraph,
 } from '../src/testing/index.js';
-
-const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
+import { startSdlSubgraph } from './support/test-subgraph.js';
 
 // a subgraph of things, each with its event stream; only staff may follow thing "secret"
-const typeDefs = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+const sdl = `
   type Query { ping: String }
   type Subscription { thingChanged(id: ID!, after: String): ThingChange! }
   type ThingChange { cursor: String! type: String! viewer: String context: Int! }
-`);
+`;
 
 interface ThingContext extends BaseContext {
   /** which context this is, counted over the server's life */
   number: number;
 }
 
-let subgraph: TestSubgraph<SubgraphServer>;
+let subgraph: TestSubgraph;
 let tail: EventTail;
 
 before(async () => {
   let contexts = 0;
-  subgraph = await startTestSubgraph({
-    name: 'shared_ws',
-    migrationsFolder,
-    createServer: async ({ handle, signingSecret, log }) => {
+  subgraph = await startSdlSubgraph<ThingContext>({
+    database: 'shared_ws',
+    name: 'things',
+    sdl,
+    serve: async ({ handle, log }) => {
       tail = await startEventTail({ handle, log });
-      return createSubgraphServer<ThingContext>({
-        name: 'things',
-        typeDefs,
-        signingSecret,
-        log,
+      return {
         createContext: (base) => ({ ...base, number: ++contexts }),
         onStop: () => tail.stop(),
         resolvers: {
@@ -83,7 +72,7 @@ before(async () => {
             },
           },
         },
-      });
+      };
     },
   });
 });
@@ -223,18 +212,11 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   it('closes live sockets with 1001 when the server stops', async () => {
-    const replica = await startTestSubgraph({
-      name: 'shared_ws_stop',
-      migrationsFolder,
-      createServer: ({ signingSecret }) =>
-        createSubgraphServer<BaseContext>({
-          name: 'things',
-          typeDefs,
-          resolvers: {},
-          signingSecret,
-          log: testLogger('things'),
-          createContext: (base) => base,
-        }),
+    const replica = await startSdlSubgraph({
+      database: 'shared_ws_stop',
+      name: 'things',
+      sdl,
+      serve: () => ({ resolvers: {} }),
     });
     const client = await connectSubscriptionClient(replica.url);
     await replica.stop();
