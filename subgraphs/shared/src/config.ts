@@ -18,6 +18,10 @@ export const subgraphEnvShape = {
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true')),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };
 

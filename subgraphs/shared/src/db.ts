@@ -68,6 +68,11 @@ export interface OpenDatabaseOptions {
   migrationsFolder: string;
   /** postgres.js pool size */
   maxConnections?: number;
+  /**
+   * prepares statements with parameters (one round trip each, plans reused); off for a pooler
+   * that cannot keep them, such as PgBouncer in transaction mode before 1.21
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 /** Opens (creating it when missing) and migrates a subgraph's database. */
@@ -76,6 +81,7 @@ export async function openDatabase({
   dataDir,
   migrationsFolder,
   maxConnections = 10,
+  preparedStatements = true,
 }: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const statements: StatementCounter = { count: 0, byRequest: new Map() };
   const logger = { logQuery: () => countStatement(statements) };
@@ -86,7 +92,7 @@ export async function openDatabase({
     const pool = createPoolUsage(maxConnections);
     // statements go through the instrumented client (spans, pool use); LISTEN has its own
     // connection outside the pool
-    const instrumented = instrumentPostgres(client, pool);
+    const instrumented = instrumentPostgres(client, pool, { prepare: preparedStatements });
     const db = drizzlePostgres(instrumented, { logger });
     await migratePostgres(db, { migrationsFolder });
     return {

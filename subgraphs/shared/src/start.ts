@@ -14,6 +14,8 @@ export interface StartSubgraphOptions {
   log: Logger;
   /** a PostgreSQL URL, or undefined for the embedded database under `<dataDir>/<name>` */
   databaseUrl: string | undefined;
+  /** prepares statements with parameters on PostgreSQL (see OpenDatabaseOptions); default on */
+  preparedStatements?: boolean | undefined;
   dataDir: string;
   migrationsFolder: string;
   /** seeds demo data into an empty database; defaults to on for the embedded database */
@@ -34,6 +36,7 @@ export async function startSubgraph({
   host,
   log,
   databaseUrl,
+  preparedStatements,
   dataDir,
   migrationsFolder,
   seed,
@@ -45,6 +48,7 @@ export async function startSubgraph({
   const root = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
   const handle = await openDatabase({
     url: databaseUrl,
+    preparedStatements,
     dataDir: databaseUrl ? undefined : join(root, name),
     migrationsFolder,
   });

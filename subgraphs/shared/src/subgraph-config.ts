@@ -8,6 +8,8 @@ export interface SubgraphConfig {
   port: number;
   logLevel: string;
   databaseUrl: string | undefined;
+  /** prepared statements on PostgreSQL (DATABASE_PREPARED_STATEMENTS, default true) */
+  preparedStatements: boolean;
   dataDir: string;
   signingSecret: string;
   seedDemoData: boolean | undefined;
@@ -56,6 +58,7 @@ export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never
       baseUrl: parsed.DATABASE_URL,
       override: parsed[overrideName] as string | undefined,
     }),
+    preparedStatements: parsed.DATABASE_PREPARED_STATEMENTS,
     dataDir: parsed.DATA_DIR,
     signingSecret: resolveSigningSecret({
       nodeEnv: parsed.NODE_ENV,

@@ -12,6 +12,7 @@ await startSubgraph({
   host: config.host,
   log,
   databaseUrl: config.databaseUrl,
+  preparedStatements: config.preparedStatements,
   dataDir: config.dataDir,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
   otlpEndpoint: config.otlpEndpoint,

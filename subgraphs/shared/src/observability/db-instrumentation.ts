@@ -31,13 +31,38 @@ function follow<T extends PromiseLike<unknown>>(
   return pending;
 }
 
-/** A postgres.js client whose statements are traced and whose pool use `pool` counts. */
-export function instrumentPostgres(client: postgres.Sql, pool: PoolUsage): postgres.Sql {
+type Unsafe = postgres.Sql['unsafe'];
+
+/**
+ * drizzle asks postgres.js for an unnamed statement unless a query was given a name, and for
+ * a statement with parameters postgres.js then makes two round trips (describe, then execute)
+ * and PostgreSQL parses and plans it every time. Prepared, a statement is described once per
+ * connection and then sent in one round trip, its plan reused. Statements without parameters
+ * keep the simple protocol (a migration holds several statements).
+ */
+const preparing =
+  (unsafe: Unsafe, prepare: boolean): Unsafe =>
+  (query, parameters, options) =>
+    unsafe(
+      query,
+      parameters,
+      prepare && parameters?.length ? { ...options, prepare: true } : options,
+    );
+
+/**
+ * A postgres.js client whose statements are traced, whose pool use `pool` counts and, with
+ * `prepare`, whose statements with parameters are prepared (see `preparing`).
+ */
+export function instrumentPostgres(
+  client: postgres.Sql,
+  pool: PoolUsage,
+  { prepare }: { prepare: boolean },
+): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
-        return (...args: Parameters<postgres.Sql['unsafe']>) =>
-          follow(target.unsafe(...args), args[0], pool.acquire());
+        const unsafe = preparing(target.unsafe.bind(target), prepare);
+        return (...args: Parameters<Unsafe>) => follow(unsafe(...args), args[0], pool.acquire());
       }
       if (property === 'begin') {
         return (...args: unknown[]) => {
@@ -45,7 +70,7 @@ export function instrumentPostgres(client: postgres.Sql, pool: PoolUsage): postg
           const release = pool.acquire();
           const begin = target.begin as (...beginArgs: unknown[]) => Promise<unknown>;
           const done = begin(...args, (sql: postgres.TransactionSql) =>
-            work(instrumentPostgresTransaction(sql)),
+            work(instrumentPostgresTransaction(sql, prepare)),
           );
           done.then(release, release);
           return done;
@@ -57,19 +82,22 @@ export function instrumentPostgres(client: postgres.Sql, pool: PoolUsage): postg
 }
 
 /** A transaction's client: its statements are traced, on the connection the transaction holds. */
-function instrumentPostgresTransaction(sql: postgres.TransactionSql): postgres.TransactionSql {
+function instrumentPostgresTransaction(
+  sql: postgres.TransactionSql,
+  prepare: boolean,
+): postgres.TransactionSql {
   return new Proxy(sql, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
-        return (...args: Parameters<postgres.TransactionSql['unsafe']>) =>
-          follow(target.unsafe(...args), args[0]);
+        const unsafe = preparing(target.unsafe.bind(target), prepare);
+        return (...args: Parameters<Unsafe>) => follow(unsafe(...args), args[0]);
       }
       if (property === 'savepoint') {
         return (...args: unknown[]) => {
           const work = args.pop() as (inner: postgres.TransactionSql) => unknown;
           const savepoint = target.savepoint as (...savepointArgs: unknown[]) => Promise<unknown>;
           return savepoint(...args, (inner: postgres.TransactionSql) =>
-            work(instrumentPostgresTransaction(inner)),
+            work(instrumentPostgresTransaction(inner, prepare)),
           );
         };
       }
