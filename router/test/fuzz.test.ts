@@ -375,4 +375,21 @@ describe('hostile input', () => {
     await assertResponsive(stack.routerUrl);
     assert.equal(stack.router.subscriptionStats().sockets, 0);
   });
+
+  it('a WebSocket frame over the size limit: closed with 1009, not logged as an internal error', async (t) => {
+    const logged = t.mock.method(console, 'error', () => {});
+    const socket = new WebSocket(stack.routerUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    socket.once('error', () => {});
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.send(`{"type":"connection_init","payload":"${'p'.repeat(2_000_000)}"}`);
+    assert.equal(await closed, 1009);
+    // graphql-ws logs the socket errors it is handed; give it the turn it would log in
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(
+      logged.mock.calls.map((call) => String(call.arguments[0])),
+      [],
+    );
+    await assertResponsive(stack.routerUrl);
+  });
 });

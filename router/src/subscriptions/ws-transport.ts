@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { HttpError, type Viewer } from '@ordergraph/shared';
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticateWithExpiry, type Authentication, type JwtOptions } from '../auth.js';
 import { API_KEY_HEADER } from '../clients/callers.js';
 import { limitError, type RequestLimits } from '../limits/request-limits.js';
@@ -77,7 +77,10 @@ export function attachWebSocketTransport({
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      keepOversizedFramesQuiet(ws);
+      sockets.emit('connection', ws, request);
+    });
   });
 
   const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
@@ -169,3 +172,20 @@ export function attachWebSocketTransport({
 
 const formatted = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError =>
   error instanceof GraphQLError ? error.toJSON() : error;
+
+/**
+ * A frame over `maxPayload` is the client's error: ws has already closed the socket with 1009
+ * (message too big) when it emits it, and graphql-ws would log it as an internal error of the
+ * server. That one error is not passed on; every other still is.
+ */
+function keepOversizedFramesQuiet(ws: WebSocket): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string | symbol, ...args: unknown[]) =>
+    event === 'error' && isOversizedFrame(args[0])
+      ? true
+      : emit(event, ...args)) as WebSocket['emit'];
+}
+
+const isOversizedFrame = (error: unknown) =>
+  error instanceof RangeError &&
+  (error as RangeError & { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
