@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { freePort } from '@ordergraph/shared/testing';
+import { startServiceOnFreePort } from '@ordergraph/shared/testing';
 import { loadConfig } from '../src/config.js';
 
 const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -47,15 +46,14 @@ describe('router workers (ROUTER_WORKERS)', () => {
   });
 
   it('serves one port from two workers, replaces a worker that dies, and stops them all on SIGTERM', async () => {
-    const port = await freePort();
     const nowhere = 'http://127.0.0.1:9/graphql';
-    const primary = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    // its subgraphs point nowhere, so /ready stays 503: the test waits for an answer instead
+    const primary = await startServiceOnFreePort({
+      entry: ENTRY,
       env: {
-        ...process.env,
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         HOST: '127.0.0.1',
-        PORT: String(port),
         AUTH_JWT_SECRET: 'cluster-test-jwt-secret-long-enough',
         ROUTER_SIGNING_SECRET: 'cluster-test-signing-secret-long',
         ROUTER_WORKERS: '2',
@@ -65,12 +63,10 @@ describe('router workers (ROUTER_WORKERS)', () => {
         INVENTORY_URL: nowhere,
         SHIPMENTS_URL: nowhere,
       },
-      stdio: 'ignore',
     });
-    const exited = new Promise<number | null>((resolve) => primary.once('exit', resolve));
     try {
       const ask = async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        const response = await fetch(`${primary.origin}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ query: '{ __typename }' }),
@@ -79,7 +75,7 @@ describe('router workers (ROUTER_WORKERS)', () => {
       };
       await until('an answer', () => ask().catch(() => undefined));
       const workers = await until('two workers', () => {
-        const children = workersOf(primary.pid!);
+        const children = workersOf(primary.pid);
         return children.length === 2 ? children : undefined;
       });
       assert.deepEqual(await ask(), { data: { __typename: 'Query' } });
@@ -88,7 +84,7 @@ describe('router workers (ROUTER_WORKERS)', () => {
       await new Promise((resolve) => setTimeout(resolve, 5_500));
       process.kill(workers[0]!, 'SIGKILL');
       const replaced = await until('a replacement worker', () => {
-        const children = workersOf(primary.pid!);
+        const children = workersOf(primary.pid);
         return children.length === 2 && !children.includes(workers[0]!) ? children : undefined;
       });
       assert.ok(replaced.includes(workers[1]!));
@@ -97,11 +93,11 @@ describe('router workers (ROUTER_WORKERS)', () => {
         return true;
       });
 
-      primary.kill('SIGTERM');
-      assert.equal(await exited, 0);
-      assert.deepEqual(workersOf(primary.pid!), []);
+      primary.signal('SIGTERM');
+      assert.equal((await primary.exited).code, 0);
+      assert.deepEqual(workersOf(primary.pid), []);
     } finally {
-      if (primary.exitCode === null) primary.kill('SIGKILL');
+      await primary.kill();
     }
   });
 });

@@ -4,12 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
-  connectionOutcome,
-  freePort,
-  startServiceProcess,
+  startServiceOnFreePort,
   TEST_SIGNING_SECRET,
   waitUntil,
-  type ServiceProcess,
+  type ListeningServiceProcess,
 } from '@ordergraph/shared/testing';
 import { SUPERGRAPH_FILE } from '../src/composition.js';
 import { SUBGRAPH_NAMES } from '../src/config.js';
@@ -42,8 +40,7 @@ let stack: Stack;
 let steps: Lifecycle;
 let orderId: string;
 let catalogProxy: LatencyProxy;
-let router: ServiceProcess;
-let port: number;
+let router: ListeningServiceProcess;
 let routerUrl: string;
 
 before(async () => {
@@ -59,13 +56,10 @@ before(async () => {
       name === 'catalog' ? catalogProxy.url : stack.subgraphs[name].url,
     ]),
   );
-  port = await freePort();
-  routerUrl = `http://127.0.0.1:${port}/graphql`;
-  router = startServiceProcess({
+  router = await startServiceOnFreePort({
     entry: fileURLToPath(new URL('../src/index.ts', import.meta.url)),
     env: {
       ...subgraphUrls,
-      PORT: String(port),
       HOST: '127.0.0.1',
       // as deployed (and so with whatever a library does on signals outside tests)
       NODE_ENV: 'production',
@@ -80,14 +74,8 @@ before(async () => {
       ROUTER_CLIENTS_PATH: undefined,
     },
   });
-  await waitUntil(
-    () =>
-      fetch(new URL('/ready', routerUrl)).then(
-        (response) => response.ok,
-        () => false,
-      ),
-    { timeoutMs: 60_000, what: 'the router process to be ready' },
-  );
+  routerUrl = `${router.origin}/graphql`;
+  await router.waitUntilReady({ what: 'the router process to be ready' });
 });
 after(async () => {
   await router.kill();
@@ -179,11 +167,9 @@ describe('SIGTERM to the router process', () => {
         catalogProxy.inFlight === WORKERS,
       { timeoutMs: 30_000, what: 'every worker’s last request to be under way' },
     );
-    const signalledAt = router.signal('SIGTERM');
+    router.signal('SIGTERM');
 
-    await waitUntil(async () => (await connectionOutcome(port)) === 'refused', {
-      what: 'new connections to be refused',
-    });
+    await router.waitUntilRefusing();
     assert.equal(
       lastOnes().filter((request) => !request.done).length,
       WORKERS,
@@ -201,12 +187,7 @@ describe('SIGTERM to the router process', () => {
     for (const { answer } of sent) {
       assert.deepEqual(await answer, { status: 200, body: expected });
     }
-    const { code, at } = await router.exited;
-    assert.equal(code, 0);
-    assert.ok(
-      at - signalledAt < SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS,
-      `exited ${at - signalledAt} ms after the signal`,
-    );
+    await router.assertExits({ code: 0, withinMs: SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS });
     await live.close();
   });
 });

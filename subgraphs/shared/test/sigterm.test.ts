@@ -14,14 +14,12 @@ import {
   type DatabaseHandle,
 } from '../src/index.js';
 import {
-  connectionOutcome,
-  freePort,
-  startServiceProcess,
+  startServiceOnFreePort,
   subgraphRequest,
   viewers,
   waitUntil,
   type GraphQLResponse,
-  type ServiceProcess,
+  type ListeningServiceProcess,
 } from '../src/testing/index.js';
 
 // SIGTERM to a subgraph process under load: what it accepted runs to its end, then it closes
@@ -43,31 +41,21 @@ const databaseUrl = serverUrl
   : undefined;
 const dataDir = mkdtempSync(join(tmpdir(), 'ordergraph-sigterm-'));
 
-let service: ServiceProcess;
-let port: number;
+let service: ListeningServiceProcess;
 let url: string;
 
 before(async () => {
-  port = await freePort();
-  url = `http://127.0.0.1:${port}/graphql`;
-  service = startServiceProcess({
+  service = await startServiceOnFreePort({
     entry: fileURLToPath(new URL('./support/slow-subgraph.ts', import.meta.url)),
     env: {
-      PORT: String(port),
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       LOG_LEVEL: 'info',
     },
   });
-  await waitUntil(
-    () =>
-      fetch(new URL('/ready', url)).then(
-        (response) => response.ok,
-        () => false,
-      ),
-    { timeoutMs: 60_000, what: 'the subgraph process to be ready' },
-  );
+  url = `${service.origin}/graphql`;
+  await service.waitUntilReady({ what: 'the subgraph process to be ready' });
 });
 after(async () => {
   await service.kill();
@@ -120,23 +108,16 @@ describe('SIGTERM to a subgraph process', () => {
       { what: 'every worker’s last request to be under way' },
     );
     const underWay = [...outstanding];
-    const signalledAt = service.signal('SIGTERM');
+    service.signal('SIGTERM');
 
-    await waitUntil(async () => (await connectionOutcome(port)) === 'refused', {
-      what: 'new connections to be refused',
-    });
+    await service.waitUntilRefusing();
     assert.equal(outstanding.size, WORKERS, 'the requests are still under way');
     await Promise.all(workers);
 
     for (const [id, answer] of answers) {
       assert.deepEqual(await answer, { status: 200, data: { record: id } }, id);
     }
-    const { code, at } = await service.exited;
-    assert.equal(code, 0);
-    assert.ok(
-      at - signalledAt < SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS,
-      `exited ${at - signalledAt} ms after the signal`,
-    );
+    await service.assertExits({ code: 0, withinMs: SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS });
     const messages = service.logs.map((line) => line['msg']);
     assert.ok(messages.includes('shutting down'));
     assert.ok(messages.includes('database closed'), 'the pool was closed before exiting');
