@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import {
-  dropDatabase,
-  executeRows,
-  openDatabase,
-  sql,
-  withDatabase,
-  type DatabaseHandle,
-} from '../src/index.js';
+import { dropDatabase, executeRows, openDatabase, sql, type DatabaseHandle } from '../src/index.js';
+import { freshTestDatabaseUrl } from '../src/testing/index.js';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
-const serverUrl = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'];
-const databaseUrl =
-  serverUrl && withDatabase(serverUrl, `og_test_prepared_${randomBytes(4).toString('hex')}`);
+const databaseUrl = freshTestDatabaseUrl('prepared');
 
 /** One connection, so that what it has prepared is what pg_prepared_statements shows. */
 async function openOneConnection(preparedStatements: boolean): Promise<DatabaseHandle> {

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { dropDatabase, executeRows, openDatabase, sql, type DatabaseHandle } from '../src/index.js';
 import {
-  dropDatabase,
-  executeRows,
-  openDatabase,
-  sql,
-  withDatabase,
-  type DatabaseHandle,
-} from '../src/index.js';
-import {
+  freshTestDatabaseUrl,
   startServiceOnFreePort,
   subgraphRequest,
   viewers,
@@ -35,10 +28,7 @@ const LAST_MUTATION_MS = 1_500;
 const RECORD = 'mutation Record($id: String!, $ms: Int!) { record(id: $id, ms: $ms) }';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
-const serverUrl = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'];
-const databaseUrl = serverUrl
-  ? withDatabase(serverUrl, `og_test_sigterm_${randomBytes(4).toString('hex')}`)
-  : undefined;
+const databaseUrl = freshTestDatabaseUrl('sigterm');
 const dataDir = mkdtempSync(join(tmpdir(), 'ordergraph-sigterm-'));
 
 let service: ListeningServiceProcess;

@@ -7,6 +7,14 @@ const serverUrl = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'
 
 export const testDatabaseKind: 'postgres' | 'pglite' = serverUrl ? 'postgres' : 'pglite';
 
+/**
+ * The URL of a new database for one test on the test server (`og_test_<name>_<random>`, created
+ * when first opened); undefined without a server, where tests use PGlite.
+ */
+export function freshTestDatabaseUrl(name: string): string | undefined {
+  return serverUrl && withDatabase(serverUrl, `og_test_${name}_${randomBytes(4).toString('hex')}`);
+}
+
 // where each PostgreSQL test database lives, so a second process-like handle can open it
 const urls = new WeakMap<DatabaseHandle, string>();
 
@@ -18,8 +26,8 @@ export async function createTestDatabase({
   name: string;
   migrationsFolder: string;
 }): Promise<DatabaseHandle> {
-  if (!serverUrl) return openDatabase({ migrationsFolder });
-  const url = withDatabase(serverUrl, `og_test_${name}_${randomBytes(4).toString('hex')}`);
+  const url = freshTestDatabaseUrl(name);
+  if (!url) return openDatabase({ migrationsFolder });
   const handle = await openDatabase({ url, migrationsFolder, maxConnections: 20 });
   const database: DatabaseHandle = {
     ...handle,
