@@ -42,6 +42,18 @@ export const eventCursors = pgTable('event_cursors', {
 export type EventLogRow = typeof eventLog.$inferSelect;
 
 /**
+ * Who runs each piece of background work (a consumer, a runner) among the replicas of a
+ * service: the holder renews `expires_at`; another replica takes an expired lease over and
+ * `token` grows by one, so the work of a former holder is refused (see lease.ts).
+ */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  token: bigint('token', { mode: 'number' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
  * Results of mutations already done, by caller scope and idempotency key: a repeated call
  * returns the stored result and changes nothing.
  */

@@ -11,7 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 const createdAt = () =>
   timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 export const warehouses = pgTable(
   'warehouses',

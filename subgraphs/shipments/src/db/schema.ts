@@ -12,7 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../shipment-status.js';
 
-export { eventLog, eventCursors, idempotencyKeys } from '@ordergraph/shared/tables';
+export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
