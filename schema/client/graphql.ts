@@ -270,6 +270,7 @@ export type PlaceOrderMutation = { placeOrder:
     | { __typename: 'InvalidInputError', message: string, field: string | null }
     | { __typename: 'InvalidPromoCodeError', message: string, code: string, rejection: PromoCodeRejection }
     | { __typename: 'PaymentDeclinedError', message: string, reason: string }
+    | { __typename: 'PlaceOrderInterruptedError', message: string }
     | { __typename: 'PlaceOrderSuccess', order: { id: string, number: string, status: OrderStatus, paymentStatus: PaymentStatus, placedAt: string, lines: Array<{ id: string, quantity: number, unitPrice: { amount: string, currencyCode: string }, variant: { sku: string, name: string } }>, subtotal: { amount: string, currencyCode: string }, discountTotal: { amount: string, currencyCode: string }, shippingTotal: { amount: string, currencyCode: string }, taxTotal: { amount: string, currencyCode: string }, total: { amount: string, currencyCode: string } } }
     | { __typename: 'UnknownSkuError', message: string, sku: string }
    };

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '@ordergraph/shared';
 import type { Allocation } from './allocation.js';
 import {
@@ -79,6 +79,33 @@ export function createReservationsRepository({ db }: { db: Database }) {
             warehouseId ? eq(reservationAllocations.warehouseId, warehouseId) : undefined,
           ),
         );
+    },
+
+    /** marks the reservation confirmed (once); its status, null when there is none */
+    async confirm(id: string): Promise<ReservationStatus | null> {
+      const [row] = await db
+        .update(reservations)
+        .set({ confirmedAt: sql`coalesce(${reservations.confirmedAt}, now())` })
+        .where(eq(reservations.id, id))
+        .returning({ status: reservations.status });
+      return row?.status ?? null;
+    },
+
+    /** unconfirmed ACTIVE reservations made more than `ttlMs` ago, the oldest first */
+    async findExpired({ ttlMs, limit }: { ttlMs: number; limit: number }): Promise<string[]> {
+      const rows = await db
+        .select({ id: reservations.id })
+        .from(reservations)
+        .where(
+          and(
+            eq(reservations.status, 'ACTIVE'),
+            isNull(reservations.confirmedAt),
+            lt(reservations.createdAt, sql`now() - ${ttlMs}::integer * interval '1 millisecond'`),
+          ),
+        )
+        .orderBy(asc(reservations.createdAt))
+        .limit(limit);
+      return rows.map((row) => row.id);
     },
 
     async setStatus(id: string, status: ReservationStatus): Promise<void> {

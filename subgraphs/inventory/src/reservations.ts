@@ -108,6 +108,47 @@ export async function reserveStock(
 }
 
 /**
+ * Gives back what a locked ACTIVE reservation holds: RELEASE movements, the allocations and the
+ * reservation RELEASED, and the event `type` (stock.released, or stock.expired when the
+ * inventory let it go itself).
+ */
+async function giveBack(
+  tx: Database,
+  {
+    reservationId,
+    actor,
+    type,
+    note = null,
+  }: {
+    reservationId: string;
+    actor: string | null;
+    type: 'stock.released' | 'stock.expired';
+    note?: string | null;
+  },
+): Promise<void> {
+  const reservations = createReservationsRepository({ db: tx });
+  const held = (await reservations.findAllocations(reservationId))
+    .filter((allocation) => allocation.status === 'RESERVED')
+    .map(toAllocation);
+  await moveStock(
+    tx,
+    held.map((allocation) =>
+      movement('RELEASE', { ...allocation, reference: reservationId, actor }, { note }),
+    ),
+  );
+  await reservations.settleAllocations({ reservationId, status: 'RELEASED' });
+  await reservations.setStatus(reservationId, 'RELEASED');
+  await appendStockEvents(tx, [
+    {
+      streamType: 'reservation',
+      streamId: reservationId,
+      type,
+      payload: { reservationId, allocations: held },
+    },
+  ]);
+}
+
+/**
  * Gives back what a reservation still holds; true once nothing is held. A release that
  * overtakes its reservation (the caller gave up waiting for it) leaves a RELEASED marker, so
  * the late reservation holds nothing.
@@ -126,26 +167,48 @@ export async function releaseReservation(
     if (marked) return true;
     const reservation = (await reservations.findById(reservationId, { lock: true }))!;
     if (reservation.status !== 'ACTIVE') return true;
+    await giveBack(tx, { reservationId, actor, type: 'stock.released' });
+    return true;
+  });
+}
 
-    const held = (await reservations.findAllocations(reservationId))
-      .filter((allocation) => allocation.status === 'RESERVED')
-      .map(toAllocation);
-    await moveStock(
-      tx,
-      held.map((allocation) =>
-        movement('RELEASE', { ...allocation, reference: reservationId, actor }),
-      ),
-    );
-    await reservations.settleAllocations({ reservationId, status: 'RELEASED' });
-    await reservations.setStatus(reservationId, 'RELEASED');
-    await appendStockEvents(tx, [
-      {
-        streamType: 'reservation',
-        streamId: reservationId,
-        type: 'stock.released',
-        payload: { reservationId, allocations: held },
-      },
-    ]);
+/**
+ * Marks a reservation as an order's, so that it never expires: true when it holds or has
+ * shipped its stock, false when it is unknown or was released (e.g. it expired first).
+ */
+export async function confirmReservation(
+  db: Database,
+  { reservationId }: { reservationId: string },
+): Promise<boolean> {
+  const status = await createReservationsRepository({ db }).confirm(reservationId);
+  return status === 'ACTIVE' || status === 'FULFILLED';
+}
+
+/**
+ * Releases a reservation no order confirmed within `ttlMs` of its making: its caller died or
+ * lost track of it (see reservation-expiry.ts). False when it was confirmed, released or
+ * shipped meanwhile. `fence` runs first in the transaction (the lease of the runner).
+ */
+export async function expireReservation(
+  db: Database,
+  {
+    reservationId,
+    ttlMs,
+    fence,
+  }: { reservationId: string; ttlMs: number; fence?: (tx: Database) => Promise<void> },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await fence?.(tx);
+    const reservation = await createReservationsRepository({ db: tx }).findById(reservationId, {
+      lock: true,
+    });
+    if (reservation?.status !== 'ACTIVE' || reservation.confirmedAt !== null) return false;
+    await giveBack(tx, {
+      reservationId,
+      actor: 'inventory',
+      type: 'stock.expired',
+      note: `not confirmed by an order within ${ttlMs} ms`,
+    });
     return true;
   });
 }

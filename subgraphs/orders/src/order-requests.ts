@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codedError, invalidInput } from '@ordergraph/shared';
-import type { Claim, OrderRequestsRepository } from './order-requests.repository.js';
+import type { Claim, OrderRequestsRepository, SagaProgress } from './order-requests.repository.js';
 import type { PlaceOrderOutcome } from './orders.js';
 
 export interface ClaimTiming {
@@ -28,11 +28,13 @@ export async function claimOrAwait(
     waitTimeoutMs = 15_000,
     staleAfterMs = 120_000,
   }: { scope: string; key: string; requestHash: string } & ClaimTiming,
-): Promise<{ claim: Claim } | { result: PlaceOrderOutcome }> {
+): Promise<{ claim: Claim; progress: SagaProgress } | { result: PlaceOrderOutcome }> {
   const deadline = Date.now() + waitTimeoutMs;
   for (;;) {
     const claim = { scope, key, attempt: randomUUID(), orderId: randomUUID() };
-    if (await requests.claim({ ...claim, requestHash })) return { claim };
+    if (await requests.claim({ ...claim, requestHash })) {
+      return { claim, progress: { steps: [], authorizationId: null } };
+    }
     const held = await requests.find({ scope, key });
     // released by a failed attempt in between: try to claim it again
     if (!held) continue;
@@ -50,7 +52,11 @@ export async function claimOrAwait(
     }
     if (held.claimedAt.getTime() < Date.now() - staleAfterMs) {
       const taken = await requests.takeOver({ scope, key, attempt: claim.attempt, staleAfterMs });
-      if (taken) return { claim: taken };
+      if (taken) {
+        const { steps, authorizationId, ...takenClaim } = taken;
+        // the attempt that took over goes on from the steps recorded, under the same ids
+        return { claim: takenClaim, progress: { steps, authorizationId } };
+      }
     }
     if (Date.now() > deadline) {
       throw codedError(

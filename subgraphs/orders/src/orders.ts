@@ -162,9 +162,23 @@ export type InvalidPromoCode = {
   rejection: PromoCodeRejection;
 };
 
+export type PlaceOrderInterrupted = { __typename: 'PlaceOrderInterruptedError'; message: string };
+
 /** Every way placeOrder can fail as data. */
 export type PlaceOrderFailure =
-  InvalidInput | PaymentDeclined | UnknownSku | InsufficientStock | InvalidPromoCode;
+  | InvalidInput
+  | PaymentDeclined
+  | UnknownSku
+  | InsufficientStock
+  | InvalidPromoCode
+  | PlaceOrderInterrupted;
+
+/** The answer recorded for an attempt whose process died before it finished (see saga-recovery.ts). */
+export const placeOrderInterrupted = (): PlaceOrderInterrupted => ({
+  __typename: 'PlaceOrderInterruptedError',
+  message:
+    'Placing this order was interrupted and everything it had begun was undone: nothing was ordered or charged. Place it again with a new idempotencyKey.',
+});
 
 export type PlaceOrderOutcome = PlaceOrderSuccessResult | PlaceOrderFailure;
 

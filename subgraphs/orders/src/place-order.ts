@@ -2,7 +2,12 @@ import { codedError, hashRequest, type Database, type Logger } from '@ordergraph
 import type { CatalogClient, QuoteResult } from './clients/catalog.js';
 import type { InventoryClient } from './clients/inventory.js';
 import { claimOrAwait, type ClaimTiming } from './order-requests.js';
-import { createOrderRequestsRepository, type Claim } from './order-requests.repository.js';
+import {
+  createOrderRequestsRepository,
+  type Claim,
+  type SagaProgress,
+} from './order-requests.repository.js';
+import { undoActions, type SagaStep } from './order-saga.js';
 import {
   paymentDeclined,
   type OrderRequest,
@@ -13,14 +18,13 @@ import {
 import { createOrdersRepository } from './orders.repository.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { priceFromQuote } from './pricing.js';
+import { createSagaEffects } from './saga-effects.js';
 
 /** the claim was taken over by another attempt, whose result is the one to return */
-const SUPERSEDED = Symbol('superseded');
+const SUPERSEDED: unique symbol = Symbol('superseded');
 
-interface Compensation {
-  what: string;
-  run: () => Promise<unknown>;
-}
+// thrown by a step that could not be recorded: this attempt no longer holds the claim
+class Superseded extends Error {}
 
 // the catalog names quote's input fields; placeOrder's input nests them differently
 function fromCatalog(result: Exclude<QuoteResult, { __typename: 'Quote' }>): PlaceOrderFailure {
@@ -31,8 +35,11 @@ function fromCatalog(result: Exclude<QuoteResult, { __typename: 'Quote' }>): Pla
 
 /**
  * placeOrder as a saga: price with the catalog, redeem the promo code, reserve stock, authorize
- * the payment, then write the order in one transaction. Each step done is undone, in reverse,
- * when a later one fails; no database transaction is held open across calls to other services.
+ * the payment, then write the order in one transaction and confirm the reservation. Each step is
+ * recorded in the order request's row before its call (see order-saga.ts), so that when this
+ * process dies any replica's recovery undoes what it began; while it lives, a failing step has
+ * the ones before it undone here, in reverse, with the same calls. No database transaction is
+ * held open across calls to other services.
  */
 export function createOrderPlacement({
   db,
@@ -50,43 +57,63 @@ export function createOrderPlacement({
   timing?: ClaimTiming;
 }) {
   const requests = createOrderRequestsRepository({ db });
+  const effects = createSagaEffects({ catalog, inventory, payments, log });
 
-  async function compensate(undo: Compensation[], orderId: string) {
-    // every compensation runs even when one fails; a failure is logged for an operator
-    for (const { what, run } of undo.splice(0).reverse()) {
-      await run().catch((error: unknown) =>
-        log.error({ err: error, orderId }, `could not undo the ${what}`),
-      );
+  /** undoes every recorded step, each even when one fails; true when all went through */
+  async function undo(progress: SagaProgress, orderId: string, requestId: string | undefined) {
+    let done = true;
+    for (const action of undoActions(progress.steps, progress.authorizationId)) {
+      await effects.run(action, { orderId, requestId }).catch((error: unknown) => {
+        done = false;
+        log.error(
+          { err: error, orderId, action: action.kind },
+          'could not undo a step; recovery will',
+        );
+      });
     }
+    return done;
   }
 
+  /** settles the request, leaving it to recovery when the database does not answer */
+  const settle = (claim: Claim, steps?: SagaStep[]) =>
+    requests
+      .settle(claim, steps)
+      .catch((error: unknown) =>
+        log.warn({ err: error, orderId: claim.orderId }, 'could not settle the order request'),
+      );
+
   async function runSaga(
-    claim: Claim,
+    { claim, progress: recorded }: { claim: Claim; progress: SagaProgress },
     request: OrderRequest,
     requestId: string | undefined,
   ): Promise<PlaceOrderOutcome | typeof SUPERSEDED> {
     const { orderId } = claim;
-    const undo: Compensation[] = [];
-    // a call whose answer never came may still have acted, so it is undone as well
-    const step = async <R>(
-      compensation: Compensation,
-      call: () => Promise<R>,
-      succeeded: (result: R) => boolean,
-    ): Promise<R> => {
-      try {
-        const result = await call();
-        if (succeeded(result)) undo.push(compensation);
-        return result;
-      } catch (error) {
-        undo.push(compensation);
-        throw error;
-      }
+    let progress: SagaProgress = { ...recorded, steps: [...recorded.steps] };
+
+    const begin = async (...steps: SagaStep[]) => {
+      const next = {
+        ...progress,
+        steps: [...progress.steps, ...steps.filter((step) => !progress.steps.includes(step))],
+      };
+      if (!(await requests.record(claim, next))) throw new Superseded();
+      progress = next;
     };
-    // the result is stored before anything is undone: an attempt that lost its claim leaves
-    // the steps alone, since the attempt that took over shares their ids
-    const fail = async (failure: PlaceOrderFailure) => {
-      if (!(await requests.complete(claim, failure))) return SUPERSEDED;
-      await compensate(undo, orderId);
+    // another attempt holds the key now: a retry that took it over goes on under the same ids,
+    // so its steps are left alone; a failure recorded by recovery has this attempt's undone too
+    const lost = async (): Promise<typeof SUPERSEDED> => {
+      const row = await requests.find(claim);
+      if (row?.status === 'COMPLETED' && row.result?.['__typename'] !== 'PlaceOrderSuccess') {
+        await undo(progress, orderId, requestId);
+      }
+      return SUPERSEDED;
+    };
+    // the result is stored before anything is undone: if this process dies while undoing,
+    // recovery finds the failure unsettled and undoes the steps again
+    const fail = async (
+      failure: PlaceOrderFailure,
+    ): Promise<PlaceOrderFailure | typeof SUPERSEDED> => {
+      if (!(await requests.complete(claim, failure, progress.steps))) return lost();
+      if (await undo(progress, orderId, requestId)) await settle(claim);
       return failure;
     };
 
@@ -104,27 +131,19 @@ export function createOrderPlacement({
 
       const code = priced.promoCode;
       if (code) {
-        const redeemed = await step(
-          {
-            what: 'promo code redemption',
-            run: () => catalog.releasePromoCode({ redemptionKey: orderId }, requestId),
-          },
-          () => catalog.redeemPromoCode({ code, redemptionKey: orderId }, requestId),
-          (result) => result.__typename === 'RedeemPromoCodeSuccess',
-        );
+        await begin('QUOTED', 'PROMO_REDEEMED');
+        const redeemed = await catalog.redeemPromoCode({ code, redemptionKey: orderId }, requestId);
         if (redeemed.__typename !== 'RedeemPromoCodeSuccess') return await fail(redeemed);
       }
 
-      const reserved = await step(
-        {
-          what: 'stock reservation',
-          run: () => inventory.releaseReservation({ reservationId: orderId }, requestId),
-        },
-        () => inventory.reserveStock({ reservationId: orderId, lines: request.lines }, requestId),
-        (result) => result.__typename === 'ReserveStockSuccess',
+      await begin('QUOTED', 'STOCK_RESERVED');
+      const reserved = await inventory.reserveStock(
+        { reservationId: orderId, lines: request.lines },
+        requestId,
       );
       if (reserved.__typename !== 'ReserveStockSuccess') return await fail(reserved);
 
+      await begin('PAYMENT_AUTHORIZED');
       const authorization = await payments
         .authorize({
           token: request.token,
@@ -141,17 +160,16 @@ export function createOrderPlacement({
         return await fail(paymentDeclined(authorization.reason));
       }
       const { authorizationId } = authorization;
-      undo.push({
-        what: 'payment authorization',
-        run: () => payments.void({ authorizationId, idempotencyKey: `void:${orderId}` }),
-      });
+      // recovery voids it by this id; were this write lost, it asks the provider by the key
+      progress = { ...progress, authorizationId };
+      await requests.record(claim, progress);
 
       const success: PlaceOrderSuccessResult = { __typename: 'PlaceOrderSuccess', orderId };
+      const committed: SagaStep[] = [...progress.steps, 'COMMITTED'];
       const saved = await db.transaction(async (transaction) => {
         const tx = transaction as unknown as Database;
-        if (!(await createOrderRequestsRepository({ db: tx }).complete(claim, success))) {
-          return false;
-        }
+        const inTx = createOrderRequestsRepository({ db: tx });
+        if (!(await inTx.complete(claim, success, committed))) return false;
         await createOrdersRepository({ db: tx }).insertPlacedOrder({
           id: orderId,
           customerId: request.customerId,
@@ -162,14 +180,28 @@ export function createOrderPlacement({
         });
         return true;
       });
-      return saved ? success : SUPERSEDED;
+      if (!saved) return await lost();
+      // the order stands whatever happens now; an unconfirmed reservation is left to recovery
+      await effects
+        .run({ kind: 'confirmReservation' }, { orderId, requestId })
+        .then(() => settle(claim, [...committed, 'CONFIRMED']))
+        .catch((error: unknown) =>
+          log.warn({ err: error, orderId }, 'could not confirm the reservation; recovery will'),
+        );
+      return success;
     } catch (error) {
-      // unexpected failures leave nothing behind, so a retry with the same key runs afresh
-      const held = await requests.release(claim).catch((releaseError: unknown) => {
-        log.error({ err: releaseError, orderId }, 'could not release the order request');
+      if (error instanceof Superseded) return lost();
+      // unexpected failures leave nothing behind when every step is undone, so a retry with
+      // the same key runs afresh; otherwise the row stays, for recovery to finish the undoing
+      const held = await requests.record(claim, progress).catch((recordError: unknown) => {
+        log.error({ err: recordError, orderId }, 'could not reach the order request');
         return true;
       });
-      if (held) await compensate(undo, orderId);
+      if (held && (await undo(progress, orderId, requestId))) {
+        await requests.release(claim).catch((releaseError: unknown) => {
+          log.error({ err: releaseError, orderId }, 'could not release the order request');
+        });
+      }
       throw error;
     }
   }
@@ -195,7 +227,7 @@ export function createOrderPlacement({
           ...timing,
         });
         if ('result' in claimed) return claimed.result;
-        const outcome = await runSaga(claimed.claim, request, requestId);
+        const outcome = await runSaga(claimed, request, requestId);
         if (outcome !== SUPERSEDED) return outcome;
       }
     },

@@ -274,7 +274,14 @@ describe('order requests repository', () => {
     assert.equal(fresh, null);
     await sleep(5);
     const taken = await requests().takeOver({ ...claim, attempt, staleAfterMs: 1 });
-    assert.deepEqual(taken, { scope: ADA, key: 'key-4', attempt, orderId: claim.orderId });
+    assert.deepEqual(taken, {
+      scope: ADA,
+      key: 'key-4',
+      attempt,
+      orderId: claim.orderId,
+      steps: [],
+      authorizationId: null,
+    });
     assert.equal(await requests().complete(claim, {}), false);
     assert.equal(await requests().complete(taken!, {}), true);
   });

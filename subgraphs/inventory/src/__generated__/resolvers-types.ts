@@ -53,6 +53,12 @@ export type AdjustStockSuccess = {
   stockLevel: StockLevel;
 };
 
+/** Which reservation to confirm. */
+export type ConfirmReservationInput = {
+  /** The reservation's id, as given to reserveStock. */
+  reservationId: Scalars['ID']['input'];
+};
+
 /** Not enough stock is available for a line. */
 export type InsufficientStockError = UserError & {
   __typename?: 'InsufficientStockError';
@@ -99,6 +105,13 @@ export type Mutation = {
    * otherwise). Units held for orders cannot be removed. Damaged or lost units are written off.
    */
   adjustStock: AdjustStockResult;
+  /**
+   * Marks a reservation as belonging to a placed order, so that it is never released for want of
+   * one (internal: the orders service only); unconfirmed reservations are released after
+   * RESERVATION_TTL_MS. True when the reservation holds or has shipped its stock, now confirmed;
+   * false when it is unknown or was released. Repeating the call changes nothing.
+   */
+  confirmReservation: Scalars['Boolean']['output'];
   /** Records units arriving in a warehouse (staff, admin or warehouse; FORBIDDEN otherwise). */
   receiveStock: ReceiveStockResult;
   /**
@@ -134,6 +147,11 @@ export type Mutation = {
 
 export type MutationAdjustStockArgs = {
   input: AdjustStockInput;
+};
+
+
+export type MutationConfirmReservationArgs = {
+  input: ConfirmReservationInput;
 };
 
 
@@ -672,6 +690,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
   AdjustStockSuccess: ResolverTypeWrapper<AdjustStockSuccessResult>;
+  ConfirmReservationInput: ConfirmReservationInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   InsufficientStockError: ResolverTypeWrapper<InsufficientStockError>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
@@ -717,6 +736,7 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
   AdjustStockSuccess: AdjustStockSuccessResult;
+  ConfirmReservationInput: ConfirmReservationInput;
   DateTime: Scalars['DateTime']['output'];
   InsufficientStockError: InsufficientStockError;
   InvalidInputError: InvalidInputError;
@@ -791,6 +811,7 @@ export type LoggedEventResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   adjustStock?: Resolver<ResolversTypes['AdjustStockResult'], ParentType, ContextType, RequireFields<MutationAdjustStockArgs, 'input'>>;
+  confirmReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationConfirmReservationArgs, 'input'>>;
   receiveStock?: Resolver<ResolversTypes['ReceiveStockResult'], ParentType, ContextType, RequireFields<MutationReceiveStockArgs, 'input'>>;
   releaseReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'input'>>;
   reserveStock?: Resolver<ResolversTypes['ReserveStockResult'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'input'>>;

@@ -51,15 +51,25 @@ export const stockLevels = pgTable(
 /** ACTIVE holds stock; RELEASED gave back what it held; FULFILLED shipped all of it. */
 export type ReservationStatus = 'ACTIVE' | 'RELEASED' | 'FULFILLED';
 
-export const reservations = pgTable('reservations', {
-  // chosen by the caller (the order's id), so a retried call finds the first reservation
-  id: text('id').primaryKey(),
-  status: text('status').$type<ReservationStatus>().notNull(),
-  // hash of the requested lines; null for a release that arrived before its reservation
-  requestHash: text('request_hash'),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-});
+export const reservations = pgTable(
+  'reservations',
+  {
+    // chosen by the caller (the order's id), so a retried call finds the first reservation
+    id: text('id').primaryKey(),
+    status: text('status').$type<ReservationStatus>().notNull(),
+    // hash of the requested lines; null for a release that arrived before its reservation
+    requestHash: text('request_hash'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    // when the order it was made for was placed; until then it expires (RESERVATION_TTL_MS)
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    index('reservations_unconfirmed_idx')
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'ACTIVE' and ${table.confirmedAt} is null`),
+  ],
+);
 
 /** RESERVED is held; RELEASED was given back; SHIPPED left the warehouse. */
 export type AllocationStatus = 'RESERVED' | 'RELEASED' | 'SHIPPED';

@@ -1,7 +1,12 @@
 import { badUserInput, forbidden, hasRole, type Viewer } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { validateReservation, validateRestock } from '../inventory.js';
-import { releaseReservation, reserveStock, shipReservation } from '../reservations.js';
+import {
+  confirmReservation,
+  releaseReservation,
+  reserveStock,
+  shipReservation,
+} from '../reservations.js';
 import { restockReturn } from '../returns.js';
 
 // commands between services; clients go through placeOrder, shipments and returns
@@ -22,6 +27,12 @@ export const InternalMutation: MutationResolvers = {
     requireService(viewer);
     if (input.reservationId.trim() === '') return true;
     return releaseReservation(db, { reservationId: input.reservationId, actor: viewer.subject });
+  },
+
+  confirmReservation: async (_parent, { input }, { viewer, db }) => {
+    requireService(viewer);
+    if (input.reservationId.trim() === '') return false;
+    return confirmReservation(db, { reservationId: input.reservationId });
   },
 
   shipReservation: async (_parent, { input }, { viewer, db }) => {

@@ -425,8 +425,15 @@ export type PlaceOrderInput = {
   shippingAddress: ShippingAddressInput;
 };
 
+/** The service placing the order stopped before it finished (e.g. it crashed), and everything the attempt had begun was undone: nothing was ordered, reserved or charged. A retry with the same idempotencyKey gets this answer again; place the order again with a new key. */
+export type PlaceOrderInterruptedError = UserError & {
+  __typename?: 'PlaceOrderInterruptedError';
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+};
+
 /** The outcome of placeOrder. */
-export type PlaceOrderResult = InsufficientStockError | InvalidInputError | InvalidPromoCodeError | PaymentDeclinedError | PlaceOrderSuccess | UnknownSkuError;
+export type PlaceOrderResult = InsufficientStockError | InvalidInputError | InvalidPromoCodeError | PaymentDeclinedError | PlaceOrderInterruptedError | PlaceOrderSuccess | UnknownSkuError;
 
 /** The order was placed. */
 export type PlaceOrderSuccess = {
@@ -906,6 +913,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( InvalidPromoCodeError & { __typename: 'InvalidPromoCodeError' } )
     | ( PaymentDeclinedError & { __typename: 'PaymentDeclinedError' } )
+    | ( PlaceOrderInterruptedError & { __typename: 'PlaceOrderInterruptedError' } )
     | ( PlaceOrderSuccessResult & { __typename: 'PlaceOrderSuccess' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
   ;
@@ -947,6 +955,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( OrderNotCancellableError & { __typename: 'OrderNotCancellableError' } )
     | ( OrderNotFoundError & { __typename: 'OrderNotFoundError' } )
     | ( PaymentDeclinedError & { __typename: 'PaymentDeclinedError' } )
+    | ( PlaceOrderInterruptedError & { __typename: 'PlaceOrderInterruptedError' } )
     | ( RefundFailedError & { __typename: 'RefundFailedError' } )
     | ( RefundNotAllowedError & { __typename: 'RefundNotAllowedError' } )
     | ( ReturnNotAllowedError & { __typename: 'ReturnNotAllowedError' } )
@@ -993,6 +1002,7 @@ export type ResolversTypes = ResolversObject<{
   PaymentInput: PaymentInput;
   PaymentStatus: PaymentStatus;
   PlaceOrderInput: PlaceOrderInput;
+  PlaceOrderInterruptedError: ResolverTypeWrapper<PlaceOrderInterruptedError>;
   PlaceOrderResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PlaceOrderResult']>;
   PlaceOrderSuccess: ResolverTypeWrapper<PlaceOrderSuccessResult>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
@@ -1064,6 +1074,7 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentDeclinedError: PaymentDeclinedError;
   PaymentInput: PaymentInput;
   PlaceOrderInput: PlaceOrderInput;
+  PlaceOrderInterruptedError: PlaceOrderInterruptedError;
   PlaceOrderResult: ResolversUnionTypes<ResolversParentTypes>['PlaceOrderResult'];
   PlaceOrderSuccess: PlaceOrderSuccessResult;
   ProductVariant: ProductVariant;
@@ -1255,8 +1266,13 @@ export type PaymentDeclinedErrorResolvers<ContextType = Context, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PlaceOrderInterruptedErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceOrderInterruptedError'] = ResolversParentTypes['PlaceOrderInterruptedError']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PlaceOrderResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceOrderResult'] = ResolversParentTypes['PlaceOrderResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'InvalidPromoCodeError' | 'PaymentDeclinedError' | 'PlaceOrderSuccess' | 'UnknownSkuError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'InvalidPromoCodeError' | 'PaymentDeclinedError' | 'PlaceOrderInterruptedError' | 'PlaceOrderSuccess' | 'UnknownSkuError', ParentType, ContextType>;
 }>;
 
 export type PlaceOrderSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceOrderSuccess'] = ResolversParentTypes['PlaceOrderSuccess']> = ResolversObject<{
@@ -1386,7 +1402,7 @@ export type UnknownSkuErrorResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'InvalidPromoCodeError' | 'InvalidReturnTransitionError' | 'OrderNotCancellableError' | 'OrderNotFoundError' | 'PaymentDeclinedError' | 'RefundFailedError' | 'RefundNotAllowedError' | 'ReturnNotAllowedError' | 'ReturnNotFoundError' | 'UnknownSkuError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'InvalidPromoCodeError' | 'InvalidReturnTransitionError' | 'OrderNotCancellableError' | 'OrderNotFoundError' | 'PaymentDeclinedError' | 'PlaceOrderInterruptedError' | 'RefundFailedError' | 'RefundNotAllowedError' | 'ReturnNotAllowedError' | 'ReturnNotFoundError' | 'UnknownSkuError', ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -1413,6 +1429,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderUpdate?: OrderUpdateResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PaymentDeclinedError?: PaymentDeclinedErrorResolvers<ContextType>;
+  PlaceOrderInterruptedError?: PlaceOrderInterruptedErrorResolvers<ContextType>;
   PlaceOrderResult?: PlaceOrderResultResolvers<ContextType>;
   PlaceOrderSuccess?: PlaceOrderSuccessResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;

@@ -16,6 +16,10 @@ const RELEASE = `mutation OrdersReleaseReservation($input: ReleaseReservationInp
   releaseReservation(input: $input)
 }`;
 
+const CONFIRM = `mutation OrdersConfirmReservation($input: ConfirmReservationInput!) {
+  confirmReservation(input: $input)
+}`;
+
 const RESTOCK_RETURN = `mutation OrdersRestockReturn($input: RestockReturnInput!) {
   restockReturn(input: $input)
 }`;
@@ -59,6 +63,23 @@ export function createInventoryClient({
         requestId,
       });
       return data.releaseReservation;
+    },
+
+    /**
+     * Tells the inventory the reservation belongs to a placed order, so it is never let go for
+     * want of one: true when it holds (or shipped) its stock, false when it was released first.
+     * Idempotent.
+     */
+    async confirmReservation(
+      input: { reservationId: string },
+      requestId?: string,
+    ): Promise<boolean> {
+      const data = await client.request<{ confirmReservation: boolean }>({
+        query: CONFIRM,
+        variables: { input },
+        requestId,
+      });
+      return data.confirmReservation;
     },
 
     /** every warehouse's id and short code */

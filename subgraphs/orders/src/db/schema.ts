@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { SagaStep } from '../order-saga.js';
 
 export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 // returns and refunds live in their own file; drizzle-kit reads them through this module
@@ -134,6 +135,8 @@ export const allocations = pgTable(
 /**
  * placeOrder's idempotency across the saga: the claim is taken before any other service is
  * called and completed in the transaction that writes the order (or with the error result).
+ * It is also the saga's durable state: the steps begun, so that any replica can undo or finish
+ * them after a crash (see order-saga.ts and saga-recovery.ts).
  */
 export const orderRequests = pgTable(
   'order_requests',
@@ -147,10 +150,26 @@ export const orderRequests = pgTable(
     // who runs the saga now: a stale claim is taken over under a new attempt
     attempt: uuid('attempt').notNull(),
     result: jsonb('result').$type<Record<string, unknown>>(),
+    // refreshed whenever the saga records a step: a row left alone for long was abandoned
     claimedAt: instant('claimed_at'),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    // each recorded before its call, since a call whose answer never came may still have acted
+    steps: text('steps')
+      .array()
+      .$type<SagaStep[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    // the payment provider's id of the authorization, once it answered
+    authorizationId: text('authorization_id'),
+    // when nothing was left to do: the reservation confirmed, or every step undone
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date', precision: 3 }),
   },
-  (table) => [primaryKey({ columns: [table.scope, table.idempotencyKey] })],
+  (table) => [
+    primaryKey({ columns: [table.scope, table.idempotencyKey] }),
+    index('order_requests_unsettled_idx')
+      .on(table.claimedAt)
+      .where(sql`${table.settledAt} is null`),
+  ],
 );
 
 export type OrderRow = typeof orders.$inferSelect;

@@ -34,6 +34,11 @@ export interface PaymentProvider {
     amountMinor: number;
     idempotencyKey: string;
   }): Promise<CaptureResult>;
+  /**
+   * the id of the authorization a call with this key made, null when it made none: how an
+   * authorization whose answer was lost (the caller died) is found, to be voided
+   */
+  authorizationFor(request: { idempotencyKey: string }): Promise<string | null>;
   /** releases an authorization that was not captured; voiding twice is harmless */
   void(request: { authorizationId: string; idempotencyKey: string }): Promise<void>;
   /** pays back (part of) a captured amount */

@@ -126,6 +126,15 @@ export function createTestPaymentProvider({ db }: { db: Database }): TestPayment
         return { status: 'captured', captureId };
       }),
 
+    async authorizationFor({ idempotencyKey }) {
+      const [stored] = await db
+        .select()
+        .from(testPaymentAnswers)
+        .where(eq(testPaymentAnswers.key, `authorize:${idempotencyKey}`));
+      const answer = stored?.answer as AuthorizeResult | null | undefined;
+      return answer?.status === 'authorized' ? answer.authorizationId : null;
+    },
+
     void: async ({ authorizationId, idempotencyKey }) => {
       await once(`void:${idempotencyKey}`, async (tx) => {
         const authorization = await lockAuthorization(tx, authorizationId);
