@@ -121,6 +121,14 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
         .where(and(byKey(key), isNull(orderRequests.settledAt)));
     },
 
+    /** puts off recovery of an unsettled request (one it could not finish yet) */
+    async touch(key: { scope: string; key: string }): Promise<void> {
+      await db
+        .update(orderRequests)
+        .set({ claimedAt: sql`now()` })
+        .where(and(byKey(key), isNull(orderRequests.settledAt)));
+    },
+
     /** unsettled requests nobody has touched for `idleMs`, the longest idle first */
     async findAbandoned({
       idleMs,

@@ -54,7 +54,8 @@ export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(inpu
   ... on PaymentDeclinedError { message reason }
   ... on UnknownSkuError { message sku }
   ... on InvalidInputError { message field }
-  ... on InvalidPromoCodeError { message code rejection } } }`;
+  ... on InvalidPromoCodeError { message code rejection }
+  ... on PlaceOrderInterruptedError { message } } }`;
 
 const RECEIVE = `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { __typename } }`;
 

@@ -1,0 +1,167 @@
+import {
+  LeaseLostError,
+  startLeasedWorker,
+  type Database,
+  type DatabaseHandle,
+  type Logger,
+  type SubgraphMetrics,
+} from '@ordergraph/shared';
+import type { OrderRequestRow } from './db/schema.js';
+import { createOrderRequestsRepository } from './order-requests.repository.js';
+import { recoveryActions, type SagaStep } from './order-saga.js';
+import { placeOrderInterrupted } from './orders.js';
+import type { SagaEffects } from './saga-effects.js';
+
+/** The lease under which one replica at a time recovers abandoned placeOrder attempts. */
+export const SAGA_RECOVERY_LEASE = 'orders:saga-recovery';
+
+export interface SagaRecovery {
+  /** recovers every attempt abandoned now; resolves with how many it recovered */
+  sweep(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Finishes the placeOrder attempts nobody has touched for `afterMs` (their process died, or
+ * its work was cut short) from the steps their rows record: see recoveryActions. The undoing
+ * and confirming are the saga's own idempotent calls (saga-effects.ts); the rows are written
+ * in transactions that run `fence` first (the lease's). An attempt that cannot be finished now
+ * (a service is down) is touched, so that it is tried again `afterMs` later.
+ */
+export function startSagaRecovery({
+  handle,
+  effects,
+  afterMs,
+  log,
+  fence,
+  pollIntervalMs = Math.min(10_000, Math.max(100, Math.floor(afterMs / 3))),
+  batchSize = 50,
+}: {
+  handle: DatabaseHandle;
+  effects: SagaEffects;
+  /** how long an unsettled attempt stays untouched before it counts as abandoned */
+  afterMs: number;
+  log: Logger;
+  fence?: (tx: Database) => Promise<void>;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}): SagaRecovery {
+  const requests = createOrderRequestsRepository({ db: handle.db });
+  let stopped = false;
+  let running: Promise<number> | null = null;
+
+  const write = <T>(work: (repository: typeof requests) => Promise<T>) =>
+    handle.db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Database;
+      await fence?.(tx);
+      return work(createOrderRequestsRepository({ db: tx }));
+    });
+
+  /** true when the attempt is settled now; false when it moved under recovery's feet */
+  const recover = async (row: OrderRequestRow): Promise<boolean> => {
+    const key = { scope: row.scope, key: row.idempotencyKey };
+    const { orderId } = row;
+    let steps: SagaStep[] = row.steps;
+    const actions = recoveryActions({
+      status: row.status,
+      result: typeof row.result?.['__typename'] === 'string' ? row.result['__typename'] : null,
+      steps,
+      authorizationId: row.authorizationId,
+    });
+    for (const action of actions) {
+      if (action.kind === 'recordInterrupted') {
+        if (!(await write((inTx) => inTx.completeAbandoned(row, placeOrderInterrupted())))) {
+          return false;
+        }
+      } else if (action.kind === 'settle') {
+        await write((inTx) => inTx.settle(key, steps));
+      } else {
+        await effects.run(action, { orderId });
+        if (action.kind === 'confirmReservation') steps = [...steps, 'CONFIRMED'];
+      }
+    }
+    log.warn(
+      { orderId, status: row.status, steps: row.steps, actions: actions.map(({ kind }) => kind) },
+      'recovered an abandoned placeOrder attempt',
+    );
+    return true;
+  };
+
+  const pass = async () => {
+    let recovered = 0;
+    for (;;) {
+      const abandoned = await requests.findAbandoned({ idleMs: afterMs, limit: batchSize });
+      let moved = 0;
+      for (const row of abandoned) {
+        if (stopped) return recovered;
+        try {
+          if (await recover(row)) recovered++;
+          else moved++;
+        } catch (error) {
+          // another replica holds the lease now: it goes on from the rows as they are
+          if (error instanceof LeaseLostError) throw error;
+          log.warn({ err: error, orderId: row.orderId }, 'could not recover an attempt yet');
+          await requests.touch({ scope: row.scope, key: row.idempotencyKey });
+          moved++;
+        }
+      }
+      // rows that stay behind are touched or were taken: the next batch holds others
+      if (abandoned.length < batchSize || moved === abandoned.length) return recovered;
+    }
+  };
+
+  // one pass at a time: a sweep asked for during a pass waits for it, then runs its own
+  const sweep = async (): Promise<number> => {
+    while (running) await running.catch(() => 0);
+    running = pass();
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    sweep().catch((error: unknown) =>
+      log.warn({ err: error }, 'recovering placeOrder attempts failed; retrying'),
+    );
+  }, pollIntervalMs);
+  timer.unref();
+
+  return {
+    sweep,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => 0);
+    },
+  };
+}
+
+/** startSagaRecovery on whichever replica holds its lease, fenced by it. */
+export function startLeasedSagaRecovery({
+  handle,
+  effects,
+  afterMs,
+  log,
+  metrics,
+  leaseTtlMs,
+}: {
+  handle: DatabaseHandle;
+  effects: SagaEffects;
+  afterMs: number;
+  log: Logger;
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  leaseTtlMs?: number | undefined;
+}): Promise<{ stop(): Promise<void> }> {
+  return startLeasedWorker({
+    handle,
+    name: SAGA_RECOVERY_LEASE,
+    log,
+    metrics,
+    ttlMs: leaseTtlMs,
+    start: async (lease) =>
+      startSagaRecovery({ handle, effects, afterMs, log, fence: lease.fence }),
+  });
+}
