@@ -9,5 +9,12 @@ export const loadConfig = () =>
     extra: {
       CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),
       SHIPMENTS_URL: z.url().default('http://127.0.0.1:4005/graphql'),
+      // how long a reservation may wait for its order before the inventory releases it
+      RESERVATION_TTL_MS: z.coerce
+        .number()
+        .int()
+        .min(1_000)
+        .max(7 * 24 * 3_600_000)
+        .default(15 * 60_000),
     },
   });

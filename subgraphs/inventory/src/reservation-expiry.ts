@@ -1,0 +1,111 @@
+import {
+  startLeasedWorker,
+  type Database,
+  type DatabaseHandle,
+  type Logger,
+  type SubgraphMetrics,
+} from '@ordergraph/shared';
+import { createReservationsRepository } from './reservations.repository.js';
+import { expireReservation } from './reservations.js';
+
+/** The lease under which one replica at a time releases expired reservations. */
+export const RESERVATION_EXPIRY_LEASE = 'inventory:reservation-expiry';
+
+export interface ReservationExpiry {
+  /** releases every reservation expired now; resolves with how many it released */
+  sweep(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The inventory's own safety net under placeOrder: a reservation no order confirmed within
+ * `ttlMs` is released (RELEASE movements, `stock.expired`), so stock never stays held for an
+ * order that does not exist, even when the orders service is gone. Looks every
+ * `pollIntervalMs`; `fence` (the lease's) runs in each release's transaction.
+ */
+export function startReservationExpiry({
+  handle,
+  ttlMs,
+  log,
+  fence,
+  pollIntervalMs = Math.min(60_000, Math.max(100, Math.floor(ttlMs / 4))),
+  batchSize = 100,
+}: {
+  handle: DatabaseHandle;
+  ttlMs: number;
+  log: Logger;
+  fence?: (tx: Database) => Promise<void>;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}): ReservationExpiry {
+  const reservations = createReservationsRepository({ db: handle.db });
+  let stopped = false;
+  let running: Promise<number> | null = null;
+
+  const pass = async () => {
+    let released = 0;
+    for (;;) {
+      const expired = await reservations.findExpired({ ttlMs, limit: batchSize });
+      for (const reservationId of expired) {
+        if (stopped) return released;
+        if (await expireReservation(handle.db, { reservationId, ttlMs, fence })) {
+          released++;
+          log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
+        }
+      }
+      if (expired.length < batchSize) return released;
+    }
+  };
+
+  // one pass at a time: a sweep asked for during a pass waits for it, then runs its own
+  const sweep = async (): Promise<number> => {
+    while (running) await running.catch(() => 0);
+    running = pass();
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    sweep().catch((error: unknown) =>
+      log.warn({ err: error }, 'releasing expired reservations failed; retrying'),
+    );
+  }, pollIntervalMs);
+  timer.unref();
+
+  return {
+    sweep,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => 0);
+    },
+  };
+}
+
+/** startReservationExpiry on whichever replica holds its lease, fenced by it. */
+export function startLeasedReservationExpiry({
+  handle,
+  ttlMs,
+  log,
+  metrics,
+  leaseTtlMs,
+}: {
+  handle: DatabaseHandle;
+  ttlMs: number;
+  log: Logger;
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  leaseTtlMs?: number | undefined;
+}): Promise<{ stop(): Promise<void> }> {
+  return startLeasedWorker({
+    handle,
+    name: RESERVATION_EXPIRY_LEASE,
+    log,
+    metrics,
+    ttlMs: leaseTtlMs,
+    start: async (lease) => startReservationExpiry({ handle, ttlMs, log, fence: lease.fence }),
+  });
+}
