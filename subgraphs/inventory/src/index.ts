@@ -29,6 +29,7 @@ await startSubgraph({
         signingSecret: config.signingSecret,
       }),
       shipmentsUrl: config.SHIPMENTS_URL,
+      reservationTtlMs: config.RESERVATION_TTL_MS,
       production: config.production,
     }),
 });

@@ -12,6 +12,7 @@ import {
 import type { CatalogClient } from './catalog.client.js';
 import { startConsumers, type InventoryConsumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
+import { startLeasedReservationExpiry } from './reservation-expiry.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
@@ -34,6 +35,7 @@ export async function createServer({
   catalog,
   shipmentsUrl,
   consumerWaitMs,
+  reservationTtlMs,
   production = false,
 }: {
   handle: DatabaseHandle;
@@ -45,6 +47,11 @@ export async function createServer({
   shipmentsUrl?: string | undefined;
   /** how long one long poll of another service's feed waits */
   consumerWaitMs?: number;
+  /**
+   * when given, a reservation no order confirmed within it is released, on one replica at a
+   * time (reservation-expiry.ts); index.ts passes RESERVATION_TTL_MS
+   */
+  reservationTtlMs?: number | undefined;
   production?: boolean;
 }): Promise<InventoryServer> {
   const feed = createEventFeed(handle);
@@ -56,6 +63,7 @@ export async function createServer({
     log,
     waitMs: consumerWaitMs,
   });
+  let expiry: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
     name: 'inventory',
     typeDefs,
@@ -66,11 +74,25 @@ export async function createServer({
     isReady: handle.ping,
     createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed, tail }),
     onStop: async () => {
+      await expiry?.stop();
       await consumers.stop();
       await tail.stop();
       await feed.close();
     },
   });
+  if (reservationTtlMs !== undefined) {
+    try {
+      expiry = await startLeasedReservationExpiry({
+        handle,
+        ttlMs: reservationTtlMs,
+        log,
+        metrics: server.metrics,
+      });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
   return Object.assign(server, { consumers, tail });
 }
 

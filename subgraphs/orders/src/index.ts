@@ -33,5 +33,6 @@ await startSubgraph({
       inventoryUrl: config.INVENTORY_URL,
       shipmentsUrl: config.SHIPMENTS_URL,
       returnWindowDays: config.RETURN_WINDOW_DAYS,
+      sagaRecoveryAfterMs: config.SAGA_RECOVERY_AFTER_MS,
     }),
 });

@@ -20,6 +20,8 @@ import type { PaymentProvider } from './payments/payment-provider.js';
 import { createTestPaymentProvider } from './payments/test-provider.js';
 import { createOrderPlacement } from './place-order.js';
 import { createRefundFlow } from './refund-flow.js';
+import { createSagaEffects } from './saga-effects.js';
+import { startLeasedSagaRecovery } from './saga-recovery.js';
 import { createReturnFlows } from './return-flows.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -53,6 +55,7 @@ export async function createServer({
   claimTiming,
   onConsumers,
   consumerWaitMs,
+  sagaRecoveryAfterMs,
   returnWindowDays = 30,
 }: {
   handle: DatabaseHandle;
@@ -76,6 +79,11 @@ export async function createServer({
   onConsumers?: (consumers: Consumers) => void;
   /** how long one long poll of the shipments feed waits (tests stop faster with less) */
   consumerWaitMs?: number;
+  /**
+   * when given, placeOrder attempts untouched for this long are recovered, on one replica at a
+   * time (saga-recovery.ts); index.ts passes SAGA_RECOVERY_AFTER_MS
+   */
+  sagaRecoveryAfterMs?: number | undefined;
   /** how many days after delivery a return may be requested */
   returnWindowDays?: number;
 }): Promise<OrdersServer> {
@@ -100,6 +108,7 @@ export async function createServer({
   const feed = createEventFeed(handle);
   const tail = await startEventTail({ handle, log });
   let consumers: Consumers | null = null;
+  let recovery: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
     name: 'orders',
     typeDefs,
@@ -120,11 +129,27 @@ export async function createServer({
         tail,
       }),
     onStop: async () => {
+      await recovery?.stop();
       await consumers?.stop();
       await tail.stop();
       await feed.close();
     },
   });
+  if (sagaRecoveryAfterMs !== undefined) {
+    const catalog = createCatalogClient({ url: catalogUrl, signingSecret });
+    try {
+      recovery = await startLeasedSagaRecovery({
+        handle,
+        effects: createSagaEffects({ catalog, inventory, payments, log }),
+        afterMs: sagaRecoveryAfterMs,
+        log,
+        metrics: server.metrics,
+      });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
   if (shipmentsUrl) {
     try {
       consumers = await startConsumers({
