@@ -4,15 +4,24 @@ import { fileURLToPath } from 'node:url';
 import { count, eq, isNull, sql } from 'drizzle-orm';
 import { dropDatabase, executeRows, openDatabase, type DatabaseHandle } from '@ordergraph/shared';
 import {
+  freePort,
   freshTestDatabaseUrl,
-  startServiceOnFreePort,
+  startServiceProcess,
+  startTestSubgraph,
   subgraphRequest,
   testDatabaseKind,
   TEST_SIGNING_SECRET,
   viewers,
   waitUntil,
-  type ListeningServiceProcess,
+  type ServiceProcess,
+  type TestSubgraph,
 } from '@ordergraph/shared/testing';
+import {
+  createServer as createCatalogServer,
+  migrationsFolder as catalogMigrations,
+} from '@ordergraph/catalog/server';
+import { seedDemoData as seedCatalog } from '@ordergraph/catalog/seed';
+import { migrationsFolder as inventoryMigrations } from '@ordergraph/inventory/server';
 import {
   orderRequests,
   orders as ordersTable,
@@ -22,13 +31,13 @@ import {
 } from '../src/db/schema.js';
 import { migrationsFolder } from '../src/server.js';
 import { GRACE } from './support.js';
-import { ADDRESS, EAST, newKey, startTestbed, TEE, type Testbed } from './testbed.js';
+import { ADDRESS, EAST, newKey, TEE } from './testbed.js';
 
-// The orders service as `npm start` runs it, SIGKILLed in the middle of a burst of orders and
-// started again: whatever each attempt had begun is undone by recovery (or, for an order
-// written, confirmed), and every client retry gets a coherent answer (see issue 25).
+// The orders and inventory services as `npm start` runs them, each SIGKILLed in the middle of
+// a burst of orders and started again: whatever each attempt had begun is undone by recovery
+// (or, for an order written, confirmed), and every client retry gets a coherent answer (see
+// issue 25).
 
-const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const BURST = 30;
 const RECOVERY_AFTER_MS = 2_000;
 // recovery waits RECOVERY_AFTER_MS, then the lease of the killed process must expire
@@ -36,54 +45,122 @@ const RECOVERY_BUDGET_MS = RECOVERY_AFTER_MS + 8_000;
 const PROMO = 'FIVEOFF';
 const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
   __typename ... on PlaceOrderSuccess { order { id } } ... on UserError { message } } }`;
+const RECEIVE = `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { __typename } }`;
 
 type Answer = { typename: string; orderId?: string } | { typename: 'no answer' };
 
-let testbed: Testbed;
-let url: string;
-let db: DatabaseHandle;
-let orders: ListeningServiceProcess | null = null;
+/** A service run as a process on a port of its own, which it keeps across restarts. */
+interface Service {
+  readonly origin: string;
+  readonly db: DatabaseHandle;
+  start(): Promise<void>;
+  /** SIGKILL, then waits for the process to be gone */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
 
-const startOrders = async () => {
-  const service = await startServiceOnFreePort({
-    entry: ENTRY,
-    env: {
-      HOST: '127.0.0.1',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: undefined,
-      ORDERS_DATABASE_URL: url,
-      ROUTER_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SEED_DEMO_DATA: 'false',
-      CATALOG_URL: testbed.catalog.url,
-      INVENTORY_URL: testbed.inventory.url,
-      // nothing listens there: this test is about placing orders, not following shipments
-      SHIPMENTS_URL: 'http://127.0.0.1:9/graphql',
-      SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS),
-      LEASE_TTL_MS: '1000',
-      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+async function serviceProcess({
+  name,
+  migrationsFolder: folder,
+  env,
+}: {
+  name: 'orders' | 'inventory';
+  migrationsFolder: string;
+  env: Record<string, string | undefined>;
+}): Promise<Service> {
+  const entry = fileURLToPath(new URL(`../../${name}/src/index.ts`, import.meta.url));
+  const url = freshTestDatabaseUrl(`${name}_crash`)!;
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  // migrated here, so the test reads it whether or not the process runs
+  const db = await openDatabase({ url, migrationsFolder: folder, maxConnections: 4 });
+  let running: ServiceProcess | null = null;
+  return {
+    origin,
+    db,
+    async start() {
+      running = startServiceProcess({
+        entry,
+        env: {
+          ...env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          DATABASE_URL: undefined,
+          [`${name.toUpperCase()}_DATABASE_URL`]: url,
+          ROUTER_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          // nothing listens there: this test is about placing orders, not following shipments
+          SHIPMENTS_URL: 'http://127.0.0.1:9/graphql',
+          LEASE_TTL_MS: '1000',
+          OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+        },
+      });
+      await waitUntil(
+        () =>
+          fetch(`${origin}/ready`).then(
+            (response) => response.ok,
+            () => false,
+          ),
+        { timeoutMs: 60_000, what: `the ${name} process to be ready` },
+      );
     },
-  });
-  await service.waitUntilReady({ what: 'the orders process to be ready' });
-  return service;
-};
+    async kill() {
+      running?.signal('SIGKILL');
+      await running?.exited;
+    },
+    async stop() {
+      await running?.kill();
+      await db.close();
+      await dropDatabase(url);
+    },
+  };
+}
+
+let catalog: TestSubgraph;
+let inventory: Service;
+let orders: Service;
 
 const skip =
   testDatabaseKind === 'postgres' ? false : 'processes share a database on PostgreSQL only';
 
 before(async () => {
   if (skip) return;
-  testbed = await startTestbed();
-  await testbed.receive(TEE, EAST, 200);
-  url = freshTestDatabaseUrl('orders_crash')!;
-  db = await openDatabase({ url, migrationsFolder, maxConnections: 4 });
+  catalog = await startTestSubgraph({
+    name: 'catalog',
+    migrationsFolder: catalogMigrations,
+    createServer: createCatalogServer,
+  });
+  await seedCatalog(catalog.handle);
+  inventory = await serviceProcess({
+    name: 'inventory',
+    migrationsFolder: inventoryMigrations,
+    env: { CATALOG_URL: catalog.url, SEED_DEMO_DATA: 'true' },
+  });
+  await inventory.start();
+  const received = await subgraphRequest(`${inventory.origin}/graphql`, {
+    query: RECEIVE,
+    viewer: viewers.warehouse(),
+    variables: { input: { sku: TEE, warehouseId: EAST, quantity: 500, idempotencyKey: 'crash' } },
+  });
+  assert.equal(received.data?.receiveStock.__typename, 'ReceiveStockSuccess');
+  orders = await serviceProcess({
+    name: 'orders',
+    migrationsFolder,
+    env: {
+      SEED_DEMO_DATA: 'false',
+      CATALOG_URL: catalog.url,
+      INVENTORY_URL: `${inventory.origin}/graphql`,
+      SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS),
+    },
+  });
+  await orders.start();
 });
 after(async () => {
   if (skip) return;
-  await orders?.kill();
-  await db.close();
-  await dropDatabase(url);
-  await testbed.stop();
+  await orders.stop();
+  await inventory.stop();
+  await catalog.stop();
 });
 
 const inputOf = (idempotencyKey: string) => ({
@@ -114,20 +191,26 @@ const single = async <T>(rows: Promise<T[]>) => (await rows)[0]!;
 /** What must hold once recovery is done, whatever was killed when. */
 async function invariants() {
   const { units } = await single(
-    db.db
+    orders.db.db
       .select({ units: sql<number>`coalesce(sum(${orderLines.quantity}), 0)::int` })
       .from(orderLines),
   );
-  const { placed } = await single(db.db.select({ placed: count() }).from(ordersTable));
+  const { placed } = await single(orders.db.db.select({ placed: count() }).from(ordersTable));
   const { withPromo } = await single(
-    db.db.select({ withPromo: count() }).from(ordersTable).where(eq(ordersTable.promoCode, PROMO)),
+    orders.db.db
+      .select({ withPromo: count() })
+      .from(ordersTable)
+      .where(eq(ordersTable.promoCode, PROMO)),
   );
   const { unsettled } = await single(
-    db.db.select({ unsettled: count() }).from(orderRequests).where(isNull(orderRequests.settledAt)),
+    orders.db.db
+      .select({ unsettled: count() })
+      .from(orderRequests)
+      .where(isNull(orderRequests.settledAt)),
   );
   // authorizations of no order: the provider must hold nothing for them
   const { openWithoutOrder } = await single(
-    db.db
+    orders.db.db
       .select({ openWithoutOrder: count() })
       .from(testPaymentAuthorizations)
       .where(
@@ -137,12 +220,21 @@ async function invariants() {
   );
   const { timesUsed } = await single(
     executeRows<{ timesUsed: number }>(
-      testbed.catalog.handle.db,
+      catalog.handle.db,
       sql`select times_used as "timesUsed" from promotions where code = ${PROMO}`,
     ),
   );
   return {
-    reserved: (await testbed.stock(TEE)).reserved,
+    reserved: Number(
+      (
+        await single(
+          executeRows<{ reserved: string }>(
+            inventory.db.db,
+            sql`select coalesce(sum(reserved), 0) as reserved from stock_levels where sku = ${TEE}`,
+          ),
+        )
+      ).reserved,
+    ),
     units,
     placed,
     withPromo,
@@ -165,10 +257,10 @@ async function checkRetries(
   before: ReadonlyMap<string, Answer>,
 ) {
   const rows = new Map(
-    (await db.db.select().from(orderRequests)).map((row) => [row.idempotencyKey, row]),
+    (await orders.db.db.select().from(orderRequests)).map((row) => [row.idempotencyKey, row]),
   );
   const existing = new Set(
-    (await db.db.select({ id: ordersTable.id }).from(ordersTable)).map((o) => o.id),
+    (await orders.db.db.select({ id: ordersTable.id }).from(ordersTable)).map((o) => o.id),
   );
   const tally: Record<string, number> = {};
   for (const key of keys) {
@@ -193,22 +285,22 @@ async function checkRetries(
 
 async function burstAndKill(
   t: TestContext,
-  { label, killWhen }: { label: string; killWhen: () => Promise<boolean> },
+  { label, victim, killWhen }: { label: string; victim: Service; killWhen: () => Promise<boolean> },
 ) {
-  const running = orders!;
   const keys = Array.from({ length: BURST }, () => newKey('crash'));
   const answers = new Map<string, Answer>();
   const burst = Promise.all(
-    keys.map(async (key) => answers.set(key, await place(running.origin, key))),
+    keys.map(async (key) => answers.set(key, await place(orders.origin, key))),
   );
   await waitUntil(killWhen, { timeoutMs: 30_000, what: `the moment to kill (${label})` });
-  running.signal('SIGKILL');
-  await running.exited;
+  await victim.kill();
   await burst;
-  const answeredBeforeKill = [...answers.values()].filter((a) => a.typename !== 'no answer').length;
+  const answeredBeforeKill = [...answers.values()].filter(
+    (answer) => answer.typename === 'PlaceOrderSuccess',
+  ).length;
   const atKill = await invariants();
 
-  orders = await startOrders();
+  await victim.start();
   const restarted = Date.now();
   let state = await invariants();
   while (!recovered(state)) {
@@ -227,7 +319,7 @@ async function burstAndKill(
     `still coherent after the retries: ${JSON.stringify(afterRetries)}`,
   );
   t.diagnostic(
-    `${label}: ${answeredBeforeKill}/${BURST} answered before SIGKILL, ${atKill.unsettled} ` +
+    `${label}: ${answeredBeforeKill}/${BURST} placed before SIGKILL, ${atKill.unsettled} ` +
       `attempts left unsettled, ${atKill.reserved - atKill.units} units held and ` +
       `${atKill.openWithoutOrder} authorizations open for no order; recovered ${recoveryMs} ms ` +
       `after the restart was ready (${state.placed} orders in all, ${state.reserved} units ` +
@@ -235,34 +327,47 @@ async function burstAndKill(
   );
 }
 
-describe('SIGKILL of the orders service in the middle of placing orders', { skip }, () => {
-  it('undoes every abandoned attempt and answers every retry coherently', async (t) => {
-    orders = await startOrders();
-    // late: some orders are written, others are anywhere in their saga
-    const { placed: before } = await single(db.db.select({ placed: count() }).from(ordersTable));
+const placedCount = async () =>
+  (await single(orders.db.db.select({ placed: count() }).from(ordersTable))).placed;
+
+/** true once `n` more orders than now are written */
+const afterOrders = async (n: number) => {
+  const before = await placedCount();
+  return async () => (await placedCount()) >= before + n;
+};
+
+/** true once an unsettled attempt has begun `step` */
+const atFirst = (step: string) => async () => {
+  const { begun } = await single(
+    orders.db.db
+      .select({ begun: count() })
+      .from(orderRequests)
+      .where(sql`${step} = any(${orderRequests.steps}) and ${orderRequests.settledAt} is null`),
+  );
+  return begun >= 1;
+};
+
+describe('SIGKILL in the middle of placing orders', { skip }, () => {
+  it('of the orders service: every abandoned attempt is undone, every retry coherent', async (t) => {
     await burstAndKill(t, {
-      label: 'after the first orders',
-      killWhen: async () => {
-        const { placed } = await single(db.db.select({ placed: count() }).from(ordersTable));
-        return placed >= before + 3;
-      },
+      label: 'orders, after the first orders',
+      victim: orders,
+      killWhen: await afterOrders(3),
     });
-    // early: as soon as a reservation is under way; then as soon as a payment is
     for (const step of ['STOCK_RESERVED', 'PAYMENT_AUTHORIZED']) {
       await burstAndKill(t, {
-        label: `at the first ${step}`,
-        killWhen: async () => {
-          const { begun } = await single(
-            db.db
-              .select({ begun: count() })
-              .from(orderRequests)
-              .where(
-                sql`${step} = any(${orderRequests.steps}) and ${orderRequests.settledAt} is null`,
-              ),
-          );
-          return begun >= 1;
-        },
+        label: `orders, at the first ${step}`,
+        victim: orders,
+        killWhen: atFirst(step),
       });
     }
+  });
+
+  it('of the inventory: the attempts it broke are undone once it is back', async (t) => {
+    await burstAndKill(t, {
+      label: 'inventory, after the first orders',
+      victim: inventory,
+      killWhen: await afterOrders(3),
+    });
   });
 });
