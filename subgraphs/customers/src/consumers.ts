@@ -8,6 +8,7 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type Logger,
+  type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { createCustomersRepository } from './customers.repository.js';
 import { describeNotification, notificationKindOf, type SourceService } from './notifications.js';
@@ -78,19 +79,25 @@ export interface NotificationConsumers {
   stop(): Promise<void>;
 }
 
-/** Starts the consumers of the producers whose URLs are given. */
+/** Starts the consumers of the producers whose URLs are given, each under its own lease. */
 export async function startConsumers({
   handle,
   signingSecret,
   log,
   ordersUrl,
   shipmentsUrl,
+  metrics,
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
   log: Logger;
   ordersUrl?: string | undefined;
   shipmentsUrl?: string | undefined;
+  /** the service's metrics, where the consumers' leases show */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes a consumer over when this one dies */
+  leaseTtlMs?: number | undefined;
 }): Promise<NotificationConsumers> {
   const follow = (source: SourceService, url: string | undefined) =>
     url
@@ -101,6 +108,8 @@ export async function startConsumers({
           field: `${source}EventLog`,
           onEvent: createNotificationHandler({ source, log }),
           log,
+          metrics,
+          leaseTtlMs,
         })
       : Promise.resolve(null);
   const orders = await follow('orders', ordersUrl);

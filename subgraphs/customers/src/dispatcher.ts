@@ -1,9 +1,13 @@
 import {
   appendEvent,
   EVENT_LOG_CHANNEL,
+  LeaseLostError,
+  startLeasedWorker,
   type Database,
   type DatabaseHandle,
+  type Lease,
   type Logger,
+  type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { createCustomersRepository } from './customers.repository.js';
 import type { CustomerRow, NotificationRow } from './db/schema.js';
@@ -29,25 +33,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Sends committed notifications that are not delivered yet (the outbox), outside any
- * transaction of the consumers that wrote them: a slow or failing sender delays only delivery.
- * Woken when this service's event log commits (every new notification appends an event) and on
- * a timer; a failed send is retried with exponential backoff up to `maxAttempts`. Rows are
- * leased while being sent, so several processes may dispatch from one database.
- */
-export async function startNotificationDispatcher({
-  handle,
-  sender,
-  log,
-  intervalMs = 5_000,
-  batchSize = 20,
-  sendTimeoutMs = 30_000,
-  // longer than a send may take, so a lease never runs out while its row is being sent
-  leaseMs = 2 * sendTimeoutMs,
-  retryDelay = retryDelayMs,
-  maxAttempts = 12,
-}: {
+export interface NotificationDispatcherOptions {
   handle: DatabaseHandle;
   sender: NotificationSender;
   log: Logger;
@@ -58,7 +44,69 @@ export async function startNotificationDispatcher({
   /** the wait after `attempts` failed sends */
   retryDelay?: (attempts: number) => number;
   maxAttempts?: number;
+}
+
+/** The name of the lease under which one replica of the service dispatches. */
+export const DISPATCHER_LEASE = 'customers:dispatcher';
+
+/**
+ * Sends committed notifications that are not delivered yet (the outbox), outside any
+ * transaction of the consumers that wrote them: a slow or failing sender delays only delivery.
+ * Woken when this service's event log commits (every new notification appends an event) and on
+ * a timer; a failed send is retried with exponential backoff up to `maxAttempts`. Runs on the
+ * replica that holds the `customers:dispatcher` lease; rows are also leased while being sent,
+ * so a former holder that still sends never sends what the new holder took.
+ */
+export async function startNotificationDispatcher({
+  metrics,
+  leaseTtlMs,
+  ...options
+}: NotificationDispatcherOptions & {
+  /** the service's metrics, where the lease shows */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes dispatching over when this one dies */
+  leaseTtlMs?: number | undefined;
 }): Promise<NotificationDispatcher> {
+  let running: NotificationDispatcher | null = null;
+  const worker = await startLeasedWorker({
+    handle: options.handle,
+    name: DISPATCHER_LEASE,
+    log: options.log,
+    metrics,
+    ttlMs: leaseTtlMs,
+    async start(lease) {
+      const dispatcher = await runDispatcher({ ...options, lease });
+      running = dispatcher;
+      return {
+        async stop() {
+          running = null;
+          await dispatcher.stop();
+        },
+      };
+    },
+  });
+  return {
+    wake: () => running?.wake(),
+    // on a replica without the lease there is nothing of its own to deliver
+    drain: () => running?.drain() ?? Promise.resolve(),
+    stop: worker.stop,
+  };
+}
+
+/** The dispatcher's work while its replica holds the lease. */
+async function runDispatcher({
+  handle,
+  sender,
+  log,
+  lease,
+  intervalMs = 5_000,
+  batchSize = 20,
+  sendTimeoutMs = 30_000,
+  // longer than a send may take, so a lease never runs out while its row is being sent
+  leaseMs = 2 * sendTimeoutMs,
+  retryDelay = retryDelayMs,
+  maxAttempts = 12,
+}: NotificationDispatcherOptions & { lease: Lease }): Promise<NotificationDispatcher> {
   const notifications = createNotificationsRepository({ db: handle.db });
   const customers = createCustomersRepository({ db: handle.db });
   let stopped = false;
@@ -124,7 +172,15 @@ export async function startNotificationDispatcher({
 
   /** one batch; resolves to how many notifications it took */
   const pass = async (): Promise<number> => {
-    const due = await notifications.claimDue({ limit: batchSize, leaseMs });
+    // fenced where it matters: a former holder must not take rows; once sent, a row is marked
+    // delivered by whoever sent it, or the new holder would send it again
+    const due = await handle.db.transaction(async (tx) => {
+      await lease.fence(tx as unknown as Database);
+      return createNotificationsRepository({ db: tx as unknown as Database }).claimDue({
+        limit: batchSize,
+        leaseMs,
+      });
+    });
     if (due.length === 0) return 0;
     const owners = await customers.findByIds([...new Set(due.map((row) => row.customerId))]);
     const byId = new Map(owners.map((customer) => [customer.id, customer]));
@@ -145,6 +201,8 @@ export async function startNotificationDispatcher({
       queued = false;
       while (!stopped && (await pass()) === batchSize);
     }).catch((error: unknown) => {
+      // the lease's new holder dispatches; this replica's dispatcher is being stopped
+      if (error instanceof LeaseLostError) return;
       log.error({ err: error }, 'notification dispatch failed; retrying');
       scheduleRetry(intervalMs);
     });

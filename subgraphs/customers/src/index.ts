@@ -25,6 +25,7 @@ await startSubgraph({
       signingSecret: config.signingSecret,
       log,
       production: config.production,
+      leaseTtlMs: config.leaseTtlMs,
       ordersUrl: config.ORDERS_URL,
       shipmentsUrl: config.SHIPMENTS_URL,
       sender: createSender({ smtpUrl: config.SMTP_URL, smtpFrom: config.SMTP_FROM, log }),

@@ -34,6 +34,7 @@ export async function createServer({
   ordersUrl,
   shipmentsUrl,
   sender = createLogSender(log),
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
@@ -45,37 +46,44 @@ export async function createServer({
   shipmentsUrl?: string;
   /** how notifications reach customers; a log line each unless another is given */
   sender?: NotificationSender;
+  /** how soon another replica takes the background work over when this one dies (lease.ts) */
+  leaseTtlMs?: number;
 }): Promise<CustomersServer> {
-  const dispatcher = await startNotificationDispatcher({ handle, sender, log });
-  const consumers = await startConsumers({
-    handle,
+  let workers: { consumers: NotificationConsumers; dispatcher: NotificationDispatcher } | null =
+    null;
+  const server = await createSubgraphServer<Context>({
+    name: 'customers',
+    typeDefs,
+    resolvers,
     signingSecret,
     log,
-    ordersUrl,
-    shipmentsUrl,
-  }).catch(async (error: unknown) => {
-    await dispatcher.stop();
-    throw error;
+    production,
+    isReady: handle.ping,
+    createContext: (base) => createContext({ ...base, db: handle.db }),
+    onStop: async () => {
+      await workers?.consumers.stop();
+      await workers?.dispatcher.stop();
+    },
   });
-  const stopWorkers = async () => {
-    await consumers.stop();
-    await dispatcher.stop();
-  };
+  // after the server: the workers' leases show on its metrics
+  const leases = { metrics: server.metrics, leaseTtlMs };
   try {
-    const server = await createSubgraphServer<Context>({
-      name: 'customers',
-      typeDefs,
-      resolvers,
+    const dispatcher = await startNotificationDispatcher({ handle, sender, log, ...leases });
+    const consumers = await startConsumers({
+      handle,
       signingSecret,
       log,
-      production,
-      isReady: handle.ping,
-      createContext: (base) => createContext({ ...base, db: handle.db }),
-      onStop: stopWorkers,
+      ordersUrl,
+      shipmentsUrl,
+      ...leases,
+    }).catch(async (error: unknown) => {
+      await dispatcher.stop();
+      throw error;
     });
-    return { ...server, consumers, dispatcher };
+    workers = { consumers, dispatcher };
+    return { ...server, ...workers };
   } catch (error) {
-    await stopWorkers();
+    await server.stop();
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type Logger,
+  type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { sellReservation } from './reservations.js';
 
@@ -71,6 +72,8 @@ export async function startConsumers({
   signingSecret,
   log,
   waitMs,
+  metrics,
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   shipmentsUrl?: string | undefined;
@@ -78,6 +81,10 @@ export async function startConsumers({
   log: Logger;
   /** how long one long poll of the feed waits for news */
   waitMs?: number | undefined;
+  /** the service's metrics, where the consumers' leases show */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes a consumer over when this one dies */
+  leaseTtlMs?: number | undefined;
 }): Promise<InventoryConsumers> {
   const consumerLog = log.child({ consumer: SHIPMENTS_CONSUMER });
   const shipments = shipmentsUrl
@@ -88,6 +95,8 @@ export async function startConsumers({
         field: 'shipmentsEventLog',
         log: consumerLog,
         ...(waitMs === undefined ? {} : { waitMs }),
+        metrics,
+        leaseTtlMs,
         onEvent: (event, tx) => handleShipmentEvent(event, tx, consumerLog),
       })
     : null;

@@ -31,5 +31,6 @@ await startSubgraph({
       shipmentsUrl: config.SHIPMENTS_URL,
       reservationTtlMs: config.RESERVATION_TTL_MS,
       production: config.production,
+      leaseTtlMs: config.leaseTtlMs,
     }),
 });

@@ -35,6 +35,7 @@ export async function createServer({
   catalog,
   shipmentsUrl,
   consumerWaitMs,
+  leaseTtlMs,
   reservationTtlMs,
   production = false,
 }: {
@@ -47,6 +48,8 @@ export async function createServer({
   shipmentsUrl?: string | undefined;
   /** how long one long poll of another service's feed waits */
   consumerWaitMs?: number;
+  /** how soon another replica takes the consumers over when this one dies (lease.ts) */
+  leaseTtlMs?: number;
   /**
    * when given, a reservation no order confirmed within it is released, on one replica at a
    * time (reservation-expiry.ts); index.ts passes RESERVATION_TTL_MS
@@ -56,13 +59,7 @@ export async function createServer({
 }): Promise<InventoryServer> {
   const feed = createEventFeed(handle);
   const tail = await startEventTail({ handle, log });
-  const consumers = await startConsumers({
-    handle,
-    shipmentsUrl,
-    signingSecret,
-    log,
-    waitMs: consumerWaitMs,
-  });
+  let consumers: InventoryConsumers | null = null;
   let expiry: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
     name: 'inventory',
@@ -75,23 +72,34 @@ export async function createServer({
     createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed, tail }),
     onStop: async () => {
       await expiry?.stop();
-      await consumers.stop();
+      await consumers?.stop();
       await tail.stop();
       await feed.close();
     },
   });
-  if (reservationTtlMs !== undefined) {
-    try {
+  // after the server: the consumers' leases show on its metrics
+  try {
+    consumers = await startConsumers({
+      handle,
+      shipmentsUrl,
+      signingSecret,
+      log,
+      waitMs: consumerWaitMs,
+      metrics: server.metrics,
+      leaseTtlMs,
+    });
+    if (reservationTtlMs !== undefined) {
       expiry = await startLeasedReservationExpiry({
         handle,
         ttlMs: reservationTtlMs,
         log,
         metrics: server.metrics,
+        leaseTtlMs,
       });
-    } catch (error) {
-      await server.stop();
-      throw error;
     }
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
   return Object.assign(server, { consumers, tail });
 }

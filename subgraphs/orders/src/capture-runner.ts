@@ -1,9 +1,12 @@
 import {
   appendEvent,
+  startLeasedWorker,
   startWakeLoop,
   type Database,
   type DatabaseHandle,
+  type Lease,
   type Logger,
+  type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { createLifecycleRepository, type PendingCapture } from './lifecycle.repository.js';
 import { canMovePayment } from './order-status.js';
@@ -15,6 +18,9 @@ export interface CaptureRunner {
   stop(): Promise<void>;
 }
 
+/** The name of the lease the capture runner holds. */
+export const CAPTURES_LEASE = 'orders:captures';
+
 /**
  * Takes the captures shipped shipments owe (payment_captures rows left PENDING by the shipments
  * consumer) through the payment provider. The provider is called outside any database
@@ -22,7 +28,10 @@ export interface CaptureRunner {
  * write only repeats a call that answers the same. Then, in one transaction: the capture is
  * settled, the order's paymentStatus becomes CAPTURED once the whole total is captured, and
  * `payment.captured` (or `payment.capture_failed`) is appended. Wakes on every commit to this
- * service's event log, and retries with backoff while the provider is unreachable.
+ * service's event log, and retries with backoff while the provider is unreachable. Among the
+ * service's replicas it runs on the one holding the `orders:captures` lease, whose fence is
+ * checked in each settling transaction: a capture settled by a former holder is refused, and
+ * the holder's call with the same idempotency key answers the same.
  */
 export async function startCaptureRunner({
   handle,
@@ -30,12 +39,59 @@ export async function startCaptureRunner({
   log,
   batchSize = 20,
   pollIntervalMs = 5_000,
+  metrics,
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   payments: PaymentProvider;
   log: Logger;
   batchSize?: number;
   pollIntervalMs?: number;
+  /** the service's metrics, where the lease shows */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes the captures over when this one dies */
+  leaseTtlMs?: number | undefined;
+}): Promise<CaptureRunner> {
+  let running: CaptureRunner | null = null;
+  const worker = await startLeasedWorker({
+    handle,
+    name: CAPTURES_LEASE,
+    log,
+    metrics,
+    ttlMs: leaseTtlMs,
+    async start(lease) {
+      const runner = await runCaptures({ handle, payments, log, batchSize, pollIntervalMs, lease });
+      running = runner;
+      return {
+        async stop() {
+          running = null;
+          await runner.stop();
+        },
+      };
+    },
+  });
+  return {
+    // on a replica without the lease there is nothing of its own to wait for
+    settled: () => running?.settled() ?? Promise.resolve(),
+    stop: worker.stop,
+  };
+}
+
+/** The runner's work while its replica holds the lease. */
+async function runCaptures({
+  handle,
+  payments,
+  log,
+  batchSize,
+  pollIntervalMs,
+  lease,
+}: {
+  handle: DatabaseHandle;
+  payments: PaymentProvider;
+  log: Logger;
+  batchSize: number;
+  pollIntervalMs: number;
+  lease: Lease;
 }): Promise<CaptureRunner> {
   const repository = createLifecycleRepository({ db: handle.db });
   let stopped = false;
@@ -53,6 +109,7 @@ export async function startCaptureRunner({
           });
     await handle.db.transaction(async (transaction) => {
       const tx = transaction as unknown as Database;
+      await lease.fence(tx);
       const inTx = createLifecycleRepository({ db: tx });
       const order = await inTx.lockOrder(capture.orderId);
       const captured = result.status === 'captured';

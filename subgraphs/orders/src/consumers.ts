@@ -3,6 +3,7 @@ import {
   startEventConsumer,
   type DatabaseHandle,
   type Logger,
+  type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { startCaptureRunner } from './capture-runner.js';
 import type { InventoryClient } from './clients/inventory.js';
@@ -38,7 +39,7 @@ export function warehouseCodesFrom(inventory: Pick<InventoryClient, 'warehouses'
 
 /**
  * Starts following the shipments service (`orders:shipments`, see applyShipmentEvent) and the
- * capture runner that takes the payments shipped shipments owe.
+ * capture runner that takes the payments shipped shipments owe, each under its own lease.
  */
 export async function startConsumers({
   handle,
@@ -48,6 +49,8 @@ export async function startConsumers({
   payments,
   log,
   waitMs,
+  metrics,
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   shipmentsUrl: string;
@@ -56,10 +59,15 @@ export async function startConsumers({
   payments: PaymentProvider;
   log: Logger;
   /** how long each read of the feed waits for new events (long polling) */
-  waitMs?: number;
+  waitMs?: number | undefined;
+  /** the service's metrics, where the leases show */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes this work over when this one dies */
+  leaseTtlMs?: number | undefined;
 }): Promise<Consumers> {
   const warehouseCodes = warehouseCodesFrom(inventory);
-  const captures = await startCaptureRunner({ handle, payments, log });
+  const leases = { metrics, leaseTtlMs };
+  const captures = await startCaptureRunner({ handle, payments, log, ...leases });
   const shipments = await startEventConsumer({
     name: SHIPMENTS_CONSUMER,
     handle,
@@ -68,6 +76,7 @@ export async function startConsumers({
     onEvent: (event, tx) => applyShipmentEvent(event, tx, { warehouseCodes, log }),
     log,
     ...(waitMs === undefined ? {} : { waitMs }),
+    ...leases,
   });
   let stopping: Promise<void> | null = null;
   return {

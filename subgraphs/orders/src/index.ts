@@ -34,5 +34,6 @@ await startSubgraph({
       shipmentsUrl: config.SHIPMENTS_URL,
       returnWindowDays: config.RETURN_WINDOW_DAYS,
       sagaRecoveryAfterMs: config.SAGA_RECOVERY_AFTER_MS,
+      leaseTtlMs: config.leaseTtlMs,
     }),
 });

@@ -55,6 +55,7 @@ export async function createServer({
   claimTiming,
   onConsumers,
   consumerWaitMs,
+  leaseTtlMs,
   sagaRecoveryAfterMs,
   returnWindowDays = 30,
 }: {
@@ -79,6 +80,8 @@ export async function createServer({
   onConsumers?: (consumers: Consumers) => void;
   /** how long one long poll of the shipments feed waits (tests stop faster with less) */
   consumerWaitMs?: number;
+  /** how soon another replica takes the background work over when this one dies (lease.ts) */
+  leaseTtlMs?: number;
   /**
    * when given, placeOrder attempts untouched for this long are recovered, on one replica at a
    * time (saga-recovery.ts); index.ts passes SAGA_RECOVERY_AFTER_MS
@@ -144,6 +147,7 @@ export async function createServer({
         afterMs: sagaRecoveryAfterMs,
         log,
         metrics: server.metrics,
+        leaseTtlMs,
       });
     } catch (error) {
       await server.stop();
@@ -160,6 +164,8 @@ export async function createServer({
         payments,
         log,
         waitMs: consumerWaitMs,
+        metrics: server.metrics,
+        leaseTtlMs,
       });
     } catch (error) {
       await server.stop();

@@ -23,6 +23,8 @@ export const subgraphEnvShape = {
     .default('true')
     .transform((value) => value === 'true'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  // how soon another replica takes background work over from one that died (see lease.ts)
+  LEASE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 };
 
 /**

@@ -88,13 +88,13 @@ export async function openDatabase({
 
   if (url) {
     await createDatabaseIfMissing(url);
+    await migrateUnderLock({ url, migrationsFolder });
     const client = postgres(url, { max: maxConnections, onnotice: () => {} });
     const pool = createPoolUsage(maxConnections);
     // statements go through the instrumented client (spans, pool use); LISTEN has its own
     // connection outside the pool
     const instrumented = instrumentPostgres(client, pool, { prepare: preparedStatements });
     const db = drizzlePostgres(instrumented, { logger });
-    await migratePostgres(db, { migrationsFolder });
     return {
       db: db as unknown as Database,
       kind: 'postgres',
@@ -134,6 +134,32 @@ export async function openDatabase({
   };
 }
 
+// any fixed number will do: advisory locks are per database, and only migrators take this one
+const MIGRATION_LOCK_KEY = 4_160_377_211;
+
+/**
+ * Applies the migrations while holding an advisory lock, so that replicas starting together
+ * migrate one after the other (the later ones find nothing left to do). The lock is a session
+ * lock: it is taken, used and released on the migrator's one connection.
+ */
+async function migrateUnderLock({
+  url,
+  migrationsFolder,
+}: {
+  url: string;
+  migrationsFolder: string;
+}): Promise<void> {
+  const connection = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+    await migratePostgres(drizzlePostgres(connection), { migrationsFolder });
+    await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`;
+  } finally {
+    // closing the connection releases the lock too, should the migration have failed
+    await connection.end({ timeout: 5 });
+  }
+}
+
 /** Creates the database named in `url` when the server does not have it yet. */
 export async function createDatabaseIfMissing(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
@@ -141,9 +167,11 @@ export async function createDatabaseIfMissing(url: string): Promise<void> {
   try {
     const found = await admin`select 1 from pg_database where datname = ${name}`;
     if (found.length === 0) {
-      // a concurrent creator may win the race; its database is as good as ours
+      // a concurrent creator may win the race (42P04, or 23505 when both got past the
+      // catalog check at once); its database is as good as ours
       await admin.unsafe(`create database "${name.replaceAll('"', '""')}"`).catch((error) => {
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
       });
     }
   } finally {

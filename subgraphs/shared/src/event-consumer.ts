@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from './db.js';
 import type { FeedEvent } from './event-feed.js';
+import { LeaseLostError, startLeasedWorker, type Lease } from './lease.js';
 import type { Logger } from './logger.js';
+import type { SubgraphMetrics } from './observability/metrics.js';
 import type { ServiceClient } from './service-client.js';
 import { eventCursors } from './tables.js';
 
@@ -25,7 +27,8 @@ export interface EventConsumer {
  * for this service's own data: the handlers' writes and the consumer's cursor commit in one
  * transaction of this service's database, a batch of events at a time. A failing handler or
  * an unreachable producer is retried with backoff; after a restart the consumer resumes from
- * its stored cursor.
+ * its stored cursor. Among the replicas of a service, the consumer runs on the one holding the
+ * lease named after it (see lease.ts); `caughtUp` follows this replica's own progress.
  * Handlers that call other services must make those calls idempotent (key them by event).
  */
 export async function startEventConsumer({
@@ -37,8 +40,10 @@ export async function startEventConsumer({
   log,
   waitMs = 10_000,
   batchSize = 100,
+  metrics,
+  leaseTtlMs,
 }: {
-  /** the consumer's name, the key of its cursor */
+  /** the consumer's name, the key of its cursor and the name of its lease */
   name: string;
   handle: DatabaseHandle;
   /** a client of the producing service */
@@ -49,15 +54,74 @@ export async function startEventConsumer({
   log: Logger;
   waitMs?: number;
   batchSize?: number;
+  /** the service's metrics, where the lease shows */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes the consumer over when this one dies */
+  leaseTtlMs?: number | undefined;
 }): Promise<EventConsumer> {
+  let position = 0;
+  const progress = new Set<() => void>();
+  const advance = (seq: number) => {
+    position = seq;
+    for (const notify of progress) notify();
+  };
+  const worker = await startLeasedWorker({
+    handle,
+    name,
+    log,
+    metrics,
+    ttlMs: leaseTtlMs,
+    start: (lease) =>
+      followFeed({ name, handle, source, field, onEvent, log, waitMs, batchSize, lease, advance }),
+  });
+  return {
+    stop: worker.stop,
+    caughtUp: (seq) =>
+      new Promise<void>((resolve) => {
+        if (position >= seq) return resolve();
+        const check = () => {
+          if (position < seq) return;
+          progress.delete(check);
+          resolve();
+        };
+        progress.add(check);
+      }),
+  };
+}
+
+/** The consumer's work while its replica holds the lease: from the stored cursor on. */
+async function followFeed({
+  name,
+  handle,
+  source,
+  field,
+  onEvent,
+  log,
+  waitMs,
+  batchSize,
+  lease,
+  advance,
+}: {
+  name: string;
+  handle: DatabaseHandle;
+  source: ServiceClient;
+  field: string;
+  onEvent: (event: ConsumedEvent, tx: Database) => Promise<void>;
+  log: Logger;
+  waitMs: number;
+  batchSize: number;
+  lease: Lease;
+  /** told the position after every commit */
+  advance: (seq: number) => void;
+}): Promise<{ stop(): Promise<void> }> {
   const [stored] = await handle.db
     .select()
     .from(eventCursors)
     .where(eq(eventCursors.consumer, name));
   let position = stored?.position ?? 0;
+  advance(position);
   let stopped = false;
   const aborter = new AbortController();
-  const progress = new Set<() => void>();
   const query = `query Feed($after: String!, $first: Int!, $waitMs: Int!) {
     feed: ${field}(after: $after, first: $first, waitMs: $waitMs) {
       seq type streamType streamId payload occurredAt } }`;
@@ -77,6 +141,8 @@ export async function startEventConsumer({
     const seq = consumed.at(-1)?.seq;
     if (seq === undefined) return;
     await handle.db.transaction(async (tx) => {
+      // first, so that a former holder's batch is refused before its handlers run
+      await lease.fence(tx as unknown as Database);
       for (const event of consumed) await onEvent(event, tx as unknown as Database);
       await tx
         .insert(eventCursors)
@@ -87,7 +153,7 @@ export async function startEventConsumer({
         });
     });
     position = seq;
-    for (const notify of progress) notify();
+    advance(seq);
   };
 
   /**
@@ -100,7 +166,7 @@ export async function startEventConsumer({
     try {
       await apply(events);
     } catch (error) {
-      if (events.length === 1) throw error;
+      if (events.length === 1 || error instanceof LeaseLostError) throw error;
       for (const event of events) {
         if (stopped) return;
         await apply([event]);
@@ -122,7 +188,8 @@ export async function startEventConsumer({
         await applyBatch(feed);
         failures = 0;
       } catch (error) {
-        if (stopped) return;
+        // a lost lease stops this worker: the lease's holder carries on from the cursor
+        if (stopped || error instanceof LeaseLostError) return;
         failures++;
         const delay = Math.min(30_000, 100 * 2 ** failures);
         // a producer that starts later than its consumers is routine: one line, no stack
@@ -151,15 +218,5 @@ export async function startEventConsumer({
       aborter.abort();
       await running;
     },
-    caughtUp: (seq) =>
-      new Promise<void>((resolve) => {
-        if (position >= seq) return resolve();
-        const check = () => {
-          if (position < seq) return;
-          progress.delete(check);
-          resolve();
-        };
-        progress.add(check);
-      }),
   };
 }

@@ -5,6 +5,9 @@ import type { Logger } from './logger.js';
 import { leaseMetricsOf } from './observability/lease-metrics.js';
 import type { SubgraphMetrics } from './observability/metrics.js';
 
+/** the NOTIFY channel of released leases, with the lease's name as the payload */
+const LEASE_RELEASED_CHANNEL = 'lease_released';
+
 /** How long a lease lasts without a renewal, unless the service sets LEASE_TTL_MS. */
 export const DEFAULT_LEASE_TTL_MS = 5_000;
 
@@ -91,8 +94,11 @@ export async function startLeasedWorker({
   const release = (tenure: Tenure) =>
     handle.db
       .execute(
-        sql`update leases set expires_at = clock_timestamp()
-            where name = ${name} and holder = ${holder} and token = ${tenure.token}`,
+        sql`with released as (
+              update leases set expires_at = clock_timestamp()
+              where name = ${name} and holder = ${holder} and token = ${tenure.token}
+              returning name)
+            select pg_notify(${LEASE_RELEASED_CHANNEL}, name) from released`,
       )
       .then(
         () => {},
@@ -186,6 +192,10 @@ export async function startLeasedWorker({
       });
   };
 
+  // a replica that shuts down cleanly says so: the others need not wait for their next try
+  const unlisten = await handle.listen(LEASE_RELEASED_CHANNEL, (released) => {
+    if (released === name && !current) tick();
+  });
   tick();
   await stepping;
   const timer = setInterval(tick, Math.max(1, Math.floor(ttlMs / 3)));
@@ -196,6 +206,7 @@ export async function startLeasedWorker({
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(timer);
+        await unlisten().catch(() => {});
         await stepping;
         if (current) lose(current, 'this replica stops', 'lease released');
         await previous?.stopped;

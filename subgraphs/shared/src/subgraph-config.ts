@@ -17,11 +17,14 @@ export interface SubgraphConfig {
   shutdownTimeoutMs: number;
   /** where traces go over OTLP/HTTP; tracing is off without it */
   otlpEndpoint: string | undefined;
+  /** how long a lease of background work lasts without renewal (LEASE_TTL_MS) */
+  leaseTtlMs: number;
 }
 
 /**
  * Reads a subgraph's settings: PORT (default per subgraph), `<NAME>_DATABASE_URL` or
- * DATABASE_URL, DATA_DIR, ROUTER_SIGNING_SECRET, LOG_LEVEL, SEED_DEMO_DATA, plus `extra`.
+ * DATABASE_URL, DATA_DIR, ROUTER_SIGNING_SECRET, LOG_LEVEL, SEED_DEMO_DATA, LEASE_TTL_MS, plus
+ * `extra`.
  */
 export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never>>({
   name,
@@ -67,6 +70,7 @@ export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never
     seedDemoData: parsed.SEED_DEMO_DATA,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     otlpEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT,
+    leaseTtlMs: parsed.LEASE_TTL_MS,
     ...extraValues,
   });
 }

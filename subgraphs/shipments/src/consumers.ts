@@ -7,6 +7,7 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type Logger,
+  type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { createFulfilment } from './fulfilment.js';
 
@@ -70,13 +71,19 @@ export async function startConsumers({
   signingSecret,
   log,
   waitMs,
+  metrics,
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   ordersUrl: string;
   signingSecret: string;
   log: Logger;
   /** how long one long poll of the feed waits */
-  waitMs?: number;
+  waitMs?: number | undefined;
+  /** the service's metrics, where the consumer's lease shows */
+  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
+  /** how soon another replica takes the consumer over when this one dies */
+  leaseTtlMs?: number | undefined;
 }): Promise<ShipmentsConsumers> {
   const orders = await startEventConsumer({
     name: ORDERS_CONSUMER,
@@ -86,6 +93,8 @@ export async function startConsumers({
     onEvent: createOrderEventHandler({ log }),
     log,
     ...(waitMs === undefined ? {} : { waitMs }),
+    metrics,
+    leaseTtlMs,
   });
   return { orders, stop: () => orders.stop() };
 }

@@ -24,6 +24,7 @@ await startSubgraph({
       signingSecret: config.signingSecret,
       log,
       production: config.production,
+      leaseTtlMs: config.leaseTtlMs,
       ordersUrl: config.ORDERS_URL,
     }),
 });

@@ -36,6 +36,7 @@ export async function createServer({
   production = false,
   ordersUrl,
   consumerWaitMs,
+  leaseTtlMs,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
@@ -45,6 +46,8 @@ export async function createServer({
   ordersUrl?: string;
   /** how long one long poll of another service's feed waits (tests stop faster with less) */
   consumerWaitMs?: number;
+  /** how soon another replica takes the consumer over when this one dies (lease.ts) */
+  leaseTtlMs?: number;
 }): Promise<ShipmentsServer> {
   const feed = createEventFeed(handle);
   const tail = await startEventTail({ handle, log });
@@ -72,6 +75,8 @@ export async function createServer({
         signingSecret,
         log,
         waitMs: consumerWaitMs,
+        metrics: server.metrics,
+        leaseTtlMs,
       });
     } catch (error) {
       await server.stop();
