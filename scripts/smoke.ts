@@ -1,7 +1,9 @@
 // the embedded default end to end: `npm start` with no configuration, the five-subgraph query
-// as a demo customer, then Ctrl-C; exits non-zero on any failure
+// as a demo customer, then Ctrl-C; exits non-zero on any failure, and on any connection that
+// this script or a process it starts tried to open beyond this machine (the network guard)
+import { NETWORK_GUARD_LOG, outboundAttempts } from '@ordergraph/shared/network-guard';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@ordergraph/shared';
@@ -11,7 +13,14 @@ import { DEMO_CUSTOMERS } from '../subgraphs/customers/src/seed.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ordergraph-smoke-'));
-const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+const guardLog = join(dataDir, 'outbound-attempts.jsonl');
+// the guard's preload is in NODE_OPTIONS: every process `npm start` runs records its attempts
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  [NETWORK_GUARD_LOG]: guardLog,
+};
 for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'AUTH_JWT_SECRET', 'NODE_ENV'])
   delete env[name];
 
@@ -72,6 +81,16 @@ try {
   if (code !== 0) {
     console.error(`start did not stop cleanly (exit ${String(code)})`);
     failed = true;
+  }
+  const attempts = [
+    ...outboundAttempts().map((attempt) => JSON.stringify(attempt)),
+    ...(existsSync(guardLog) ? readFileSync(guardLog, 'utf8').trim().split('\n') : []),
+  ].filter(Boolean);
+  if (attempts.length > 0 || output.includes('MetadataLookupWarning')) {
+    console.error(`connections beyond this machine were attempted:\n${attempts.join('\n')}`);
+    failed = true;
+  } else {
+    console.log('no connection beyond this machine was attempted');
   }
   rmSync(dataDir, { recursive: true, force: true });
 }

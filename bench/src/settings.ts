@@ -96,8 +96,26 @@ export const LOG_LEVEL = 'warn';
 const OWN_VARIABLES =
   /^(NODE_ENV|LOG_LEVEL|PORT|HOST|DATA_DIR|DATABASE_URL|\w+_DATABASE_URL|\w+_URL|AUTH_JWT_\w+|ROUTER_SIGNING_SECRET|SUPERGRAPH_PATH|SEED_DEMO_DATA|SMTP_\w+)$/;
 
+/**
+ * What keeps every service and peer the bench starts on this machine: the plain gateway's usage
+ * telemetry and its cloud-metadata probes (read by @apollo/gateway's constructor), OpenTelemetry
+ * auto-setup in Hive Gateway, and any tool honouring DO_NOT_TRACK. Hive Gateway reports usage
+ * only when given a `reporting` option, which the peer does not set.
+ */
+export const NOTHING_LEAVES_THE_MACHINE = {
+  APOLLO_TELEMETRY_DISABLED: 'true',
+  OTEL_SDK_DISABLED: 'true',
+  DO_NOT_TRACK: '1',
+} as const;
+
 /** The environment of a service process: the caller's, without ordergraph settings, plus `extra`. */
 export function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([name]) => !OWN_VARIABLES.test(name));
-  return { ...Object.fromEntries(inherited), NODE_ENV: 'production', LOG_LEVEL, ...extra };
+  return {
+    ...Object.fromEntries(inherited),
+    NODE_ENV: 'production',
+    LOG_LEVEL,
+    ...NOTHING_LEAVES_THE_MACHINE,
+    ...extra,
+  };
 }

@@ -63,6 +63,8 @@ export interface RouterConfig {
   corsOrigins: string[] | undefined;
   /** request limits and the default rate limit (README, "Request limits") */
   limits: LimitDefaults;
+  /** Apollo's anonymous usage telemetry from the gateway (ROUTER_APOLLO_USAGE_TELEMETRY; off) */
+  apolloUsageTelemetry: boolean;
 }
 
 const url = z.url().optional();
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       ROUTER_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
       ROUTER_DEDUP_INFLIGHT: z.enum(['true', 'false']).default('false'),
       ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+      ROUTER_APOLLO_USAGE_TELEMETRY: z.enum(['true', 'false']).default('false'),
       ROUTER_CORS_ORIGINS: z
         .string()
         .optional()
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
     subgraphTimeoutMs: parsed.ROUTER_SUBGRAPH_TIMEOUT_MS,
     dedupInFlight: parsed.ROUTER_DEDUP_INFLIGHT === 'true',
     workers: parsed.ROUTER_WORKERS,
+    apolloUsageTelemetry: parsed.ROUTER_APOLLO_USAGE_TELEMETRY === 'true',
     corsOrigins: parsed.ROUTER_CORS_ORIGINS,
     limits: {
       maxDepth: parsed.ROUTER_MAX_DEPTH,

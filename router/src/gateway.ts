@@ -14,6 +14,7 @@ import {
   type SubgraphClient,
   type SubgraphHttpResponse,
 } from './subgraph-client.js';
+import { applyApolloUsageTelemetry } from './observability/apollo-telemetry.js';
 
 /** How long one subgraph fetch may take when ROUTER_SUBGRAPH_TIMEOUT_MS is not set. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
@@ -261,12 +262,16 @@ export function createGateway({
   supergraphSdl,
   dataSources,
   onQueryPlan,
+  apolloUsageTelemetry = false,
 }: {
   supergraphSdl: string;
   dataSources: Record<SubgraphName, SignedDataSource>;
   /** called once a request's plan is built or found, before anything is fetched */
   onQueryPlan?: Experimental_DidResolveQueryPlanCallback;
+  /** Apollo's anonymous usage telemetry, off unless the operator opts in */
+  apolloUsageTelemetry?: boolean;
 }): ReloadableGateway {
+  applyApolloUsageTelemetry({ optedIn: apolloUsageTelemetry });
   let push: ((sdl: string) => void) | null = null;
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {

@@ -86,6 +86,7 @@ export type RouterOptions = Pick<
       | 'jwks'
       | 'subgraphTimeoutMs'
       | 'dedupInFlight'
+      | 'apolloUsageTelemetry'
     >
   > & {
     supergraphSdl: string;
@@ -116,6 +117,7 @@ export async function createRouter({
   limits: limitSettings,
   sseReservations,
   redisUrl,
+  apolloUsageTelemetry,
   ...operationOptions
 }: RouterOptions): Promise<Router> {
   // read once: the callers, their limits and who may introspect all come from it
@@ -148,6 +150,7 @@ export async function createRouter({
     supergraphSdl,
     dataSources,
     onQueryPlan: operations.onQueryPlan,
+    apolloUsageTelemetry,
   });
   const formatError = createRouterErrorFormatter({ production, log });
   const apollo = new ApolloServer<RouterContext>({

@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '@ordergraph/shared';
 import { pinProcess } from './cpu-pinning.js';
 
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
+// every service and peer refuses (and logs) any connection beyond this machine
+const NETWORK_GUARD = '@ordergraph/shared/network-guard';
 
 export interface ServiceProcess {
   name: string;
@@ -42,7 +44,7 @@ export function startProcess({
 }): ServiceProcess {
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const preloads = [EXIT_WITH_PARENT, ...preload];
+  const preloads = [EXIT_WITH_PARENT, NETWORK_GUARD, ...preload];
   const args = [
     ...profileArgs(),
     '--import',
