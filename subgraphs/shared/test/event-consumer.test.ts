@@ -15,7 +15,12 @@ import {
   type DatabaseHandle,
   type SubgraphServer,
 } from '../src/index.js';
-import { createTestDatabase, TEST_SIGNING_SECRET, testLogger } from '../src/testing/index.js';
+import {
+  createTestDatabase,
+  openTestDatabaseReplica,
+  TEST_SIGNING_SECRET,
+  testLogger,
+} from '../src/testing/index.js';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
 const common = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
@@ -59,10 +64,10 @@ const effects = async () =>
 type Handler = Parameters<typeof startEventConsumer>[0]['onEvent'];
 
 /** A consumer of the test producer's feed; `name` is its cursor's key. */
-const follow = (name: string, onEvent: Handler, { waitMs = 1_000 } = {}) =>
+const follow = (name: string, onEvent: Handler, { waitMs = 1_000, handle = consumerDb } = {}) =>
   startEventConsumer({
     name,
-    handle: consumerDb,
+    handle,
     source: createServiceClient({
       service: 'test',
       url: producerUrl,
@@ -176,6 +181,28 @@ describe('following another service through its event feed', () => {
     // f1: the failed batch, then its own transaction; f3 the same, its second time succeeding
     assert.equal(perEvent.get('f1')?.size, 2);
     assert.equal(perEvent.get('f3')?.size, 2);
+  });
+
+  it('runs on one replica at a time; another carries on from the cursor when it stops', async () => {
+    const replica = await openTestDatabaseReplica({ of: consumerDb, migrationsFolder });
+    const handled: string[] = [];
+    const handler =
+      (who: string): Handler =>
+      async (event, tx) => {
+        if (!event.streamId.startsWith('r')) return;
+        handled.push(`${who} ${event.streamId}`);
+        await appendEvent(tx, { streamType: 'effect', streamId: event.streamId, type: 'effect' });
+      };
+    const one = await follow('test<-things-replicas', handler('one'));
+    const two = await follow('test<-things-replicas', handler('two'), { handle: replica });
+    const r1 = await produce('r1');
+    await one.caughtUp(r1.seq);
+    await one.stop();
+    const r2 = await produce('r2');
+    await two.caughtUp(r2.seq);
+    await two.stop();
+    await replica.close();
+    assert.deepEqual(handled, ['one r1', 'two r2']);
   });
 
   it('refuses the feed to anyone but a service', async () => {
