@@ -46,6 +46,7 @@ const composeService = z
       .record(z.string(), z.strictObject({ condition: z.literal('service_healthy') }))
       .optional(),
     healthcheck,
+    deploy: z.strictObject({ replicas: z.number().int().min(1) }).optional(),
   })
   .refine((service) => Boolean(service.image) !== Boolean(service.build), {
     message: 'either an image or the build, not both',
@@ -180,6 +181,12 @@ describe('docker-compose.yml', () => {
     }
     for (const name of ['postgres', 'redis', 'proxy']) {
       assert.ok(service(name).image && !/:latest$/.test(service(name).image!), name);
+    }
+  });
+
+  it('runs every subgraph as two replicas or more, scalable with --scale (no fixed names or ports)', () => {
+    for (const name of SUBGRAPH_NAMES) {
+      assert.ok((service(name).deploy?.replicas ?? 1) >= 2, name);
     }
   });
 
@@ -426,6 +433,12 @@ describe('deploy/kubernetes', () => {
         ),
         name,
       );
+    }
+  });
+
+  it('runs the router and every subgraph as two replicas or more', () => {
+    for (const name of ['router', ...SUBGRAPH_NAMES]) {
+      assert.ok(named('Deployment', name)!['spec'].replicas >= 2, name);
     }
   });
 
