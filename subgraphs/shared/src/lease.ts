@@ -86,6 +86,7 @@ export async function startLeasedWorker({
   let previous: Tenure | null = null;
   let stepping: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
+  let latestStart: Promise<unknown> = Promise.resolve();
   series?.held.set({ lease: name }, 0);
   series?.takeovers.inc({ lease: name }, 0);
 
@@ -163,7 +164,8 @@ export async function startLeasedWorker({
         return null;
       },
     );
-    await tenure.started;
+    // not awaited here: renewals go on while the worker starts
+    latestStart = tenure.started;
   };
 
   const renew = async (tenure: Tenure) => {
@@ -200,6 +202,8 @@ export async function startLeasedWorker({
   await stepping;
   const timer = setInterval(tick, Math.max(1, Math.floor(ttlMs / 3)));
   timer.unref();
+  // a worker started by the first attempt is running by the time this resolves
+  await latestStart;
 
   return {
     held: () => current !== null,
