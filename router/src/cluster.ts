@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '@ordergraph/shared';
+import { serveClusterMetrics } from './observability/cluster-metrics.js';
 
 // a worker that dies sooner than this after starting is not restarted again and again
 const CRASH_LOOP_MS = 5_000;
@@ -14,7 +15,8 @@ export const supervisesWorkers = (workers: number): boolean => workers > 1 && cl
  * once all have stopped after a signal, or 1 when workers crash as soon as they start.
  *
  * Each worker is a whole router with its own memory: automatic persisted queries (without
- * Redis), rate limits, shared subscriptions and /metrics are per worker.
+ * Redis), rate limits and shared subscriptions are per worker. /metrics is not: whichever
+ * worker a scrape reaches answers with every worker's figures, collected here.
  */
 export function superviseWorkers({
   workers,
@@ -31,6 +33,7 @@ export function superviseWorkers({
     let exitCode = 0;
     const started = new Map<Worker, number>();
     const fork = () => started.set(cluster.fork(), Date.now());
+    serveClusterMetrics({ log });
 
     cluster.on('exit', (worker, code, signal) => {
       const startedAt = started.get(worker) ?? 0;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_JWKS_ALGORITHMS, type JwksOptions } from './auth.js';
 import { parseCorsOrigins } from './http/cors.js';
+import { parseTrustedProxies, type ClientAddressHeader } from './http/client-address.js';
 import { DEFAULT_LIMITS, type LimitDefaults } from './limits/settings.js';
 
 /** The fixed development JWT secret, used outside production when AUTH_JWT_SECRET is unset. */
@@ -59,6 +60,12 @@ export interface RouterConfig {
   dedupInFlight: boolean;
   /** router processes sharing the port (ROUTER_WORKERS, node:cluster); 1: this process serves */
   workers: number;
+  /** peers whose forwarded header names the client (ROUTER_TRUSTED_PROXIES); none by default */
+  trustedProxies: string[];
+  /** the header those proxies write the client address in (ROUTER_CLIENT_ADDRESS_HEADER) */
+  clientAddressHeader: ClientAddressHeader;
+  /** distinct operation or client names a metric label takes before folding into `__other__` */
+  metricsLabelCap: number;
   /** origins whose pages may call the router (ROUTER_CORS_ORIGINS); unset: the defaults of cors.ts */
   corsOrigins: string[] | undefined;
   /** request limits and the default rate limit (README, "Request limits") */
@@ -121,6 +128,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
             return z.NEVER;
           }
         }),
+      ROUTER_TRUSTED_PROXIES: z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          try {
+            return parseTrustedProxies(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+            return z.NEVER;
+          }
+        }),
+      ROUTER_CLIENT_ADDRESS_HEADER: z
+        .enum(['x-forwarded-for', 'forwarded'])
+        .default('x-forwarded-for'),
+      ROUTER_METRICS_LABEL_CAP: z.coerce.number().int().min(1).default(200),
       ROUTER_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxDepth),
       ROUTER_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxAliases),
       ROUTER_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxRootFields),
@@ -200,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
     workers: parsed.ROUTER_WORKERS,
     apolloUsageTelemetry: parsed.ROUTER_APOLLO_USAGE_TELEMETRY === 'true',
     corsOrigins: parsed.ROUTER_CORS_ORIGINS,
+    trustedProxies: parsed.ROUTER_TRUSTED_PROXIES,
+    clientAddressHeader: parsed.ROUTER_CLIENT_ADDRESS_HEADER,
+    metricsLabelCap: parsed.ROUTER_METRICS_LABEL_CAP,
     limits: {
       maxDepth: parsed.ROUTER_MAX_DEPTH,
       maxAliases: parsed.ROUTER_MAX_ALIASES,

@@ -7,8 +7,11 @@ import type { SubscriptionService } from './subscriptions/service.js';
  */
 export function createRouterMetrics({
   subscriptionStats,
+  subgraphHealth,
 }: {
   subscriptionStats: () => ReturnType<SubscriptionService['stats']> & { sockets: number };
+  /** each subgraph's /ready, asked at scrape time */
+  subgraphHealth: () => Promise<Record<string, boolean>>;
 }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ordergraph_router_' });
@@ -21,6 +24,12 @@ export function createRouterMetrics({
         this.set(read());
       },
     });
+  // 1 per process: under ROUTER_WORKERS the scrape's sum says how many workers it covers
+  gauge(
+    'ordergraph_router_processes',
+    'Router processes whose figures this scrape holds.',
+    () => 1,
+  );
   gauge(
     'ordergraph_subscription_clients',
     'Live client subscriptions.',
@@ -71,6 +80,19 @@ export function createRouterMetrics({
       this.reset();
       for (const [subgraph, count] of Object.entries(subscriptionStats().entityFetches)) {
         this.labels(subgraph).inc(count);
+      }
+    },
+  });
+  new Gauge({
+    name: 'ordergraph_router_subgraph_up',
+    help: 'Whether the subgraph answers its /ready (1) or not (0), as this router sees it.',
+    labelNames: ['subgraph'],
+    registers: [registry],
+    // under ROUTER_WORKERS: up only when every worker reaches it
+    aggregator: 'min',
+    async collect() {
+      for (const [subgraph, up] of Object.entries(await subgraphHealth())) {
+        this.labels(subgraph).set(up ? 1 : 0);
       }
     },
   });

@@ -23,6 +23,7 @@ import { authorizeGateway } from './authorization/gateway.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
+import { createClientAddress } from './http/client-address.js';
 import { createCors } from './http/cors.js';
 import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS } from './http/csrf.js';
 import { createRouterErrorFormatter } from './http/error-masking.js';
@@ -40,8 +41,9 @@ import { createRequestLimits } from './limits/request-limits.js';
 import type { LimitDefaults } from './limits/settings.js';
 import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
+import { createWorkerScrape, isClusterWorker } from './observability/cluster-metrics.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
-import { checkSubgraphs } from './readiness.js';
+import { checkSubgraphs, readiness } from './readiness.js';
 import { createHttpSubscriptionHandler } from './subscriptions/http-subscription.js';
 import { createOperationExecutor } from './subscriptions/operation-executor.js';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
@@ -86,6 +88,9 @@ export type RouterOptions = Pick<
       | 'jwks'
       | 'subgraphTimeoutMs'
       | 'dedupInFlight'
+      | 'trustedProxies'
+      | 'clientAddressHeader'
+      | 'metricsLabelCap'
       | 'apolloUsageTelemetry'
     >
   > & {
@@ -117,6 +122,9 @@ export async function createRouter({
   limits: limitSettings,
   sseReservations,
   redisUrl,
+  trustedProxies = [],
+  clientAddressHeader,
+  metricsLabelCap,
   apolloUsageTelemetry,
   ...operationOptions
 }: RouterOptions): Promise<Router> {
@@ -124,7 +132,15 @@ export async function createRouter({
   const clients = readClientsFile(operationOptions.clientsPath);
   // one connection for APQ registrations and rate-limit buckets
   const redis = redisUrl ? openRedis(redisUrl, log) : undefined;
-  const operations = createOperationPipeline({ ...operationOptions, clients, redis, log });
+  const operations = createOperationPipeline({
+    ...operationOptions,
+    clients,
+    redis,
+    metricsLabelCap,
+    log,
+  });
+  // who a request comes from, for rate limits, SSE reservations and the logs
+  const clientAddress = createClientAddress({ trustedProxies, header: clientAddressHeader });
   // the browser-facing edges: which pages may call, what the responses forbid, who sees the schema
   const cors = createCors({ origins: corsOrigins, production });
   const securityHeaders = createSecurityHeaders({ production });
@@ -141,7 +157,7 @@ export async function createRouter({
     supergraphSdl,
     log,
   });
-  const requestMetrics = createRequestMetrics();
+  const requestMetrics = createRequestMetrics({ labelCap: metricsLabelCap });
   const dataSources = createDataSources(subgraphUrls, signingSecret, requestMetrics.observeFetch, {
     timeoutMs: subgraphTimeoutMs,
     dedupInFlight,
@@ -200,6 +216,7 @@ export async function createRouter({
     limits,
     visibleErrors: schemaExposure.errorsFor,
     reservationLimits: sseReservations,
+    clientAddress,
   });
 
   const handleHttpSubscription = createHttpSubscriptionHandler({
@@ -210,6 +227,7 @@ export async function createRouter({
   const handleGraphQL = async (request: IncomingMessage, response: ServerResponse) => {
     const headers = toHeaderMap(request);
     const requestId = headers.get('x-request-id') ?? randomUUID();
+    const address = clientAddress(request);
     response.setHeader('x-request-id', requestId);
     // the caller (API key, token) and its operation policy, before anything is executed
     const {
@@ -231,7 +249,7 @@ export async function createRouter({
     // one token per request (a multipart subscription included), before anything is parsed
     await limits.admit({
       viewer,
-      address: request.socket.remoteAddress,
+      address,
       response,
       request: admitted.request,
     });
@@ -263,6 +281,7 @@ export async function createRouter({
     log.info(
       {
         requestId,
+        clientAddress: address,
         status: result.status ?? 200,
         durationMs: Math.round(performance.now() - started),
       },
@@ -278,17 +297,17 @@ export async function createRouter({
     const handle = async () => {
       if (path === '/health') return sendJson(response, 200, { status: 'ok', service: 'router' });
       if (path === '/ready') {
-        const subgraphs = await checkSubgraphs(subgraphUrls);
-        const ready = !drain.draining && Object.values(subgraphs).every(Boolean);
-        return sendJson(response, ready ? 200 : 503, {
-          ready,
-          draining: drain.draining,
-          subgraphs,
-        });
+        const { status, body } = await readiness({ draining: drain.draining, subgraphUrls });
+        return sendJson(response, status, body);
       }
       if (path === '/metrics') {
+        const text = await scrape().catch((error: unknown) => {
+          log.warn({ err: error }, 'metrics scrape failed');
+          return null;
+        });
+        if (text === null) return sendJson(response, 503, { error: 'metrics unavailable' });
         response.writeHead(200, { 'content-type': metrics.contentType });
-        return response.end(await metrics.metrics());
+        return response.end(text);
       }
       if (path === '/graphql') {
         if (cors.handle(request, response)) return;
@@ -332,12 +351,18 @@ export async function createRouter({
     allowsOrigin: cors.allows,
     visibleErrors: schemaExposure.errorsFor,
     maxPayloadBytes: limits.maxBodyBytes,
+    clientAddress,
   });
 
   const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });
-  const metrics = createRouterMetrics({ subscriptionStats });
+  const metrics = createRouterMetrics({
+    subscriptionStats,
+    subgraphHealth: () => checkSubgraphs(subgraphUrls),
+  });
   requestMetrics.register(metrics);
   operations.registerMetrics(metrics);
+  // under ROUTER_WORKERS a scrape reaches one worker: it answers with every worker's figures
+  const scrape = isClusterWorker() ? createWorkerScrape(metrics) : () => metrics.metrics();
 
   return {
     listen: ({ port = 0, host = '127.0.0.1' } = {}) =>

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startServiceOnFreePort } from '@ordergraph/shared/testing';
 import { loadConfig } from '../src/config.js';
+import { parsePrometheusText } from './support/prometheus.js';
 
 const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
@@ -27,6 +29,17 @@ function workersOf(pid: number): number[] {
   return children.sort();
 }
 
+/** whether `pid` is still a live router process (not exited, not a zombie), whoever its parent */
+function isRunningRouter(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(ENTRY);
+  } catch {
+    return false;
+  }
+}
+
 async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined) {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -35,6 +48,49 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+const NOWHERE = 'http://127.0.0.1:9/graphql';
+
+/** a router of two workers whose subgraphs point nowhere (what it is asked needs none) */
+const startTwoWorkers = () =>
+  startServiceOnFreePort({
+    entry: ENTRY,
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      AUTH_JWT_SECRET: 'cluster-test-jwt-secret-long-enough',
+      ROUTER_SIGNING_SECRET: 'cluster-test-signing-secret-long',
+      ROUTER_WORKERS: '2',
+      CUSTOMERS_URL: NOWHERE,
+      CATALOG_URL: NOWHERE,
+      ORDERS_URL: NOWHERE,
+      INVENTORY_URL: NOWHERE,
+      SHIPMENTS_URL: NOWHERE,
+    },
+  });
+
+/** one request on a connection of its own, so the primary hands each to the next worker */
+function requestAlone(url: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      url,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        agent: false,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }
 
 describe('router workers (ROUTER_WORKERS)', () => {
@@ -46,24 +102,9 @@ describe('router workers (ROUTER_WORKERS)', () => {
   });
 
   it('serves one port from two workers, replaces a worker that dies, and stops them all on SIGTERM', async () => {
-    const nowhere = 'http://127.0.0.1:9/graphql';
-    // its subgraphs point nowhere, so /ready stays 503: the test waits for an answer instead
-    const primary = await startServiceOnFreePort({
-      entry: ENTRY,
-      env: {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        AUTH_JWT_SECRET: 'cluster-test-jwt-secret-long-enough',
-        ROUTER_SIGNING_SECRET: 'cluster-test-signing-secret-long',
-        ROUTER_WORKERS: '2',
-        CUSTOMERS_URL: nowhere,
-        CATALOG_URL: nowhere,
-        ORDERS_URL: nowhere,
-        INVENTORY_URL: nowhere,
-        SHIPMENTS_URL: nowhere,
-      },
-    });
+    const primary = await startTwoWorkers();
+    // every worker seen, so that one the primary leaves behind is found (and ended) by pid
+    const seen = new Set<number>();
     try {
       const ask = async () => {
         const response = await fetch(`${primary.origin}/graphql`, {
@@ -93,9 +134,51 @@ describe('router workers (ROUTER_WORKERS)', () => {
         return true;
       });
 
+      for (const pid of [...workers, ...replaced]) seen.add(pid);
       primary.signal('SIGTERM');
       assert.equal((await primary.exited).code, 0);
-      assert.deepEqual(workersOf(primary.pid), []);
+      // an orphan is no longer the primary's child: the workers are looked up by their pids
+      assert.deepEqual([...seen].filter(isRunningRouter), []);
+    } finally {
+      await primary.kill();
+      for (const pid of [...seen].filter(isRunningRouter)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('answers a scrape of /metrics with the figures of both workers, whichever one it reaches', async () => {
+    const primary = await startTwoWorkers();
+    try {
+      const scrape = async () => {
+        const response = await requestAlone(`${primary.origin}/metrics`);
+        assert.equal(response.status, 200, response.text);
+        return parsePrometheusText(response.text);
+      };
+      // both workers listen once a scrape sums two processes
+      await until('both workers serving', async () => {
+        const scraped = await scrape().catch(() => undefined);
+        return scraped?.value('ordergraph_router_processes', {}) === 2 ? true : undefined;
+      });
+      const query = { query: 'query ClusterCounted { __typename }' };
+      for (let index = 0; index < 10; index++) {
+        const answer = await requestAlone(`${primary.origin}/graphql`, query);
+        assert.deepEqual(JSON.parse(answer.text), { data: { __typename: 'Query' } });
+      }
+      // connections go to the workers in turn: each served 5, and every scrape counts all 10
+      for (let index = 0; index < 4; index++) {
+        const scraped = await scrape();
+        assert.equal(scraped.value('ordergraph_router_processes', {}), 2);
+        assert.equal(
+          scraped.value('ordergraph_router_requests_total', {
+            operation: 'ClusterCounted',
+            client: 'unknown',
+          }),
+          10,
+        );
+        // a gauge that is not a sum: down as both workers see it
+        assert.equal(scraped.value('ordergraph_router_subgraph_up', { subgraph: 'orders' }), 0);
+      }
+      primary.signal('SIGTERM');
+      assert.equal((await primary.exited).code, 0);
     } finally {
       await primary.kill();
     }

@@ -8,6 +8,7 @@ import { executeRows, sql } from '@ordergraph/shared';
 import { captureTestLogs, testDatabaseKind, testLogger } from '@ordergraph/shared/testing';
 import postgres from 'postgres';
 import { SUPERGRAPH_FILE } from '../src/composition.js';
+import { parsePrometheusText } from './support/prometheus.js';
 import { watchSupergraph } from '../src/observability/supergraph-watch.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -51,28 +52,66 @@ describe('/health and /ready', () => {
     }
   });
 
-  it('turns the router unready while a subgraph is down, and ready again when it returns', async () => {
-    assert.equal((await readiness(stack.routerUrl)).status, 200);
-    await stack.stopSubgraph('shipments');
-    const down = await readiness(stack.routerUrl);
-    assert.equal(down.status, 503);
-    assert.equal(down.body['ready'], false);
-    assert.deepEqual(down.body['subgraphs'], {
-      customers: true,
-      catalog: true,
-      orders: true,
-      inventory: true,
-      shipments: false,
+  it('keeps the router ready while a subgraph is down, naming it in /ready and on /metrics', async () => {
+    const subgraphUp = async () => {
+      const text = await (await fetch(new URL('/metrics', stack.routerUrl))).text();
+      const scraped = parsePrometheusText(text);
+      return Object.fromEntries(
+        Object.keys(stack.subgraphs).map((name) => [
+          name,
+          scraped.value('ordergraph_router_subgraph_up', { subgraph: name }),
+        ]),
+      );
+    };
+    assert.deepEqual(await readiness(stack.routerUrl), {
+      status: 200,
+      body: {
+        ready: true,
+        draining: false,
+        subgraphs: {
+          customers: true,
+          catalog: true,
+          orders: true,
+          inventory: true,
+          shipments: true,
+        },
+      },
     });
+    await stack.stopSubgraph('shipments');
+    // the rest of the graph is still served: taking every replica out would fail it too
+    assert.deepEqual(await readiness(stack.routerUrl), {
+      status: 200,
+      body: {
+        ready: true,
+        draining: false,
+        subgraphs: {
+          customers: true,
+          catalog: true,
+          orders: true,
+          inventory: true,
+          shipments: false,
+        },
+      },
+    });
+    assert.deepEqual(await subgraphUp(), {
+      customers: 1,
+      catalog: 1,
+      orders: 1,
+      inventory: 1,
+      shipments: 0,
+    });
+    const categories = await stack.request({ query: '{ categories }' });
+    assert.equal(categories.errors, undefined);
     await stack.startSubgraph('shipments');
     const up = await eventually(
       () => readiness(stack.routerUrl),
-      (r) => r.status === 200,
+      (r) => (r.body['subgraphs'] as Record<string, boolean>)['shipments'] === true,
     );
-    assert.equal(up.body['ready'], true);
+    assert.equal(up.status, 200);
+    assert.equal((await subgraphUp())['shipments'], 1);
   });
 
-  it('turns a subgraph (and the router) unready while its database is down', async (t) => {
+  it('turns a subgraph unready while its database is down; the router reports it and stays ready', async (t) => {
     if (testDatabaseKind !== 'postgres') {
       // an embedded database lives in the process: it cannot go down on its own
       return t.skip('needs PostgreSQL (TEST_DATABASE_URL)');
@@ -95,7 +134,9 @@ describe('/health and /ready', () => {
         (r) => r.status === 503,
       );
       assert.deepEqual(down.body, { ready: false, service: 'catalog' });
-      assert.equal((await readiness(stack.routerUrl)).status, 503);
+      const router = await readiness(stack.routerUrl);
+      assert.equal(router.status, 200);
+      assert.equal((router.body['subgraphs'] as Record<string, boolean>)['catalog'], false);
     } finally {
       await admin.unsafe(`alter database "${name}" with allow_connections true`);
       await admin.end({ timeout: 5 });
@@ -106,7 +147,7 @@ describe('/health and /ready', () => {
     );
     await eventually(
       () => readiness(stack.routerUrl),
-      (r) => r.status === 200,
+      (r) => (r.body['subgraphs'] as Record<string, boolean>)['catalog'] === true,
     );
   });
 });

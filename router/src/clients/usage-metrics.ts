@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { createLabelCap } from '../observability/label-cap.js';
 
 /** Records one GraphQL request of a client: which operation, whether it failed, how long it took. */
 export interface ClientUsage {
@@ -10,11 +11,14 @@ export interface ClientUsage {
   }): void;
 }
 
-// operation names come from callers: past this many distinct ones, new names count as "other"
-const MAX_OPERATION_LABELS = 200;
-
-/** Per-client usage series on the router's registry. */
-export function registerClientUsageMetrics(registry: Registry): ClientUsage {
+/**
+ * Per-client usage series on the router's registry. Operation names come from callers, and
+ * client names are capped as well: each label keeps `labelCap` distinct values.
+ */
+export function registerClientUsageMetrics(
+  registry: Registry,
+  { labelCap }: { labelCap?: number | undefined } = {},
+): ClientUsage {
   const labelNames = ['client', 'operation'] as const;
   const requests = new Counter({
     name: 'ordergraph_client_operations_total',
@@ -35,17 +39,14 @@ export function registerClientUsageMetrics(registry: Registry): ClientUsage {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const seen = new Set<string>();
-  const operationLabel = (name: string | null) => {
-    if (!name) return '(anonymous)';
-    if (seen.has(name)) return name;
-    if (seen.size >= MAX_OPERATION_LABELS || name.length > 100) return '(other)';
-    seen.add(name);
-    return name;
-  };
+  const operationLabel = createLabelCap(labelCap);
+  const clientLabel = createLabelCap(labelCap);
   return {
     record({ client, operation, ok, seconds }) {
-      const labels = { client: client ?? '(none)', operation: operationLabel(operation) };
+      const labels = {
+        client: client ? clientLabel(client) : '(none)',
+        operation: operation ? operationLabel(operation) : '(anonymous)',
+      };
       requests.inc(labels);
       if (!ok) errors.inc(labels);
       duration.observe(labels, seconds);

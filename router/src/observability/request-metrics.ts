@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { LATENCY_BUCKETS } from '@ordergraph/shared';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { RouterContext } from '../context.js';
+import { isPlanWarmUp } from '../persisted/warm-plans.js';
+import { createLabelCap } from './label-cap.js';
 
 /** The header a client names itself in (Apollo's convention); `unknown` without it. */
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
@@ -15,8 +17,15 @@ export interface RequestMetrics {
   register(registry: Registry): void;
 }
 
-/** The router's request series, made before the registry so the gateway can record into them. */
-export function createRequestMetrics(): RequestMetrics {
+/**
+ * The router's request series, made before the registry so the gateway can record into them.
+ * Operation and client names come from callers: each label keeps `labelCap` distinct values.
+ */
+export function createRequestMetrics({
+  labelCap,
+}: { labelCap?: number | undefined } = {}): RequestMetrics {
+  const operationLabel = createLabelCap(labelCap);
+  const clientLabel = createLabelCap(labelCap);
   const requests = new Counter({
     name: 'ordergraph_router_requests_total',
     help: 'GraphQL requests answered, by operation name and client.',
@@ -45,13 +54,15 @@ export function createRequestMetrics(): RequestMetrics {
   });
   return {
     plugin: {
-      async requestDidStart({ request }) {
-        const client = request.http?.headers.get(CLIENT_NAME_HEADER) ?? 'unknown';
+      async requestDidStart({ request, contextValue }) {
+        // the start-up planning of the manifest's operations is no caller's request
+        if (isPlanWarmUp(contextValue)) return {};
+        const client = clientLabel(request.http?.headers.get(CLIENT_NAME_HEADER) ?? 'unknown');
         const stopTimer = duration.startTimer();
         return {
           async willSendResponse({ operationName, request: sent, errors: requestErrors }) {
             // a document that fails validation has no resolved name: the one the caller sent
-            const operation = operationName ?? sent.operationName ?? 'anonymous';
+            const operation = operationLabel(operationName ?? sent.operationName ?? 'anonymous');
             const labels = { operation, client };
             requests.inc(labels);
             if (requestErrors?.length) errors.inc(labels);

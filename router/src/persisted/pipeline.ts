@@ -21,6 +21,8 @@ export interface OperationPipelineOptions {
   apqTtlSeconds?: number | undefined;
   getMaxAgeSeconds?: number | undefined;
   manifestFile?: string | undefined;
+  /** distinct operation and client names each usage label keeps (see createLabelCap) */
+  metricsLabelCap?: number | undefined;
   log: Logger;
 }
 
@@ -42,6 +44,7 @@ export function createOperationPipeline({
   apqTtlSeconds = 86_400,
   getMaxAgeSeconds = 15,
   manifestFile = MANIFEST_FILE,
+  metricsLabelCap,
   log,
 }: OperationPipelineOptions) {
   const callers = createCallerResolver(clients);
@@ -67,7 +70,7 @@ export function createOperationPipeline({
     },
 
     registerMetrics(registry: Registry) {
-      usage = registerClientUsageMetrics(registry);
+      usage = registerClientUsageMetrics(registry, { labelCap: metricsLabelCap });
     },
 
     /** identifies the caller and applies its policy; refusals throw (and are counted) */

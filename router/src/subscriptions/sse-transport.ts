@@ -10,6 +10,7 @@ import {
 } from 'graphql-sse';
 import { authenticateWithExpiry, type JwtOptions } from '../auth.js';
 import { API_KEY_HEADER } from '../clients/callers.js';
+import type { ClientAddress } from '../http/client-address.js';
 import { limitError, type RequestLimits } from '../limits/request-limits.js';
 import type { StreamAdmission } from './admission.js';
 import type { OperationExecutor } from './operation-executor.js';
@@ -45,6 +46,7 @@ export function createServerSentEventsHandler({
   limits,
   visibleErrors = (errors) => [...errors],
   reservationLimits = DEFAULT_RESERVATION_LIMITS,
+  clientAddress = (request) => request.socket.remoteAddress ?? 'unknown',
 }: {
   service: SubscriptionService;
   executeOperation: OperationExecutor;
@@ -56,6 +58,8 @@ export function createServerSentEventsHandler({
   visibleErrors?: (errors: readonly GraphQLError[], viewer: Viewer) => GraphQLError[];
   /** streams reserved (PUT) and not connected yet: how long they wait, how many per address */
   reservationLimits?: ReservationLimits;
+  /** who a request comes from (trusted proxies' forwarded header), for limits and reservations */
+  clientAddress?: ClientAddress;
 }): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const handle = createHandler<IncomingMessage>({
     schema: service.apiSchema,
@@ -83,7 +87,7 @@ export function createServerSentEventsHandler({
       // one token of the caller's bucket per operation, as an HTTP request spends one
       const limited = await limits?.admitSubscription({
         viewer,
-        address: request.raw.socket.remoteAddress,
+        address: clientAddress(request.raw),
       });
       if (limited) {
         return [
@@ -129,7 +133,7 @@ export function createServerSentEventsHandler({
 
   return async (request, response) => {
     const method = request.method ?? 'GET';
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(request);
     if (method === 'POST' && !/application\/json/i.test(request.headers['content-type'] ?? '')) {
       throw new HttpError(415, 'BAD_REQUEST', 'Send GraphQL over SSE as application/json.');
     }

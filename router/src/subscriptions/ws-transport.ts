@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticateWithExpiry, type Authentication, type JwtOptions } from '../auth.js';
 import { API_KEY_HEADER } from '../clients/callers.js';
+import type { ClientAddress } from '../http/client-address.js';
 import { limitError, type RequestLimits } from '../limits/request-limits.js';
 import type { StreamAdmission } from './admission.js';
 import type { OperationExecutor } from './operation-executor.js';
@@ -50,6 +51,7 @@ export function attachWebSocketTransport({
   visibleErrors = (errors) => [...errors],
   keepAliveMs = 12_000,
   maxPayloadBytes = 1024 * 1024,
+  clientAddress = (request) => request.socket.remoteAddress ?? 'unknown',
 }: {
   httpServer: Server;
   path: string;
@@ -65,6 +67,8 @@ export function attachWebSocketTransport({
   visibleErrors?: (errors: readonly GraphQLError[], viewer: Viewer) => GraphQLError[];
   keepAliveMs?: number;
   maxPayloadBytes?: number;
+  /** who an upgrade request comes from (trusted proxies' forwarded header), for rate limits */
+  clientAddress?: ClientAddress;
 }): WebSocketTransport {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
   httpServer.on('upgrade', (request, socket, head) => {
@@ -118,7 +122,7 @@ export function attachWebSocketTransport({
         // one token of the caller's bucket per operation, as an HTTP request spends one
         const limited = await limits?.admitSubscription({
           viewer: admitted.viewer,
-          address: ctx.extra.request.socket.remoteAddress,
+          address: clientAddress(ctx.extra.request),
         });
         if (limited) return [limitError(limited)];
         const prepared = service.prepare(admitted.request, admitted.viewer.client);
