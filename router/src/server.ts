@@ -327,7 +327,7 @@ export async function createRouter({
         // a refused body (too large, say) is read to its end first: the client is still sending
         return afterRequestBody(request, () => sendGraphQLError(response, error));
       }
-      log.error({ err: error }, 'request failed');
+      log.error({ err: error, clientAddress: clientAddress(request) }, 'request failed');
       if (!response.headersSent) {
         sendGraphQLError(
           response,
@@ -352,6 +352,7 @@ export async function createRouter({
     visibleErrors: schemaExposure.errorsFor,
     maxPayloadBytes: limits.maxBodyBytes,
     clientAddress,
+    log,
   });
 
   const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });

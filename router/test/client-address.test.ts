@@ -128,6 +128,12 @@ describe('the client address behind proxies', () => {
     const answered = await askOverWebSocket(CLIENT_B);
     assert.equal(answered.failure, null);
     assert.deepEqual(answered.results, [{ data: { __typename: 'Query' } }]);
+    // each connection's log line names its client
+    await until(() => websocketLines().length >= 2);
+    assert.deepEqual(
+      websocketLines().map((line) => line['clientAddress']),
+      [CLIENT_A, CLIENT_B],
+    );
     // without the header the socket's own address is the caller, with a full bucket
     const direct = wsClient(url);
     const received = new Received();
@@ -159,6 +165,15 @@ describe('the client address behind proxies', () => {
     assert.equal(await reserve('b-1', CLIENT_B), 201);
   });
 });
+
+const websocketLines = () => logs.lines.filter((line) => line['msg'] === 'websocket connection');
+
+async function until(done: () => boolean) {
+  for (let waited = 0; !done(); waited += 20) {
+    if (waited > 5_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** a WebSocket whose upgrade request carries X-Forwarded-For, as the proxy would send it */
 function forwardedWebSocket(address: string) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { HttpError, type Viewer } from '@ordergraph/shared';
+import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -52,6 +52,7 @@ export function attachWebSocketTransport({
   keepAliveMs = 12_000,
   maxPayloadBytes = 1024 * 1024,
   clientAddress = (request) => request.socket.remoteAddress ?? 'unknown',
+  log,
 }: {
   httpServer: Server;
   path: string;
@@ -69,6 +70,8 @@ export function attachWebSocketTransport({
   maxPayloadBytes?: number;
   /** who an upgrade request comes from (trusted proxies' forwarded header), for rate limits */
   clientAddress?: ClientAddress;
+  /** one line per upgrade refused, and per connection when it closes */
+  log?: Logger;
 }): WebSocketTransport {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
   httpServer.on('upgrade', (request, socket, head) => {
@@ -76,13 +79,26 @@ export function attachWebSocketTransport({
       socket.destroy();
       return;
     }
+    const address = clientAddress(request);
     const origin = request.headers.origin;
     if (origin !== undefined && !allowsOrigin(origin, request.headers.host)) {
+      log?.info({ clientAddress: address, origin }, 'websocket upgrade refused');
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
       keepOversizedFramesQuiet(ws);
+      const opened = performance.now();
+      ws.once('close', (code) =>
+        log?.info(
+          {
+            clientAddress: address,
+            code,
+            durationMs: Math.round(performance.now() - opened),
+          },
+          'websocket connection',
+        ),
+      );
       sockets.emit('connection', ws, request);
     });
   });
