@@ -10,7 +10,13 @@ import {
   type OpenSubscription,
   type Result,
 } from './support/subscription-clients.js';
-import { lifecycle, TRACK_ORDER, timelineCursors, type Lifecycle } from './support/order-steps.js';
+import {
+  lifecycle,
+  requestReturn,
+  TRACK_ORDER,
+  timelineCursors,
+  type Lifecycle,
+} from './support/order-steps.js';
 
 // one order's life watched through the router by three clients at once, one per transport:
 // every update carries fields of all five subgraphs, the same on every transport
@@ -112,28 +118,7 @@ describe('orderUpdated through the router, over WebSocket, multipart HTTP and SS
   it('delivers the same updates, in the same order, on every transport', async () => {
     // one more change after the others: an update a transport repeats or drops comes before it,
     // so each stream is compared whole once that last one is in
-    const lines = await stack.request({
-      token: steps.tokens.grace,
-      query: `query($id: ID!) { order(id: $id) { lines { id } } }`,
-      variables: { id: orderId },
-    });
-    const requested = await stack.request({
-      token: steps.tokens.grace,
-      query: `mutation($input: RequestReturnInput!) { requestReturn(input: $input) { __typename } }`,
-      variables: {
-        input: {
-          orderId,
-          lines: [{ orderLineId: lines.data?.order.lines[0].id, quantity: 1 }],
-          reason: 'Too small',
-          idempotencyKey: `transports-return-${orderId}`,
-        },
-      },
-    });
-    assert.deepEqual(requested, {
-      status: 200,
-      data: { requestReturn: { __typename: 'RequestReturnSuccess' } },
-    });
-    await stack.settle();
+    await requestReturn(stack, { orderId, token: steps.tokens.grace });
     // every update is an event of this order's timeline after the one subscribed from
     const timeline = await timelineCursors(stack, orderId, steps.tokens.grace);
     const expected = timeline.slice(1);

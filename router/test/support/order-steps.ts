@@ -32,6 +32,39 @@ export async function timelineCursors(
   return response.data?.order.timeline.map((e: { cursor: string }) => e.cursor);
 }
 
+/**
+ * The customer asks to return one unit of the order's first line (it must be delivered): one
+ * more change on the order's timeline, e.g. to mark the end of what a test compares.
+ */
+export async function requestReturn(
+  stack: Stack,
+  { orderId, token }: { orderId: string; token: string },
+): Promise<void> {
+  const order = await stack.request({
+    token,
+    query: `query($id: ID!) { order(id: $id) { lines { id } } }`,
+    variables: { id: orderId },
+  });
+  assert.equal(order.errors, undefined, JSON.stringify(order.errors));
+  const requested = await stack.request({
+    token,
+    query: `mutation($input: RequestReturnInput!) { requestReturn(input: $input) { __typename } }`,
+    variables: {
+      input: {
+        orderId,
+        lines: [{ orderLineId: order.data?.order.lines[0].id, quantity: 1 }],
+        reason: 'Too small',
+        idempotencyKey: `return-${orderId}-${Date.now()}`,
+      },
+    },
+  });
+  assert.deepEqual(requested, {
+    status: 200,
+    data: { requestReturn: { __typename: 'RequestReturnSuccess' } },
+  });
+  await stack.settle();
+}
+
 export interface Lifecycle {
   tokens: Record<'grace' | 'ada' | 'staff' | 'warehouse' | 'ups', string>;
   shipmentOf(orderId: string): Promise<string>;
