@@ -13,6 +13,7 @@ import {
   startTestSubgraph,
   TEST_SIGNING_SECRET,
   testLogger,
+  withDeadline,
   type GraphQLResponse,
   type TestSubgraph,
 } from '@ordergraph/shared/testing';
@@ -111,6 +112,7 @@ export async function startStack({
   });
   await seedCustomers(customersSubgraph.handle);
 
+  // each consumer's caughtUp fails within a minute, naming the consumer and where it stopped
   const settle = async () => {
     // a round trip: what orders logs makes shipments log, which makes orders log again
     for (let round = 0; round < 3; round++) {
@@ -125,7 +127,9 @@ export async function startStack({
         customersSubgraph.server.consumers.caughtUp({ orders: ordersSeq, shipments: shipmentsSeq }),
       ]);
     }
-    await customersSubgraph.server.dispatcher.drain();
+    await withDeadline(customersSubgraph.server.dispatcher.drain(), {
+      what: 'the notification dispatcher to send what is due',
+    });
   };
 
   const subgraphs: Record<SubgraphName, TestSubgraph<any>> = {

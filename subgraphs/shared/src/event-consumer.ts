@@ -18,8 +18,11 @@ export interface ConsumedEvent {
 
 export interface EventConsumer {
   stop(): Promise<void>;
-  /** resolves once the consumer has handled every event up to `seq` */
-  caughtUp(seq: number): Promise<void>;
+  /**
+   * resolves once the consumer has handled every event up to `seq`; fails after `timeoutMs`
+   * (60 s by default) saying where the consumer stopped
+   */
+  caughtUp(seq: number, options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -76,11 +79,21 @@ export async function startEventConsumer({
   });
   return {
     stop: worker.stop,
-    caughtUp: (seq) =>
-      new Promise<void>((resolve) => {
+    caughtUp: (seq, { timeoutMs = 60_000 } = {}) =>
+      new Promise<void>((resolve, reject) => {
         if (position >= seq) return resolve();
+        // a stalled consumer fails the wait with where it stopped, rather than hanging it
+        const timer = setTimeout(() => {
+          progress.delete(check);
+          reject(
+            new Error(
+              `event consumer ${name} did not reach seq ${seq} within ${timeoutMs} ms: it is at ${position}`,
+            ),
+          );
+        }, timeoutMs);
         const check = () => {
           if (position < seq) return;
+          clearTimeout(timer);
           progress.delete(check);
           resolve();
         };

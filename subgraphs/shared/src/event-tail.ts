@@ -20,8 +20,8 @@ export interface EventTail {
   watch(stream: StreamKey, onEvent: (event: EventLogRow) => void): () => void;
   /** how many watch the stream now (tests wait for a subscription to be in place) */
   watching(stream: StreamKey): number;
-  /** resolves once the tail has read every event up to `seq` */
-  caughtUp(seq: number): Promise<void>;
+  /** resolves once the tail has read every event up to `seq`; fails after `timeoutMs` (60 s) */
+  caughtUp(seq: number, options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,11 +95,20 @@ export async function startEventTail({
     watching(stream) {
       return watchers.get(keyOf(stream))?.size ?? 0;
     },
-    caughtUp(seq) {
+    caughtUp(seq, { timeoutMs = 60_000 } = {}) {
       if (position >= seq) return Promise.resolve();
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          progress.delete(check);
+          reject(
+            new Error(
+              `the event tail did not reach seq ${seq} within ${timeoutMs} ms: it is at ${position}`,
+            ),
+          );
+        }, timeoutMs);
         const check = () => {
           if (position < seq) return;
+          clearTimeout(timer);
           progress.delete(check);
           resolve();
         };

@@ -205,6 +205,22 @@ describe('following another service through its event feed', () => {
     assert.deepEqual(handled, ['one r1', 'two r2']);
   });
 
+  it('fails a wait for an event it cannot handle, saying where it stopped', async () => {
+    const before = await produce('s1');
+    const stuck = await produce('s2');
+    const consumer = await follow('test<-things-stuck', async (event) => {
+      if (event.streamId === 's2') throw new Error('handler always fails');
+    });
+    try {
+      await consumer.caughtUp(before.seq);
+      await assert.rejects(consumer.caughtUp(stuck.seq, { timeoutMs: 300 }), {
+        message: `event consumer test<-things-stuck did not reach seq ${stuck.seq} within 300 ms: it is at ${before.seq}`,
+      });
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   it('refuses the feed to anyone but a service', async () => {
     const response = await fetch(producerUrl, {
       method: 'POST',

@@ -3,3 +3,4 @@ export * from './graphql.js';
 export * from './subgraph.js';
 export * from './subscriptions.js';
 export * from './process.js';
+export * from './deadline.js';
