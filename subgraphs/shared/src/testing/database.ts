@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { dropDatabase, openDatabase, withDatabase, type DatabaseHandle } from '../db.js';
 
 // tests choose their database from the environment: PostgreSQL when TEST_DATABASE_URL or
@@ -15,6 +16,48 @@ export function freshTestDatabaseUrl(name: string): string | undefined {
   return serverUrl && withDatabase(serverUrl, `og_test_${name}_${randomBytes(4).toString('hex')}`);
 }
 
+/**
+ * Drops the test databases whose names start with `prefix` that are older than `olderThanMs`
+ * (by the creation of their files) and that nobody is connected to: what runs killed before
+ * their clean-up left behind. Returns the names dropped. Reading file times takes superuser or
+ * pg_read_server_files: without it, nothing is dropped.
+ */
+export async function dropStaleTestDatabases({
+  olderThanMs = 3_600_000,
+  prefix = 'og_test_',
+}: { olderThanMs?: number; prefix?: string } = {}): Promise<string[]> {
+  if (!serverUrl) return [];
+  const admin = postgres(withDatabase(serverUrl, 'postgres'), { max: 1, onnotice: () => {} });
+  const dropped: string[] = [];
+  try {
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const stale = await admin<{ datname: string }[]>`
+      select d.datname from pg_database d
+      where d.datname like ${pattern}
+        and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)
+        and (pg_stat_file('base/' || d.oid || '/PG_VERSION')).modification
+          < now() - make_interval(secs => ${olderThanMs / 1000})`;
+    for (const { datname } of stale) {
+      // without force: one that somebody has connected to since is left alone
+      const done = await admin
+        .unsafe(`drop database if exists "${datname.replaceAll('"', '""')}"`)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (done) dropped.push(datname);
+    }
+  } catch {
+    // no right to read file times: nothing is dropped
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  return dropped;
+}
+
+// once per process, before its first test database
+let swept: Promise<unknown> | undefined;
+
 // where each PostgreSQL test database lives, so a second process-like handle can open it
 const urls = new WeakMap<DatabaseHandle, string>();
 
@@ -28,6 +71,7 @@ export async function createTestDatabase({
 }): Promise<DatabaseHandle> {
   const url = freshTestDatabaseUrl(name);
   if (!url) return openDatabase({ migrationsFolder });
+  await (swept ??= dropStaleTestDatabases());
   const handle = await openDatabase({ url, migrationsFolder, maxConnections: 20 });
   const database: DatabaseHandle = {
     ...handle,
