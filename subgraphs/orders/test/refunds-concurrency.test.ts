@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import {
+  racesNeedPostgres,
   subgraphRequest,
   testLogger,
   TEST_SIGNING_SECRET,
@@ -40,35 +41,43 @@ const refundRows = (returnId: string) =>
   subgraph.handle.db.select().from(refunds).where(eq(refunds.returnId, returnId));
 
 describe('refunds at once, and refunds that break off', () => {
-  it('refunds once when the same refund arrives twice at once', async () => {
-    const { order, returnId } = await returnIn(subgraph.handle, request, 'RECEIVED');
-    const idempotencyKey = key();
-    const [first, second] = await Promise.all([
-      request(REFUND_RETURN, refundInput(returnId, idempotencyKey)),
-      request(REFUND_RETURN, refundInput(returnId, idempotencyKey)),
-    ]);
-    assert.equal(first.data?.refundReturn.__typename, 'RefundReturnSuccess');
-    assert.deepEqual(second.data, first.data);
-    assert.equal(await refundedByProvider(subgraph.handle, order), 2500);
-    assert.equal((await refundRows(returnId)).length, 1);
-  });
+  it(
+    'refunds once when the same refund arrives twice at once',
+    { skip: racesNeedPostgres },
+    async () => {
+      const { order, returnId } = await returnIn(subgraph.handle, request, 'RECEIVED');
+      const idempotencyKey = key();
+      const [first, second] = await Promise.all([
+        request(REFUND_RETURN, refundInput(returnId, idempotencyKey)),
+        request(REFUND_RETURN, refundInput(returnId, idempotencyKey)),
+      ]);
+      assert.equal(first.data?.refundReturn.__typename, 'RefundReturnSuccess');
+      assert.deepEqual(second.data, first.data);
+      assert.equal(await refundedByProvider(subgraph.handle, order), 2500);
+      assert.equal((await refundRows(returnId)).length, 1);
+    },
+  );
 
-  it('refunds once when two staff refund the same return at once', async () => {
-    const { order, returnId } = await returnIn(subgraph.handle, request, 'RECEIVED');
-    const results = await Promise.all([
-      request(REFUND_RETURN, refundInput(returnId)),
-      request(REFUND_RETURN, refundInput(returnId)),
-    ]);
-    const kinds = results.map((response) => response.data?.refundReturn.__typename).sort();
-    // the later one either completes the refund already under way or finds it done
-    assert.ok(
-      kinds[0] === 'InvalidReturnTransitionError' || kinds[0] === 'RefundReturnSuccess',
-      JSON.stringify(results),
-    );
-    assert.equal(kinds[1], 'RefundReturnSuccess');
-    assert.equal(await refundedByProvider(subgraph.handle, order), 2500);
-    assert.equal((await refundRows(returnId)).length, 1);
-  });
+  it(
+    'refunds once when two staff refund the same return at once',
+    { skip: racesNeedPostgres },
+    async () => {
+      const { order, returnId } = await returnIn(subgraph.handle, request, 'RECEIVED');
+      const results = await Promise.all([
+        request(REFUND_RETURN, refundInput(returnId)),
+        request(REFUND_RETURN, refundInput(returnId)),
+      ]);
+      const kinds = results.map((response) => response.data?.refundReturn.__typename).sort();
+      // the later one either completes the refund already under way or finds it done
+      assert.ok(
+        kinds[0] === 'InvalidReturnTransitionError' || kinds[0] === 'RefundReturnSuccess',
+        JSON.stringify(results),
+      );
+      assert.equal(kinds[1], 'RefundReturnSuccess');
+      assert.equal(await refundedByProvider(subgraph.handle, order), 2500);
+      assert.equal((await refundRows(returnId)).length, 1);
+    },
+  );
 
   it('completes a refund whose answer from the provider was lost, paying once', async () => {
     const provider = createTestPaymentProvider({ db: subgraph.handle.db });
@@ -113,7 +122,7 @@ describe('refunds at once, and refunds that break off', () => {
   });
 });
 
-describe('returns requested at once', () => {
+describe('returns requested at once', { skip: racesNeedPostgres }, () => {
   it('accepts only one of two requests for the last units', async () => {
     const order = await insertAuthorizedOrder(subgraph.handle, placedOrder());
     const { lines } = await deliverOrder(subgraph.handle, order.id);

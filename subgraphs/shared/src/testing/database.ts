@@ -9,6 +9,14 @@ const serverUrl = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'
 export const testDatabaseKind: 'postgres' | 'pglite' = serverUrl ? 'postgres' : 'pglite';
 
 /**
+ * The skip reason of a test about concurrent transactions (`{ skip: racesNeedPostgres }`): on
+ * PGlite, whose one connection runs them one after another, such a test passes whatever the
+ * locking does. False on PostgreSQL.
+ */
+export const racesNeedPostgres: string | false =
+  testDatabaseKind === 'pglite' ? 'needs PostgreSQL: PGlite serialises connections' : false;
+
+/**
  * The URL of a new database for one test on the test server (`og_test_<name>_<random>`, created
  * when first opened); undefined without a server, where tests use PGlite.
  */
