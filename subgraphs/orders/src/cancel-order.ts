@@ -17,9 +17,10 @@ import {
   type Logger,
   type Viewer,
 } from '@ordergraph/shared';
+import { createCancellationsRepository } from './cancellations.repository.js';
 import type { InventoryClient } from './clients/inventory.js';
 import type { ShipmentsClient } from './clients/shipments.js';
-import type { OrderRow, OrderStatus } from './db/schema.js';
+import type { OrderCancellationRow, OrderRow, OrderStatus } from './db/schema.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
 import { canMoveOrder, canMovePayment, mayCancel } from './order-status.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
@@ -72,7 +73,9 @@ function checkCaller(viewer: Viewer) {
  * shipments when not), then the reservation is released and the authorization voided, each
  * idempotent by the order id, and last one transaction cancels the order with its events. No
  * transaction is open while another service or the payment provider is called; a failure on
- * the way is thrown, and a retry with the same key carries the cancellation through.
+ * the way is thrown, and a retry with the same key carries the cancellation through. The
+ * cancellation is recorded before the shipments service is asked, so that if this process dies
+ * on the way the saga recovery carries it through as well (`resume`).
  */
 export function createOrderCancellation({
   db,
@@ -89,24 +92,14 @@ export function createOrderCancellation({
   log: Logger;
 }) {
   const repository = createLifecycleRepository({ db });
+  const cancellations = createCancellationsRepository({ db });
 
-  async function decide(
-    viewer: Viewer,
-    orderId: string,
-    requestId: string | undefined,
-  ): Promise<{ order: OrderRow } | OrderNotCancellable | OrderNotFound> {
-    const order = isUuid(orderId) ? ((await repository.findOrder(orderId)) ?? null) : null;
-    const visible =
-      order && (hasRole(viewer, 'staff', 'admin') || customerIdOf(viewer) === order.customerId);
-    // another customer's order is answered as missing: its existence is not theirs to learn
-    if (!order || !visible) return orderNotFound(orderId);
-    if (!mayCancel(viewer, order)) return notCancellable(order.status);
+  /** the shipments cancelled, the stock and the payment let go; false when something shipped */
+  async function letGo(orderId: string, requestId: string | undefined): Promise<boolean> {
     if (!shipments) {
       throw codedError('SERVICE_UNAVAILABLE', 'The shipments service is not configured.');
     }
-    if (!(await shipments.cancelOrderShipments({ orderId }, requestId))) {
-      return notCancellable(order.status, true);
-    }
+    if (!(await shipments.cancelOrderShipments({ orderId }, requestId))) return false;
     await inventory.releaseReservation({ reservationId: orderId }, requestId);
     const [payment] = await repository.findPayments(orderId);
     if (payment) {
@@ -117,6 +110,28 @@ export function createOrderCancellation({
             cause: String(error),
           });
         });
+    }
+    return true;
+  }
+
+  async function decide(
+    viewer: Viewer,
+    orderId: string,
+    { reason, requestId }: { reason: string | null; requestId: string | undefined },
+  ): Promise<{ order: OrderRow } | OrderNotCancellable | OrderNotFound> {
+    const order = isUuid(orderId) ? ((await repository.findOrder(orderId)) ?? null) : null;
+    const visible =
+      order && (hasRole(viewer, 'staff', 'admin') || customerIdOf(viewer) === order.customerId);
+    // another customer's order is answered as missing: its existence is not theirs to learn
+    if (!order || !visible) return orderNotFound(orderId);
+    if (!mayCancel(viewer, order)) return notCancellable(order.status);
+    if (!shipments) {
+      throw codedError('SERVICE_UNAVAILABLE', 'The shipments service is not configured.');
+    }
+    await cancellations.begin({ orderId: order.id, reason, cancelledBy: cancelledByOf(viewer) });
+    if (!(await letGo(order.id, requestId))) {
+      await cancellations.settle(order.id);
+      return notCancellable(order.status, true);
     }
     return { order };
   }
@@ -150,8 +165,8 @@ export function createOrderCancellation({
               'idempotencyKey',
             );
       }
-      const decided = await decide(viewer, input.orderId, requestId);
-      const cancelledBy = hasRole(viewer, 'staff', 'admin') ? 'staff' : 'customer';
+      const decided = await decide(viewer, input.orderId, { reason, requestId });
+      const cancelledBy = cancelledByOf(viewer);
       return withIdempotency<CancelOrderSuccessResult | OrderNotCancellable | OrderNotFound>(db, {
         scope,
         key: input.idempotencyKey,
@@ -163,8 +178,30 @@ export function createOrderCancellation({
         },
       });
     },
+
+    /**
+     * Carries through a cancellation whose process died on the way (saga-recovery.ts): the same
+     * idempotent calls, then the order's transaction, which runs `fence` first. A retry of the
+     * original request then finds the order cancelled.
+     */
+    async resume(
+      { orderId, reason, cancelledBy }: OrderCancellationRow,
+      { fence }: { fence?: ((tx: Database) => Promise<void>) | undefined } = {},
+    ): Promise<'cancelled' | 'shipped'> {
+      const cancels = await letGo(orderId, undefined);
+      await db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Database;
+        await fence?.(tx);
+        if (cancels) await cancelInTransaction(tx, orderId, { reason, cancelledBy, log });
+        else await createCancellationsRepository({ db: tx }).settle(orderId);
+      });
+      return cancels ? 'cancelled' : 'shipped';
+    },
   };
 }
+
+const cancelledByOf = (viewer: Viewer) =>
+  hasRole(viewer, 'staff', 'admin') ? 'staff' : 'customer';
 
 /** The order's side of a cancellation the shipments service has agreed to: one transaction. */
 async function cancelInTransaction(
@@ -174,7 +211,8 @@ async function cancelInTransaction(
 ) {
   const repository = createLifecycleRepository({ db: tx });
   const order = await repository.lockOrder(orderId);
-  // a twin request with another key got here first
+  await createCancellationsRepository({ db: tx }).settle(orderId);
+  // a twin request with another key (or recovery) got here first
   if (!order || order.status === 'CANCELLED') return;
   if (!canMoveOrder(order.status, 'CANCELLED')) {
     log.error({ orderId, status: order.status }, 'shipments agreed to cancel a shipped order');

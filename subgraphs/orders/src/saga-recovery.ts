@@ -6,6 +6,8 @@ import {
   type Logger,
   type SubgraphMetrics,
 } from '@ordergraph/shared';
+import type { OrderCancellation } from './cancel-order.js';
+import { createCancellationsRepository } from './cancellations.repository.js';
 import type { OrderRequestRow } from './db/schema.js';
 import { createOrderRequestsRepository } from './order-requests.repository.js';
 import { recoveryActions, type SagaStep } from './order-saga.js';
@@ -16,7 +18,7 @@ import type { SagaEffects } from './saga-effects.js';
 export const SAGA_RECOVERY_LEASE = 'orders:saga-recovery';
 
 export interface SagaRecovery {
-  /** recovers every attempt abandoned now; resolves with how many it recovered */
+  /** recovers every attempt (and cancellation) abandoned now; resolves with how many */
   sweep(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -26,11 +28,13 @@ export interface SagaRecovery {
  * its work was cut short) from the steps their rows record: see recoveryActions. The undoing
  * and confirming are the saga's own idempotent calls (saga-effects.ts); the rows are written
  * in transactions that run `fence` first (the lease's). An attempt that cannot be finished now
- * (a service is down) is touched, so that it is tried again `afterMs` later.
+ * (a service is down) is touched, so that it is tried again `afterMs` later. Given
+ * `cancellation`, the cancellations left unsettled as long are carried through the same way.
  */
 export function startSagaRecovery({
   handle,
   effects,
+  cancellation,
   afterMs,
   log,
   fence,
@@ -39,6 +43,8 @@ export function startSagaRecovery({
 }: {
   handle: DatabaseHandle;
   effects: SagaEffects;
+  /** cancelOrder's saga; cancellations are left alone without it */
+  cancellation?: Pick<OrderCancellation, 'resume'> | undefined;
   /** how long an unsettled attempt stays untouched before it counts as abandoned */
   afterMs: number;
   log: Logger;
@@ -47,6 +53,7 @@ export function startSagaRecovery({
   batchSize?: number;
 }): SagaRecovery {
   const requests = createOrderRequestsRepository({ db: handle.db });
+  const cancellations = createCancellationsRepository({ db: handle.db });
   let stopped = false;
   let running: Promise<number> | null = null;
 
@@ -87,8 +94,32 @@ export function startSagaRecovery({
     return true;
   };
 
+  const resumeCancellations = async () => {
+    let resumed = 0;
+    if (!cancellation) return resumed;
+    for (;;) {
+      const abandoned = await cancellations.findAbandoned({ idleMs: afterMs, limit: batchSize });
+      for (const row of abandoned) {
+        if (stopped) return resumed;
+        try {
+          const outcome = await cancellation.resume(row, { fence });
+          resumed++;
+          log.warn({ orderId: row.orderId, outcome }, 'carried an abandoned cancellation through');
+        } catch (error) {
+          if (error instanceof LeaseLostError) throw error;
+          log.warn(
+            { err: error, orderId: row.orderId },
+            'could not carry a cancellation through yet',
+          );
+          await cancellations.touch(row.orderId);
+        }
+      }
+      if (abandoned.length < batchSize) return resumed;
+    }
+  };
+
   const pass = async () => {
-    let recovered = 0;
+    let recovered = await resumeCancellations();
     for (;;) {
       const abandoned = await requests.findAbandoned({ idleMs: afterMs, limit: batchSize });
       let moved = 0;
@@ -143,6 +174,7 @@ export function startSagaRecovery({
 export function startLeasedSagaRecovery({
   handle,
   effects,
+  cancellation,
   afterMs,
   log,
   metrics,
@@ -150,6 +182,7 @@ export function startLeasedSagaRecovery({
 }: {
   handle: DatabaseHandle;
   effects: SagaEffects;
+  cancellation?: Pick<OrderCancellation, 'resume'> | undefined;
   afterMs: number;
   log: Logger;
   metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
@@ -162,6 +195,6 @@ export function startLeasedSagaRecovery({
     metrics,
     ttlMs: leaseTtlMs,
     start: async (lease) =>
-      startSagaRecovery({ handle, effects, afterMs, log, fence: lease.fence }),
+      startSagaRecovery({ handle, effects, cancellation, afterMs, log, fence: lease.fence }),
   });
 }

@@ -144,6 +144,8 @@ export async function createServer({
       recovery = await startLeasedSagaRecovery({
         handle,
         effects: createSagaEffects({ catalog, inventory, payments, log }),
+        // cancellations need the shipments service to be carried through
+        cancellation: shipmentsUrl ? cancellation : undefined,
         afterMs: sagaRecoveryAfterMs,
         log,
         metrics: server.metrics,

@@ -172,10 +172,36 @@ export const orderRequests = pgTable(
   ],
 );
 
+/**
+ * A cancelOrder under way: written before the shipments service is asked, settled in the
+ * transaction that cancels the order (or when something had shipped), so that the saga
+ * recovery finishes a cancellation whose process died half-way (see cancel-order.ts).
+ */
+export const orderCancellations = pgTable(
+  'order_cancellations',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => orders.id),
+    reason: text('reason'),
+    // "customer" or "staff", as order.cancelled records it
+    cancelledBy: text('cancelled_by').notNull(),
+    // refreshed by every attempt: one left alone for long was abandoned
+    touchedAt: instant('touched_at'),
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date', precision: 3 }),
+  },
+  (table) => [
+    index('order_cancellations_unsettled_idx')
+      .on(table.touchedAt)
+      .where(sql`${table.settledAt} is null`),
+  ],
+);
+
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type AllocationRow = typeof allocations.$inferSelect;
 export type OrderRequestRow = typeof orderRequests.$inferSelect;
+export type OrderCancellationRow = typeof orderCancellations.$inferSelect;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
