@@ -25,7 +25,7 @@ import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
 import { createClientAddress } from './http/client-address.js';
 import { createCors } from './http/cors.js';
-import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS } from './http/csrf.js';
+import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS, isLandingPageRequest } from './http/csrf.js';
 import { createRouterErrorFormatter } from './http/error-masking.js';
 import { createSchemaExposure } from './http/schema-exposure.js';
 import { createSecurityHeaders } from './http/security-headers.js';
@@ -292,7 +292,13 @@ export async function createRouter({
   const httpServer = createHttpServer((request, response) => {
     drain.track(response);
     const path = (request.url ?? '/').split('?')[0];
-    const page = sandbox !== undefined && (path === '/' || !!path?.startsWith('/sandbox/'));
+    // a browser opening /graphql gets the sandbox too: it asks for a page, not an operation
+    const landing =
+      sandbox !== undefined &&
+      path === '/graphql' &&
+      isLandingPageRequest(request.method, request.headers, request.url);
+    const page =
+      landing || (sandbox !== undefined && (path === '/' || !!path?.startsWith('/sandbox/')));
     securityHeaders.apply(response, { page });
     const handle = async () => {
       if (path === '/health') return sendJson(response, 200, { status: 'ok', service: 'router' });
@@ -309,6 +315,7 @@ export async function createRouter({
         response.writeHead(200, { 'content-type': metrics.contentType });
         return response.end(text);
       }
+      if (landing && sandbox) return void (await sandbox.handle(request, response, '/'));
       if (path === '/graphql') {
         if (cors.handle(request, response)) return;
         // before anything is read or run, whichever transport answers

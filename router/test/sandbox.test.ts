@@ -55,6 +55,21 @@ describe('the sandbox in development', () => {
     }
   });
 
+  it('serves the same page to a browser opening /graphql, and still refuses operations sent that way', async () => {
+    const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const page = await fetch(new URL('/graphql', base), { headers: browser });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.equal(await page.text(), await (await fetch(base)).text());
+    // a query in the URL is an operation: the CSRF rule holds for it, HTML or not
+    const query = new URLSearchParams({ query: '{ __typename }' });
+    const forged = await fetch(new URL(`/graphql?${query}`, base), { headers: browser });
+    assert.equal(forged.status, 400);
+    const body = await forged.json();
+    assert.match(body.errors[0].message, /cross-site request forgery/);
+  });
+
   it('lists the demo identities and the persisted operations', async () => {
     const config = await (await fetch(new URL('/sandbox/config', base))).json();
     assert.deepEqual(
@@ -108,5 +123,8 @@ describe('the sandbox in production', () => {
       assert.equal((await fetch(new URL(path, base))).status, 404, path);
     }
     assert.equal((await mint(base, `customer:${ADA}`)).status, 404);
+    const page = await fetch(new URL('/graphql', base), { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get('content-type') ?? '', /json/);
   });
 });

@@ -47,3 +47,22 @@ export function assertNotCrossSiteSimple(method: string, headers: IncomingHttpHe
 
 const nonEmpty = (value: string | string[] | undefined) =>
   value !== undefined && (Array.isArray(value) ? value.join('') : value).length > 0;
+
+// what a request carrying an operation sends in its query string
+const OPERATION_PARAMS = ['query', 'extensions', 'operationName', 'variables'];
+
+/**
+ * A browser opening /graphql: a GET or HEAD that asks for HTML and carries no operation. It
+ * reads nothing and runs nothing, so no forgery can ride on it: the router answers it with the
+ * sandbox page (in development) rather than the CSRF refusal.
+ */
+export function isLandingPageRequest(
+  method: string | undefined,
+  headers: IncomingHttpHeaders,
+  url = '/',
+): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (!(headers.accept ?? '').toLowerCase().includes('text/html')) return false;
+  const params = new URL(url, 'http://localhost').searchParams;
+  return !OPERATION_PARAMS.some((name) => params.has(name));
+}
