@@ -42,6 +42,7 @@ import type { LimitDefaults } from './limits/settings.js';
 import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
 import { createWorkerScrape, isClusterWorker } from './observability/cluster-metrics.js';
+import { createRequestLog } from './observability/request-log.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
 import { checkSubgraphs, readiness } from './readiness.js';
 import { createHttpSubscriptionHandler } from './subscriptions/http-subscription.js';
@@ -169,6 +170,7 @@ export async function createRouter({
     apolloUsageTelemetry,
   });
   const formatError = createRouterErrorFormatter({ production, log });
+  const requestLog = createRequestLog<RouterContext>();
   const apollo = new ApolloServer<RouterContext>({
     // @authenticated and @requiresScopes of the supergraph, enforced before planning
     gateway: authorizeGateway(gateway.gateway),
@@ -187,6 +189,7 @@ export async function createRouter({
       createUnknownOperationPlugin<RouterContext>(),
       requestMetrics.plugin,
       limits.plugin,
+      requestLog.plugin,
     ],
   });
   await apollo.start();
@@ -258,6 +261,12 @@ export async function createRouter({
     const identity = { viewer, expiresAt, requestId, scopes: tokenScopes };
     if (await handleHttpSubscription(operation, headers, response, identity)) return;
     const started = performance.now();
+    const context: RouterContext = {
+      viewer,
+      tokenScopes,
+      requestId,
+      log: log.child({ requestId }),
+    };
     const result = await withIncomingTrace(
       headers,
       { name: 'router request', attributes: { 'ordergraph.request_id': requestId } },
@@ -269,21 +278,19 @@ export async function createRouter({
             search,
             body,
           },
-          context: async () => ({
-            viewer,
-            tokenScopes,
-            requestId,
-            log: log.child({ requestId }),
-          }),
+          context: async () => context,
         }),
     );
     await writeGraphQLResponse(response, operations.respond(admitted, headers, result));
-    log.info(
+    const status = result.status ?? 200;
+    const durationMs = Math.round(performance.now() - started);
+    // reads that went well at debug: one line per request that did something
+    log[requestLog.level(context, { status, durationMs })](
       {
         requestId,
         clientAddress: address,
-        status: result.status ?? 200,
-        durationMs: Math.round(performance.now() - started),
+        status,
+        durationMs,
       },
       'graphql request',
     );

@@ -78,6 +78,27 @@ describe('request ids in the logs', () => {
     );
     assert.equal(catalogLine?.['msg'], 'graphql request');
   });
+
+  it('logs a read that went well at debug, a mutation and a refused request at info', async () => {
+    const token = await stack.token(GRACE, ['customer']);
+    await stack.request({ query: '{ categories }', requestId: 'obs-level-read' });
+    await stack.request({
+      query: `mutation { cancelOrder(input: { orderId: "00000000-0000-4000-8000-00000000dead",
+        idempotencyKey: "obs-level" }) { __typename } }`,
+      token,
+      requestId: 'obs-level-mutation',
+    });
+    await stack.request({ query: '{ nothingHere }', requestId: 'obs-level-invalid' });
+    // pino's levels: 20 debug, 30 info
+    const levels = (requestId: string) =>
+      logs.lines
+        .filter((line) => line['requestId'] === requestId && line['msg'] === 'graphql request')
+        .map((line) => `${String(line['service'])} ${String(line['level'])}`)
+        .sort();
+    assert.deepEqual(levels('obs-level-read'), ['catalog 20', 'router 20']);
+    assert.deepEqual(levels('obs-level-mutation'), ['orders 20', 'router 30']);
+    assert.deepEqual(levels('obs-level-invalid'), ['router 30']);
+  });
 });
 
 describe('traces', () => {

@@ -16,3 +16,27 @@ export function createLogger({
   const options = { name, level, base: { service: name } };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/** A request slower than this is logged at info even when it only read. */
+export const SLOW_REQUEST_MS = 1_000;
+
+/**
+ * The level of a request's one log line: info for a request that did something worth reading
+ * (a mutation, an error, a slow read), debug for the rest. A long poll (a `waitMs` feed read)
+ * is slow on purpose, so only its errors reach info.
+ */
+export function requestLogLevel({
+  mutation,
+  errors,
+  durationMs,
+  longPoll = false,
+}: {
+  mutation: boolean;
+  errors: number;
+  durationMs: number;
+  longPoll?: boolean;
+}): 'info' | 'debug' {
+  if (errors > 0) return 'info';
+  if (longPoll) return 'debug';
+  return mutation || durationMs >= SLOW_REQUEST_MS ? 'info' : 'debug';
+}

@@ -19,7 +19,7 @@ import {
   writeGraphQLResponse,
 } from './http.js';
 import { verifyViewer, type Viewer } from './identity.js';
-import type { Logger } from './logger.js';
+import { requestLogLevel, type Logger } from './logger.js';
 import { requestScope } from './db.js';
 import { createDrain } from './observability/drain.js';
 import { createSubgraphMetrics, type SubgraphMetrics } from './observability/metrics.js';
@@ -91,13 +91,18 @@ function requestLogPlugin<Context extends BaseContext>(): ApolloServerPlugin<Con
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
-        async willSendResponse({ operationName, errors }) {
-          contextValue.log.info(
-            {
-              operationName,
-              errors: errors?.length ?? 0,
-              durationMs: Math.round(performance.now() - started),
-            },
+        async willSendResponse({ operationName, errors, request }) {
+          const durationMs = Math.round(performance.now() - started);
+          // the router logs a client's mutation once: here only errors and slow requests,
+          // where a long poll (an event consumer's feed read, waitMs) is slow on purpose
+          const level = requestLogLevel({
+            mutation: false,
+            errors: errors?.length ?? 0,
+            durationMs,
+            longPoll: Number(request.variables?.['waitMs'] ?? 0) > 0,
+          });
+          contextValue.log[level](
+            { operationName, errors: errors?.length ?? 0, durationMs },
             'graphql request',
           );
         },

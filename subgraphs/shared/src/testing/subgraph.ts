@@ -18,7 +18,7 @@ export interface TestSubgraph<S extends SubgraphServer = SubgraphServer> {
 /** A quiet logger for tests; LOG_LEVEL=debug makes it talk, captureTestLogs() records it. */
 export const testLogger = (name: string): Logger =>
   logCapture
-    ? createLogger({ name, level: 'info', destination: logCapture })
+    ? createLogger({ name, level: 'debug', destination: logCapture })
     : createLogger({ name, level: process.env['LOG_LEVEL'] ?? 'silent' });
 
 let logCapture: { write(line: string): void } | null = null;
