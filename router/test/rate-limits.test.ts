@@ -3,10 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { waitUntil } from '@ordergraph/shared/testing';
 import { hashApiKey, type ClientsFile } from '../src/clients/clients-file.js';
+import { createMemoryRateLimiter } from '../src/limits/rate-limiter.js';
 import type { Router } from '../src/server.js';
 import { post } from './support/clients.js';
 import { MUG } from './support/fixtures.js';
+import { REDIS_URL, redisUnavailable, startRedisRelay } from './support/redis.js';
 import { startStack, type Stack } from './support/stack.js';
 import {
   subscribeOverMultipart,
@@ -14,7 +17,6 @@ import {
   wsClient,
 } from './support/subscription-clients.js';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 const LIMITED_CLIENT_KEY = 'og_test_limited_key_0123456789';
 const OTHER_CLIENT_KEY = 'og_test_other_key_0123456789';
 // slow enough that no token comes back while a test runs
@@ -67,6 +69,51 @@ function assertRateLimited(response: { status: number; headers: Headers; body: a
   assert.match(response.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
 }
 
+// a bucket of 1 that gets a token back every 2 s
+const REFILLING = { rateLimit: { capacity: 1, refillPerSecond: 0.5 } };
+
+/** a caller refused is let through again once the Retry-After it was given has gone by */
+async function assertRefillsAfterRetryAfter(url: string) {
+  const token = await stack.token(freshSubject('refill'), ['customer']);
+  const auth = { authorization: `Bearer ${token}` };
+  assert.equal((await post(url, QUERY, auth)).status, 200);
+  const refused = await post(url, QUERY, auth);
+  assertRateLimited(refused);
+  const seconds = Number(refused.headers.get('retry-after'));
+  assert.ok(seconds >= 1 && seconds <= 2, `Retry-After ${seconds} for a token every 2 s`);
+  // waiting longer only refills more: the token is back whatever the machine's speed
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
+  const again = await post(url, QUERY, auth);
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+}
+
+const noRedis = await redisUnavailable();
+if (noRedis) {
+  console.log(
+    `# skipped "rate limits in Redis, shared by two routers" and "rate limits while Redis is down": ${noRedis}`,
+  );
+}
+
+describe('token buckets', () => {
+  it('refill at their rate up to their capacity, on the clock they are given', async () => {
+    let now = 1_000;
+    const limiter = createMemoryRateLimiter({ now: () => now });
+    const limit = { capacity: 3, refillPerSecond: 0.5 };
+    const take = () => limiter.take('caller', limit);
+    const allowed = { allowed: true, retryAfterSeconds: 0 };
+    for (let i = 0; i < 3; i++) assert.deepEqual(await take(), allowed);
+    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 2 });
+    now += 1; // half a token
+    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 1 });
+    now += 1; // one token
+    assert.deepEqual(await take(), allowed);
+    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 2 });
+    now += 3_600; // an hour fills the bucket to its 3, no more
+    for (let i = 0; i < 3; i++) assert.deepEqual(await take(), allowed);
+    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 2 });
+  });
+});
+
 describe('rate limits in memory', () => {
   it('lets an anonymous address make 3 requests, then answers 429 with Retry-After', async () => {
     for (let i = 0; i < 3; i++) {
@@ -92,6 +139,15 @@ describe('rate limits in memory', () => {
     const token = await stack.token(freshSubject('user'), ['customer']);
     const user = await post(stack.routerUrl, QUERY, { authorization: `Bearer ${token}` });
     assert.equal(user.status, 200);
+  });
+
+  it('gives a token back once Retry-After has gone by', async () => {
+    const { router, url } = await stack.startExtraRouter({ clientsPath, limits: REFILLING });
+    try {
+      await assertRefillsAfterRetryAfter(url);
+    } finally {
+      await router.stop();
+    }
   });
 
   it('lets exactly 3 of 20 simultaneous requests through', async () => {
@@ -133,7 +189,7 @@ describe('rate limits in memory', () => {
   });
 });
 
-describe('rate limits in Redis, shared by two routers', () => {
+describe('rate limits in Redis, shared by two routers', { skip: noRedis }, () => {
   const options = {
     clientsPath,
     redisUrl: REDIS_URL,
@@ -144,6 +200,19 @@ describe('rate limits in Redis, shared by two routers', () => {
     routers = [await stack.startExtraRouter(options), await stack.startExtraRouter(options)];
   });
   after(() => Promise.all(routers.map(({ router }) => router.stop())));
+
+  it('gives a token back once Retry-After has gone by', async () => {
+    const { router, url } = await stack.startExtraRouter({
+      clientsPath,
+      redisUrl: REDIS_URL,
+      limits: REFILLING,
+    });
+    try {
+      await assertRefillsAfterRetryAfter(url);
+    } finally {
+      await router.stop();
+    }
+  });
 
   it('spends one bucket across the routers: 4 requests pass, the 5th is refused on either', async () => {
     const token = await stack.token(freshSubject('shared'), ['customer']);
@@ -163,5 +232,39 @@ describe('rate limits in Redis, shared by two routers', () => {
     const statuses = responses.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 200).length, 4, statuses.join());
     assert.equal(statuses.filter((s) => s === 429).length, 26, statuses.join());
+  });
+});
+
+describe('rate limits while Redis is down', { skip: noRedis }, () => {
+  it('lets requests through while Redis is away, and limits them again once it is back', async () => {
+    const relay = await startRedisRelay();
+    const { router, url } = await stack.startExtraRouter({
+      clientsPath,
+      redisUrl: relay.url,
+      limits: { rateLimit: { capacity: 2, refillPerSecond: SLOW } },
+    });
+    try {
+      const token = await stack.token(freshSubject('outage'), ['customer']);
+      const auth = { authorization: `Bearer ${token}` };
+      for (let i = 0; i < 2; i++) assert.equal((await post(url, QUERY, auth)).status, 200);
+      assertRateLimited(await post(url, QUERY, auth));
+
+      await relay.cut();
+      // an outage of the limiter is no outage of the API: the empty bucket cannot be read
+      for (let i = 0; i < 5; i++) {
+        const passed = await post(url, QUERY, auth);
+        assert.equal(passed.status, 200, JSON.stringify(passed.body));
+      }
+
+      await relay.restore();
+      // the bucket in Redis is as the outage left it: empty
+      await waitUntil(async () => (await post(url, QUERY, auth)).status === 429, {
+        timeoutMs: 30_000,
+        what: 'the router to take its tokens from Redis again',
+      });
+    } finally {
+      await router.stop();
+      await relay.close();
+    }
   });
 });

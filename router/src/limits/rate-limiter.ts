@@ -21,11 +21,15 @@ export interface RateLimiter {
  * against a bucket of K let exactly K through. Keys unused for long are forgotten (a forgotten
  * bucket is a full one), which bounds memory whatever the number of callers.
  */
-export function createMemoryRateLimiter({ maxKeys = 100_000 } = {}): RateLimiter {
+export function createMemoryRateLimiter({
+  maxKeys = 100_000,
+  // seconds on a monotonic clock; tests pass their own
+  now: clock = () => performance.now() / 1000,
+}: { maxKeys?: number; now?: () => number } = {}): RateLimiter {
   const buckets = new LRUCache<string, { tokens: number; at: number }>({ max: maxKeys });
   return {
     async take(key, { capacity, refillPerSecond }) {
-      const now = performance.now() / 1000;
+      const now = clock();
       const bucket = buckets.get(key) ?? { tokens: capacity, at: now };
       const tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * refillPerSecond);
       const allowed = tokens >= 1;
