@@ -25,7 +25,15 @@ async function graphql<T>(
   return body.data;
 }
 
-const RECEIVE = `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { __typename } }`;
+// root fields per request: the router's default limit is 20
+const RECEIVE_BATCH = 20;
+/** one mutation receiving stock for each input, as aliased root fields (run in order) */
+const receiveMany = (count: number) => {
+  const fields = Array.from({ length: count }, (_, n) => n);
+  return `mutation ReceiveDemoStock(${fields.map((n) => `$s${n}: ReceiveStockInput!`).join(', ')}) {
+  ${fields.map((n) => `s${n}: receiveStock(input: $s${n}) { __typename }`).join('\n  ')}
+}`;
+};
 const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
   __typename ... on UserError { message } } }`;
 
@@ -39,22 +47,29 @@ export async function seedDemoData({ routerUrl, token }: { routerUrl: string; to
     .flatMap((product) => product.variants.map((variant) => variant.sku))
     .sort();
 
-  let index = 0;
-  for (const sku of skus) {
+  const receipts: Record<string, unknown>[] = [];
+  for (const [index, sku] of skus.entries()) {
     for (const [w, warehouse] of warehouses.entries()) {
       // every variant in the first warehouse, every other one in the second too
       if (w > 0 && index % 2 === 1) continue;
       const quantity = 10 + ((index * 7 + w * 13) % 40);
-      await graphql(routerUrl, token, RECEIVE, {
-        input: {
-          sku,
-          warehouseId: warehouse.id,
-          quantity,
-          idempotencyKey: `demo-stock-${sku}-${warehouse.id}`,
-        },
+      receipts.push({
+        sku,
+        warehouseId: warehouse.id,
+        quantity,
+        idempotencyKey: `demo-stock-${sku}-${warehouse.id}`,
       });
     }
-    index++;
+  }
+  // a few requests rather than one per receipt: the start-up log stays short
+  for (let first = 0; first < receipts.length; first += RECEIVE_BATCH) {
+    const batch = receipts.slice(first, first + RECEIVE_BATCH);
+    await graphql(
+      routerUrl,
+      token,
+      receiveMany(batch.length),
+      Object.fromEntries(batch.map((input, n) => [`s${n}`, input])),
+    );
   }
 
   let orders = 0;
