@@ -1,4 +1,4 @@
-/** The README's example: one order query that spans all five subgraphs. */
+/** The smoke test's query: one order query that spans all five subgraphs. */
 export const EXAMPLE_QUERY = /* GraphQL */ `
   query MyRecentOrders {
     me {

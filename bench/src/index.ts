@@ -15,7 +15,7 @@ import { describeMachine } from './report/machine.js';
 import { choosePinning, pinProcess } from './services/cpu-pinning.js';
 import { detailTable, summaryTable, type Report } from './report/tables.js';
 import { subscriptionTable } from './report/subscription-table.js';
-import { updateReadme, writeResults } from './report/write.js';
+import { updateBenchmarksPage, writeResults } from './report/write.js';
 import { createOperationMix } from './scenarios/operation-mix.js';
 import type { Measurement, Scenario, ScenarioSetup } from './scenarios/scenario.js';
 import type { SubscriptionMeasurement } from './scenarios/subscriptions/measurement.js';
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     return;
   }
   for (const file of await writeResults(report)) log(`wrote ${file}`);
-  if (await updateReadme(report)) log('README.md Benchmarks section updated');
+  if (await updateBenchmarksPage(report)) log('docs/benchmarks.md updated');
 }
 
 try {

@@ -68,7 +68,7 @@ export interface RouterConfig {
   metricsLabelCap: number;
   /** origins whose pages may call the router (ROUTER_CORS_ORIGINS); unset: the defaults of cors.ts */
   corsOrigins: string[] | undefined;
-  /** request limits and the default rate limit (README, "Request limits") */
+  /** request limits and the default rate limit (docs/limits.md) */
   limits: LimitDefaults;
   /** Apollo's anonymous usage telemetry from the gateway (ROUTER_APOLLO_USAGE_TELEMETRY; off) */
   apolloUsageTelemetry: boolean;

@@ -5,7 +5,7 @@ import { startStack, type Stack } from './support/stack.js';
 
 /**
  * The GraphQL-over-HTTP spec audit of the `graphql-http` package against the router: every
- * MUST passes; the SHOULDs that do not are listed in the README with the reason.
+ * MUST passes; the SHOULDs that do not are listed in docs/partners.md with the reason.
  */
 describe('GraphQL over HTTP conformance', () => {
   let stack: Stack;

@@ -6,7 +6,7 @@ import { subscriptionTable } from './subscription-table.js';
 import { conditions, resultsMarkdown, summaryTable, type Report } from './tables.js';
 
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench/results');
-const README = join(PROJECT_ROOT, 'README.md');
+const BENCHMARKS_PAGE = join(PROJECT_ROOT, 'docs/benchmarks.md');
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 const FULL_MARK = '<!-- bench:mode=full -->';
@@ -29,17 +29,17 @@ export async function writeResults(report: Report): Promise<string[]> {
 }
 
 /**
- * Puts the latest summary into README.md's Benchmarks section, between its markers. A quick
- * run never replaces the table of a full run. Returns whether the README changed.
+ * Puts the latest summary into docs/benchmarks.md, between its markers. A quick run never
+ * replaces the table of a full run. Returns whether the page changed.
  */
-export async function updateReadme(report: Report): Promise<boolean> {
+export async function updateBenchmarksPage(report: Report): Promise<boolean> {
   const file = report.settings.mode === 'quick' ? `${report.date}-quick` : report.date;
   const runs = [...new Set(report.measurements.map((m) => m.dedup))];
   const block = [
     START,
     ...(report.settings.mode === 'full' ? [FULL_MARK] : []),
     '',
-    `Latest run: ${report.date}, ${report.settings.mode} mode ([all figures](bench/results/${file}.md)).`,
+    `Latest run: ${report.date}, ${report.settings.mode} mode ([all figures](../bench/results/${file}.md)).`,
     '',
     conditions(report),
     '',
@@ -48,12 +48,11 @@ export async function updateReadme(report: Report): Promise<boolean> {
       ? ['Subscriptions (live order tracking):', '', subscriptionTable(report), '']
       : []),
   ].join('\n');
-  const readme = readFileSync(README, 'utf8');
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
+  const page = readFileSync(BENCHMARKS_PAGE, 'utf8');
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
   if (start < 0 || end < start) return false;
-  if (report.settings.mode === 'quick' && readme.slice(start, end).includes(FULL_MARK))
-    return false;
-  await writeFormatted(README, readme.slice(0, start) + block + readme.slice(end));
+  if (report.settings.mode === 'quick' && page.slice(start, end).includes(FULL_MARK)) return false;
+  await writeFormatted(BENCHMARKS_PAGE, page.slice(0, start) + block + page.slice(end));
   return true;
 }

@@ -43,8 +43,8 @@ interface Sized {
 const IMPLICIT_SLICING_ARGUMENTS = ['first', 'last'];
 
 /**
- * A static upper estimate of what an operation costs to resolve, before it runs (README,
- * "Request limits" has the formula): every object or interface field costs 1, a scalar or enum
+ * A static upper estimate of what an operation costs to resolve, before it runs
+ * (docs/limits.md has the formula): every object or interface field costs 1, a scalar or enum
  * 0, unless `@cost(weight:)` says otherwise; a list multiplies what it holds by its size, read
  * from a slicing argument (`first`/`last`, or `@listSize(slicingArguments:)`), else
  * `@listSize(assumedSize:)`, else the default; the arguments a field is given add their

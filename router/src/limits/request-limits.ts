@@ -33,7 +33,7 @@ export interface RateCaller {
 }
 
 /**
- * The request limits (README, "Request limits"): body size, tokens, depth, aliases, root fields
+ * The request limits (docs/limits.md): body size, tokens, depth, aliases, root fields
  * and the cost budget of each operation, and a token bucket per caller. Operation limits are
  * checked by an Apollo Server plugin once the operation is known (after the document cache, so
  * a client's own budget applies to a document cached for another), and by the subscription

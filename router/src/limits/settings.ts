@@ -6,7 +6,7 @@ export interface RateLimit {
   refillPerSecond: number;
 }
 
-/** The router-wide limits (README, "Request limits"); each client may override some. */
+/** The router-wide limits (docs/limits.md); each client may override some. */
 export interface LimitDefaults {
   maxDepth: number;
   maxAliases: number;
