@@ -99,12 +99,14 @@ export function createOrderPlacement({
       progress = next;
     };
     // another attempt holds the key now: a retry that took it over goes on under the same ids,
-    // so its steps are left alone; a failure recorded by recovery has this attempt's undone too
+    // so its steps are left alone; a failure recorded by recovery has this attempt's undone too,
+    // as has a claim no longer on these ids
     const lost = async (): Promise<typeof SUPERSEDED> => {
       const row = await requests.find(claim);
-      if (row?.status === 'COMPLETED' && row.result?.['__typename'] !== 'PlaceOrderSuccess') {
-        await undo(progress, orderId, requestId);
-      }
+      const shared = row?.orderId === orderId;
+      const failed =
+        row?.status === 'COMPLETED' && row.result?.['__typename'] !== 'PlaceOrderSuccess';
+      if (!shared || failed) await undo(progress, orderId, requestId);
       return SUPERSEDED;
     };
     // the result is stored before anything is undone: if this process dies while undoing,
