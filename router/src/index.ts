@@ -40,8 +40,16 @@ const shutdown = async (signal: string) => {
   setTimeout(() => process.exit(1), config.shutdownTimeoutMs + EXIT_MARGIN_MS).unref();
   watcher?.close();
   await router.stop();
+  const cutOff = router.cutOff();
+  if (cutOff > 0) {
+    log.warn(
+      { cutOff, shutdownTimeoutMs: config.shutdownTimeoutMs },
+      'shutdown deadline passed: requests cut off',
+    );
+  }
   await tracing?.shutdown();
-  process.exit(0);
+  // requests cut off make it no clean stop: the exit code tells the orchestrator so
+  process.exit(cutOff > 0 ? 1 : 0);
 };
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

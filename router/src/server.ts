@@ -72,6 +72,8 @@ export interface Router {
    * reconnect with their cursor) and waits for requests under way.
    */
   stop(): Promise<void>;
+  /** how many requests the shutdown deadline cut off (0 before a shutdown, or when none was) */
+  cutOff(): number;
 }
 
 export type RouterOptions = Pick<
@@ -353,6 +355,7 @@ export async function createRouter({
   answerMalformedRequests(httpServer);
   const drain = createDrain(httpServer);
   let stopping: Promise<void> | undefined;
+  let cutOff = 0;
 
   const webSockets = attachWebSocketTransport({
     httpServer,
@@ -408,11 +411,12 @@ export async function createRouter({
         await new Promise((resolve) => setTimeout(resolve, 50));
         await webSockets.close();
         await subscriptions.stop();
-        await drain.finish({ timeoutMs: shutdownTimeoutMs });
+        cutOff = await drain.finish({ timeoutMs: shutdownTimeoutMs });
         await apollo.stop();
         await operations.close();
         await limits.close();
         if (redis) await closeRedis(redis);
       })()),
+    cutOff: () => cutOff,
   };
 }

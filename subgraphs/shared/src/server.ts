@@ -68,6 +68,8 @@ export interface SubgraphServer {
    * waits for the requests under way (at most `timeoutMs`, by default `shutdownTimeoutMs`).
    */
   stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** how many requests the shutdown deadline cut off (0 before a shutdown, or when none was) */
+  cutOff(): number;
 }
 
 /** Masks errors without a code in production: the code stays, the internals go to the log. */
@@ -215,6 +217,7 @@ export async function createSubgraphServer<Context extends BaseContext>({
   });
   const drain = createDrain(httpServer);
   let stopping: Promise<void> | undefined;
+  let cutOff = 0;
 
   const subscriptions = attachSubscriptionServer({
     httpServer,
@@ -247,8 +250,9 @@ export async function createSubgraphServer<Context extends BaseContext>({
         await subscriptions.close();
         // ends the long polls of the event feeds, which would otherwise hold the drain
         await onStop();
-        await drain.finish({ timeoutMs });
+        cutOff = await drain.finish({ timeoutMs });
         await apollo.stop();
       })()),
+    cutOff: () => cutOff,
   };
 }

@@ -70,10 +70,15 @@ export async function startSubgraph({
     setTimeout(() => process.exit(1), shutdownTimeoutMs + EXIT_MARGIN_MS).unref();
     // the server drains its requests first: the pool closes only once nothing needs it
     await server.stop({ timeoutMs: shutdownTimeoutMs });
+    const cutOff = server.cutOff();
+    if (cutOff > 0) {
+      log.warn({ cutOff, shutdownTimeoutMs }, 'shutdown deadline passed: requests cut off');
+    }
     await handle.close();
     log.info('database closed');
     await tracing?.shutdown();
-    process.exit(0);
+    // requests cut off make it no clean stop: the exit code tells the orchestrator so
+    process.exit(cutOff > 0 ? 1 : 0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

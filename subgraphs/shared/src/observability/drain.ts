@@ -8,8 +8,11 @@ export interface Drain {
   track(response: ServerResponse): void;
   /** stops accepting connections; resolves once the server has closed (see `finish`) */
   stopAccepting(): Promise<void>;
-  /** waits for the requests under way (at most `timeoutMs`), then closes what connections remain */
-  finish(options: { timeoutMs: number }): Promise<void>;
+  /**
+   * waits for the requests under way (at most `timeoutMs`), then closes what connections remain;
+   * resolves with how many requests the deadline cut off (0 when all had finished)
+   */
+  finish(options: { timeoutMs: number }): Promise<number>;
 }
 
 /** Graceful shutdown of an http server: nothing started before shutdown is cut off. */
@@ -57,9 +60,11 @@ export function createDrain(httpServer: Server): Drain {
         }),
       ]);
       clearTimeout(timer);
+      const cutOff = inFlight;
       // idle keep-alive connections (and any request past the timeout) end here
       httpServer.closeAllConnections();
       await serverClosed;
+      return cutOff;
     },
   };
 }
