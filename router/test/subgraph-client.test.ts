@@ -40,24 +40,22 @@ const BODY = '{"query":"{ ok }"}';
 const HEADERS = { 'content-type': 'application/json' };
 
 describe('the subgraph client', () => {
-  it("closes an idle connection a second before the server's announced keep-alive timeout", async () => {
+  it("keeps a connection for the next request, and closes it idle before the server's announced keep-alive timeout", async () => {
     const subgraph = await serve((_request, response) => answer(response), {
       keepAliveTimeout: 2_000,
     });
     const client = createSubgraphClient({ timeoutMs: 5_000 });
-    const sent = performance.now();
     await client.post(subgraph.url, BODY, HEADERS);
+    await client.post(subgraph.url, BODY, HEADERS);
+    assert.equal(subgraph.sockets.length, 1, 'the second request reused the connection');
     const socket = subgraph.sockets[0]!;
-    // the client's FIN arrives as 'end' on the server's side of the connection
-    const closedAfter = await new Promise<number>((resolve) => {
-      socket.once('end', () => resolve(performance.now() - sent));
-      // not closed by the client: the server's own timeout closes it at 2 s
-      socket.once('close', () => resolve(performance.now() - sent));
+    // who closes it first, whatever the machine's speed: the client's FIN arrives as 'end' on
+    // the server's side; the server's own timeout would destroy the socket without one
+    const closedBy = await new Promise<string>((resolve) => {
+      socket.once('end', () => resolve('the client'));
+      socket.once('close', () => resolve('the server'));
     });
-    assert.ok(
-      closedAfter >= 900 && closedAfter < 1_900,
-      `closed by the client after ${closedAfter} ms`,
-    );
+    assert.equal(closedBy, 'the client');
     client.close();
   });
 
