@@ -1,18 +1,44 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '@ordergraph/shared/testing';
+import type { Schedule } from '../src/subscriptions/sse-reservations.js';
 import { startStack, type Stack } from './support/stack.js';
 
 // graphql-sse's single connection mode: PUT reserves a stream, GET connects to it. A
 // reservation nobody connects to is released after the time allowed, and an address may hold
-// only a few at once
-const TTL_MS = 400;
+// only a few at once. Time is the test's: the reservations' timers fire when it moves it on
+const TTL_MS = 30_000;
 const PER_ADDRESS = 3;
 
+/** timers that fire only when the test moves time on, in the order they are due */
+function manualClock() {
+  let now = 0;
+  const pending = new Set<{ at: number; run: () => void }>();
+  const schedule: Schedule = (run, ms) => {
+    const timer = { at: now + ms, run };
+    pending.add(timer);
+    return () => void pending.delete(timer);
+  };
+  return {
+    schedule,
+    advance(ms: number) {
+      now += ms;
+      const due = [...pending].filter((timer) => timer.at <= now).sort((a, b) => a.at - b.at);
+      for (const timer of due) {
+        pending.delete(timer);
+        timer.run();
+      }
+    },
+  };
+}
+
+const clock = manualClock();
 let stack: Stack;
 before(async () => {
   stack = await startStack({
-    routerOptions: { sseReservations: { ttlMs: TTL_MS, maxPerAddress: PER_ADDRESS } },
+    routerOptions: {
+      sseReservations: { ttlMs: TTL_MS, maxPerAddress: PER_ADDRESS, schedule: clock.schedule },
+    },
   });
 });
 after(() => stack?.stop());
@@ -23,6 +49,17 @@ const reserve = (token: string) =>
     headers: { accept: 'text/plain', 'x-graphql-event-stream-token': token },
   });
 
+/** reserves `token` as soon as its earlier reservation has been let go */
+const reserveOnceFree = (token: string, what: string) =>
+  waitUntil(
+    async () => {
+      const response = await reserve(token);
+      await response.text();
+      return response.status === 201;
+    },
+    { what },
+  );
+
 describe('reserved SSE streams', () => {
   it('are released when no connection comes in time', async () => {
     const first = await reserve('reservation-a');
@@ -30,25 +67,25 @@ describe('reserved SSE streams', () => {
     assert.equal(await first.text(), 'reservation-a');
     // still held: the same token cannot be reserved twice
     assert.equal((await reserve('reservation-a')).status, 409);
-    await sleep(TTL_MS * 2);
-    const again = await reserve('reservation-a');
-    assert.equal(again.status, 201, 'released, so the token is free again');
-    await again.text();
+    clock.advance(TTL_MS - 1);
+    assert.equal((await reserve('reservation-a')).status, 409, 'held until the time is up');
+    clock.advance(1);
+    await reserveOnceFree('reservation-a', 'the unconnected reservation to be released');
   });
 
   it('are refused past the limit per address, with a GraphQL error', async () => {
-    await sleep(TTL_MS * 2); // the earlier test's reservation has gone
+    clock.advance(TTL_MS); // the earlier test's reservation goes
     for (const token of ['b1', 'b2', 'b3']) assert.equal((await reserve(token)).status, 201);
     const refused = await reserve('b4');
     assert.equal(refused.status, 429);
     const body = (await refused.json()) as { errors: { extensions: { code: string } }[] };
     assert.equal(body.errors[0]?.extensions.code, 'TOO_MANY_RESERVATIONS');
-    await sleep(TTL_MS * 2);
+    clock.advance(TTL_MS);
     assert.equal((await reserve('b4')).status, 201, 'room again once they expired');
   });
 
   it('live as long as their connection once connected', async () => {
-    await sleep(TTL_MS * 2);
+    clock.advance(TTL_MS);
     assert.equal((await reserve('connected')).status, 201);
     const abort = new AbortController();
     const stream = await fetch(stack.routerUrl, {
@@ -56,11 +93,10 @@ describe('reserved SSE streams', () => {
       signal: abort.signal,
     });
     assert.equal(stream.status, 200);
-    await sleep(TTL_MS * 2);
+    clock.advance(TTL_MS * 2);
     assert.equal((await reserve('connected')).status, 409, 'the connected stream is kept');
     abort.abort();
     await stream.body?.cancel().catch(() => {});
-    await sleep(200);
-    assert.equal((await reserve('connected')).status, 201, 'gone with its connection');
+    await reserveOnceFree('connected', 'the stream to go with its connection');
   });
 });

@@ -4,7 +4,17 @@ export interface ReservationLimits {
   ttlMs: number;
   /** reservations waiting for their connection, per client address */
   maxPerAddress: number;
+  /** runs `release` after `ms` and returns its cancel; tests pass a clock of their own */
+  schedule?: Schedule;
 }
+
+export type Schedule = (release: () => void, ms: number) => () => void;
+
+const realTimer: Schedule = (release, ms) => {
+  const timer = setTimeout(release, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
 
 export const DEFAULT_RESERVATION_LIMITS: ReservationLimits = { ttlMs: 30_000, maxPerAddress: 16 };
 
@@ -18,18 +28,19 @@ export const DEFAULT_RESERVATION_LIMITS: ReservationLimits = { ttlMs: 30_000, ma
 export function createReservations({
   ttlMs,
   maxPerAddress,
+  schedule = realTimer,
   release,
 }: ReservationLimits & {
   /** ends the reserved stream `token` in the handler, and what it holds */
   release(token: string): Promise<void>;
 }) {
-  const waiting = new Map<string, { address: string; timer: NodeJS.Timeout }>();
+  const waiting = new Map<string, { address: string; cancel: () => void }>();
   const perAddress = new Map<string, number>();
 
   const forget = (token: string) => {
     const reservation = waiting.get(token);
     if (!reservation) return false;
-    clearTimeout(reservation.timer);
+    reservation.cancel();
     waiting.delete(token);
     const left = (perAddress.get(reservation.address) ?? 1) - 1;
     if (left > 0) perAddress.set(reservation.address, left);
@@ -43,11 +54,10 @@ export function createReservations({
     /** a stream was reserved: released unless connected within the time allowed */
     reserved(token: string, address: string) {
       forget(token);
-      const timer = setTimeout(() => {
+      const cancel = schedule(() => {
         if (forget(token)) void release(token);
       }, ttlMs);
-      timer.unref();
-      waiting.set(token, { address, timer });
+      waiting.set(token, { address, cancel });
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     },
     /** its connection came: from now on the connection bounds the stream's life */
