@@ -34,6 +34,8 @@ export interface JwtOptions {
   audience?: string | undefined;
   /** verify tokens with the keys of a JWKS URL instead of the secret */
   jwks?: JwksOptions | undefined;
+  /** the time `exp` and `nbf` are checked against (ms since the epoch); tests pass their own */
+  now?: (() => number) | undefined;
 }
 
 export interface Authentication {
@@ -105,7 +107,10 @@ async function verify(token: string, options: JwtOptions): Promise<JWTPayload> {
   const known = cache.get(token);
   if (known) {
     // as jose decides it: expired once `exp` (seconds) is not after now
-    if (typeof known.exp === 'number' && known.exp <= Math.floor(Date.now() / 1000)) {
+    if (
+      typeof known.exp === 'number' &&
+      known.exp <= Math.floor((options.now ?? Date.now)() / 1000)
+    ) {
       cache.delete(token);
       throw new HttpError(401, 'UNAUTHENTICATED', 'The token has expired.');
     }
@@ -118,8 +123,12 @@ async function verify(token: string, options: JwtOptions): Promise<JWTPayload> {
 
 // jose checks the signature, `alg` against the allowed list (`none` is never allowed),
 // `exp` and `nbf` (no clock tolerance), and `iss`/`aud` when they are configured
-async function verifySignature(token: string, { secret, issuer, audience, jwks }: JwtOptions) {
-  const claims = { ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+async function verifySignature(token: string, { secret, issuer, audience, jwks, now }: JwtOptions) {
+  const claims = {
+    ...(issuer ? { issuer } : {}),
+    ...(audience ? { audience } : {}),
+    ...(now ? { currentDate: new Date(now()) } : {}),
+  };
   try {
     const { payload } = jwks
       ? await jwtVerify(token, keySetOf(jwks), {

@@ -54,6 +54,7 @@ import {
 } from './subscriptions/sse-transport.js';
 import { closeRedis, openRedis } from './redis.js';
 import type { ReservationLimits } from './subscriptions/sse-reservations.js';
+import { realClock, type Clock } from './clock.js';
 import { attachWebSocketTransport } from './subscriptions/ws-transport.js';
 
 export interface Router {
@@ -105,6 +106,8 @@ export type RouterOptions = Pick<
     limits?: Partial<LimitDefaults>;
     /** SSE streams reserved and not connected yet: how long they wait, how many per address */
     sseReservations?: ReservationLimits;
+    /** the time tokens expire by (the real clock by default); tests pass their own */
+    clock?: Clock;
   };
 
 /** The router: one GraphQL endpoint over the five subgraphs, plus /health and /ready. */
@@ -129,6 +132,7 @@ export async function createRouter({
   clientAddressHeader,
   metricsLabelCap,
   apolloUsageTelemetry,
+  clock = realClock,
   ...operationOptions
 }: RouterOptions): Promise<Router> {
   // read once: the callers, their limits and who may introspect all come from it
@@ -196,12 +200,13 @@ export async function createRouter({
   });
   await apollo.start();
   await operations.warm(apollo, supergraphSdl);
-  const jwt = { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, jwks };
+  const jwt = { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, jwks, now: clock.now };
   // the GraphiQL sandbox and its sign-in exist only in development: never loaded in production
   const sandbox = production
     ? undefined
     : await import('./sandbox/index.js').then(({ createSandbox }) => createSandbox({ jwt, log }));
   const subscriptions = createSubscriptionService({
+    clock,
     formatError,
     supergraphSdl,
     dataSources,

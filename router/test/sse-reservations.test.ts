@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { waitUntil } from '@ordergraph/shared/testing';
-import type { Schedule } from '../src/subscriptions/sse-reservations.js';
+import { manualClock } from './support/manual-clock.js';
 import { startStack, type Stack } from './support/stack.js';
 
 // graphql-sse's single connection mode: PUT reserves a stream, GET connects to it. A
@@ -9,28 +9,6 @@ import { startStack, type Stack } from './support/stack.js';
 // only a few at once. Time is the test's: the reservations' timers fire when it moves it on
 const TTL_MS = 30_000;
 const PER_ADDRESS = 3;
-
-/** timers that fire only when the test moves time on, in the order they are due */
-function manualClock() {
-  let now = 0;
-  const pending = new Set<{ at: number; run: () => void }>();
-  const schedule: Schedule = (run, ms) => {
-    const timer = { at: now + ms, run };
-    pending.add(timer);
-    return () => void pending.delete(timer);
-  };
-  return {
-    schedule,
-    advance(ms: number) {
-      now += ms;
-      const due = [...pending].filter((timer) => timer.at <= now).sort((a, b) => a.at - b.at);
-      for (const timer of due) {
-        pending.delete(timer);
-        timer.run();
-      }
-    },
-  };
-}
 
 const clock = manualClock();
 let stack: Stack;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signToken } from '../src/auth.js';
+import { waitUntil } from '@ordergraph/shared/testing';
 import { ADA, GRACE } from './support/fixtures.js';
+import { manualClock } from './support/manual-clock.js';
 import { stackWithAnOrder, TRACK_ORDER } from './support/order-steps.js';
 import { JWT_SECRET, type Stack } from './support/stack.js';
 import {
@@ -71,22 +73,34 @@ describe('who may subscribe to an order', () => {
   });
 
   it('ends the stream with TOKEN_EXPIRED when the token expires', async () => {
-    const token = await signToken({
-      secret: JWT_SECRET,
-      subject: GRACE,
-      roles: ['customer'],
-      expiresIn: '2s',
-    });
-    const options = { url: stack.routerUrl, query: TRACK_ORDER, variables: { orderId }, token };
-    const subscriptions = [subscribeOverWebSocket(options), subscribeOverMultipart(options)];
-    for (const subscription of subscriptions) {
-      const results = await subscription.received.end(10_000);
-      assert.deepEqual(codesOf(results), ['TOKEN_EXPIRED']);
-      await subscription.close();
+    // a router on a clock the test moves: the hour passes when the streams are live
+    const clock = manualClock();
+    const { router, url } = await stack.startExtraRouter({ clock });
+    try {
+      const token = await signToken({
+        secret: JWT_SECRET,
+        subject: GRACE,
+        roles: ['customer'],
+        expiresIn: '1h',
+      });
+      const options = { url, query: TRACK_ORDER, variables: { orderId }, token };
+      const subscriptions = [subscribeOverWebSocket(options), subscribeOverMultipart(options)];
+      await waitUntil(() => router.subscriptionStats().clients === 2, {
+        what: 'both subscriptions to be live',
+      });
+      assert.ok(subscriptions.every((subscription) => !subscription.received.completed));
+      clock.advance(3_600_000);
+      for (const subscription of subscriptions) {
+        const results = await subscription.received.end();
+        assert.deepEqual(codesOf(results), ['TOKEN_EXPIRED']);
+        await subscription.close();
+      }
+      // an expired token cannot open a new socket either
+      const late = subscribeOverWebSocket(options);
+      await late.received.end();
+      assert.equal((late.received.failure as { code?: number }).code, 4403);
+    } finally {
+      await router.stop();
     }
-    // an expired token cannot open a new socket either
-    const late = subscribeOverWebSocket(options);
-    await late.received.end();
-    assert.equal((late.received.failure as { code?: number }).code, 4403);
   });
 });

@@ -23,6 +23,7 @@ import { createEventExecutor } from './event-execution.js';
 import { sharingKey, SubscriptionHub } from './hub.js';
 import { clientAfter, planSubscription, type SubscriptionPlan } from './plan.js';
 import { UpstreamConnections } from './upstream.js';
+import { realClock, type Clock } from '../clock.js';
 
 export interface OperationRequest {
   query: string;
@@ -91,6 +92,7 @@ export function createSubscriptionService({
   historyLimit = 1_000,
   limits,
   formatError,
+  clock = realClock,
 }: {
   supergraphSdl: string;
   dataSources: Record<string, GraphQLDataSource<RouterContext>>;
@@ -103,6 +105,8 @@ export function createSubscriptionService({
   limits?: Pick<RequestLimits, 'checkSource' | 'checkOperation'>;
   /** masks the errors of events as the router masks those of responses */
   formatError?: Parameters<typeof createEventExecutor>[0]['formatError'];
+  /** the time tokens expire by; tests pass their own */
+  clock?: Clock;
 }): SubscriptionService {
   const upstream = new UpstreamConnections({ subgraphUrls, signingSecret, log });
   const fetchCounts: Record<string, number> = {};
@@ -194,7 +198,7 @@ export function createSubscriptionService({
           errors: [subscriptionError('The operation is not a subscription.', 'BAD_REQUEST')],
         };
       }
-      if (expiresAt !== null && expiresAt <= Date.now()) return { errors: [tokenExpired()] };
+      if (expiresAt !== null && expiresAt <= clock.now()) return { errors: [tokenExpired()] };
       const { query, document, operationName, variables } = operation;
       const refused = refuseSubscription({
         schema: current.apiSchema,
@@ -224,11 +228,11 @@ export function createSubscriptionService({
       );
       if (expiresAt !== null) {
         // the token's end is the stream's end: the client renews it and resubscribes
-        const timer = setTimeout(
+        const cancel = clock.schedule(
           () => channel.finish({ errors: [tokenExpired()] }),
-          expiresAt - Date.now(),
+          expiresAt - clock.now(),
         );
-        channel.onRelease(() => clearTimeout(timer));
+        channel.onRelease(cancel);
       }
       return channel;
     },
