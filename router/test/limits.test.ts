@@ -55,14 +55,16 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-const totalStatements = () =>
-  Object.values(stack.statementCounts()).reduce((sum, count) => sum + count, 0);
-
-/** posts an operation; the response and how many SQL statements the subgraphs ran meanwhile */
+let sent = 0;
+/**
+ * posts an operation; the response and how many SQL statements the subgraphs ran for it,
+ * counted by its request id (the consumers' long polls run SQL of their own meanwhile)
+ */
 async function send(body: unknown, headers: Record<string, string> = {}, url = stack.routerUrl) {
-  const before = totalStatements();
-  const response = await post(url, body, headers);
-  return { ...response, statements: totalStatements() - before };
+  const requestId = `limits-${process.pid}-${++sent}`;
+  const response = await post(url, body, { 'x-request-id': requestId, ...headers });
+  const statements = Object.values(stack.statementsFor(requestId)).reduce((a, b) => a + b, 0);
+  return { ...response, statements };
 }
 
 async function assertPasses(body: unknown, headers: Record<string, string> = {}, url?: string) {
