@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readEvents } from '@ordergraph/shared';
-import { viewers, type TestSubgraph } from '@ordergraph/shared/testing';
+import { racesNeedPostgres, viewers, type TestSubgraph } from '@ordergraph/shared/testing';
 import { startCatalog, usd, type Request } from './support.js';
 
 let subgraph: TestSubgraph;
@@ -121,18 +121,22 @@ describe('createProduct', () => {
     assert.deepEqual(untouched.data, { variant: null });
   });
 
-  it('creates the SKU once when products with the same SKU race', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        createAs(viewers.staff(), input(`race-${i}`, { variants: [variant('RACE-SKU')] })),
-      ),
-    );
-    const kinds = results.map((r) => r.data?.createProduct.__typename).sort();
-    assert.deepEqual(kinds, ['CreateProductSuccess', ...Array(5).fill('SkuTakenError')]);
-    for (const r of results.filter((r) => r.data?.createProduct.__typename === 'SkuTakenError')) {
-      assert.equal(r.data?.createProduct.sku, 'RACE-SKU');
-    }
-  });
+  it(
+    'creates the SKU once when products with the same SKU race',
+    { skip: racesNeedPostgres },
+    async () => {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          createAs(viewers.staff(), input(`race-${i}`, { variants: [variant('RACE-SKU')] })),
+        ),
+      );
+      const kinds = results.map((r) => r.data?.createProduct.__typename).sort();
+      assert.deepEqual(kinds, ['CreateProductSuccess', ...Array(5).fill('SkuTakenError')]);
+      for (const r of results.filter((r) => r.data?.createProduct.__typename === 'SkuTakenError')) {
+        assert.equal(r.data?.createProduct.sku, 'RACE-SKU');
+      }
+    },
+  );
 
   it('returns InvalidInputError naming the field', async () => {
     const many = Array.from({ length: 51 }, (_, i) => variant(`MANY-${i}`));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readEvents } from '@ordergraph/shared';
-import { viewers } from '@ordergraph/shared/testing';
+import { racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
 import { RELEASE, SHIP, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -65,18 +65,22 @@ describe('releaseReservation', () => {
     ]);
   });
 
-  it('gives back everything when release and reservation race', async () => {
-    const [reserved] = await Promise.all([
-      reserve(testbed, 'order-racing', [{ sku: 'TOTE-CANVAS-NAT', quantity: 1 }]),
-      release('order-racing'),
-    ]);
-    assert.ok(['ReserveStockSuccess', 'InvalidInputError'].includes(reserved?.__typename));
-    assert.deepEqual((await release('order-racing')).data, { releaseReservation: true });
-    assert.deepEqual(await testbed.levels('TOTE-CANVAS-NAT'), [
-      { warehouseId: 'wh-east', onHand: 2, reserved: 0 },
-      { warehouseId: 'wh-west', onHand: 5, reserved: 0 },
-    ]);
-  });
+  it(
+    'gives back everything when release and reservation race',
+    { skip: racesNeedPostgres },
+    async () => {
+      const [reserved] = await Promise.all([
+        reserve(testbed, 'order-racing', [{ sku: 'TOTE-CANVAS-NAT', quantity: 1 }]),
+        release('order-racing'),
+      ]);
+      assert.ok(['ReserveStockSuccess', 'InvalidInputError'].includes(reserved?.__typename));
+      assert.deepEqual((await release('order-racing')).data, { releaseReservation: true });
+      assert.deepEqual(await testbed.levels('TOTE-CANVAS-NAT'), [
+        { warehouseId: 'wh-east', onHand: 2, reserved: 0 },
+        { warehouseId: 'wh-west', onHand: 5, reserved: 0 },
+      ]);
+    },
+  );
 
   it('is FORBIDDEN for everyone but services', async () => {
     await reserve(testbed, 'order-kept', [{ sku: 'TOTE-CANVAS-NAT', quantity: 1 }]);
