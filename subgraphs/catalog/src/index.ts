@@ -13,6 +13,7 @@ await startSubgraph({
   log,
   databaseUrl: config.databaseUrl,
   preparedStatements: config.preparedStatements,
+  maxConnections: config.databasePoolMax,
   dataDir: config.dataDir,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
   otlpEndpoint: config.otlpEndpoint,

@@ -22,9 +22,11 @@ export const subgraphEnvShape = {
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  // connections each process may open to PostgreSQL: size max_connections for replicas × this
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   // how soon another replica takes background work over from one that died (see lease.ts)
-  LEASE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  LEASE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
 };
 
 /**

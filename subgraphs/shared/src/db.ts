@@ -67,7 +67,7 @@ export interface OpenDatabaseOptions {
   /** the drizzle-kit migrations folder, applied on open */
   migrationsFolder: string;
   /** postgres.js pool size */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
   /**
    * prepares statements with parameters (one round trip each, plans reused); off for a pooler
    * that cannot keep them, such as PgBouncer in transaction mode before 1.21

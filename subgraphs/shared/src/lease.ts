@@ -8,8 +8,12 @@ import type { SubgraphMetrics } from './observability/metrics.js';
 /** the NOTIFY channel of released leases, with the lease's name as the payload */
 const LEASE_RELEASED_CHANNEL = 'lease_released';
 
-/** How long a lease lasts without a renewal, unless the service sets LEASE_TTL_MS. */
-export const DEFAULT_LEASE_TTL_MS = 5_000;
+/**
+ * How long a lease lasts without a renewal, unless the service sets LEASE_TTL_MS. Holders renew
+ * and others try every third of it, so the work of a replica that dies moves within 4/3 of it:
+ * 4 s by default.
+ */
+export const DEFAULT_LEASE_TTL_MS = 3_000;
 
 /** What a leased worker holds while it runs: see startLeasedWorker. */
 export interface Lease {

@@ -16,6 +16,8 @@ export interface StartSubgraphOptions {
   databaseUrl: string | undefined;
   /** prepares statements with parameters on PostgreSQL (see OpenDatabaseOptions); default on */
   preparedStatements?: boolean | undefined;
+  /** the pool's size on PostgreSQL (see OpenDatabaseOptions); default 10 */
+  maxConnections?: number | undefined;
   dataDir: string;
   migrationsFolder: string;
   /** seeds demo data into an empty database; defaults to on for the embedded database */
@@ -37,6 +39,7 @@ export async function startSubgraph({
   log,
   databaseUrl,
   preparedStatements,
+  maxConnections,
   dataDir,
   migrationsFolder,
   seed,
@@ -49,6 +52,7 @@ export async function startSubgraph({
   const handle = await openDatabase({
     url: databaseUrl,
     preparedStatements,
+    maxConnections,
     dataDir: databaseUrl ? undefined : join(root, name),
     migrationsFolder,
   });

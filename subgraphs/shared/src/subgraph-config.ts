@@ -10,6 +10,8 @@ export interface SubgraphConfig {
   databaseUrl: string | undefined;
   /** prepared statements on PostgreSQL (DATABASE_PREPARED_STATEMENTS, default true) */
   preparedStatements: boolean;
+  /** the most connections the process opens to PostgreSQL (DATABASE_POOL_MAX, default 10) */
+  databasePoolMax: number;
   dataDir: string;
   signingSecret: string;
   seedDemoData: boolean | undefined;
@@ -62,6 +64,7 @@ export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never
       override: parsed[overrideName] as string | undefined,
     }),
     preparedStatements: parsed.DATABASE_PREPARED_STATEMENTS,
+    databasePoolMax: parsed.DATABASE_POOL_MAX,
     dataDir: parsed.DATA_DIR,
     signingSecret: resolveSigningSecret({
       nodeEnv: parsed.NODE_ENV,
