@@ -59,57 +59,83 @@ export interface Stack {
  * The whole supergraph in one process: the five subgraphs on fresh test databases (seeded with
  * the demo customers, catalog and warehouses) and the router over the committed supergraph.
  */
-export async function startStack({
-  routerOptions = {},
-}: {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  // a set-up that fails half way stops what it had started: nothing is left running
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    return await assembleStack(options, started);
+  } catch (error) {
+    for (const service of started.reverse()) await service.stop().catch(() => {});
+    throw error;
+  }
+}
+
+interface StackOptions {
   /** options of the stack's router (and of its restarts), e.g. a clients file */
   routerOptions?: Partial<RouterOptions>;
-} = {}): Promise<Stack> {
+}
+
+async function assembleStack(
+  { routerOptions = {} }: StackOptions,
+  started: { stop(): Promise<void> }[],
+): Promise<Stack> {
+  const tracked = <T extends { stop(): Promise<void> }>(service: T): T => {
+    started.push(service);
+    return service;
+  };
   // orders and shipments follow each other's event logs: their URLs are fixed up front
   const [ordersPort, shipmentsPort] = [await freePort(), await freePort()];
   const urlOf = (port: number) => `http://127.0.0.1:${port}/graphql`;
   const ordersUrl = urlOf(ordersPort);
   const shipmentsUrl = urlOf(shipmentsPort);
 
-  const catalogSubgraph = await startTestSubgraph({ name: 'catalog', ...catalog });
+  const catalogSubgraph = tracked(await startTestSubgraph({ name: 'catalog', ...catalog }));
   await seedCatalog(catalogSubgraph.handle);
-  const inventorySubgraph = await startTestSubgraph({
-    name: 'inventory',
-    migrationsFolder: inventory.migrationsFolder,
-    createServer: (options) =>
-      inventory.createServer({
-        ...options,
-        catalog: inventory.createCatalogClient({
-          url: catalogSubgraph.url,
-          signingSecret: options.signingSecret,
+  const inventorySubgraph = tracked(
+    await startTestSubgraph({
+      name: 'inventory',
+      migrationsFolder: inventory.migrationsFolder,
+      createServer: (options) =>
+        inventory.createServer({
+          ...options,
+          catalog: inventory.createCatalogClient({
+            url: catalogSubgraph.url,
+            signingSecret: options.signingSecret,
+          }),
+          shipmentsUrl,
         }),
-        shipmentsUrl,
-      }),
-  });
+    }),
+  );
   await seedInventory(inventorySubgraph.handle);
-  const ordersSubgraph = await startTestSubgraph({
-    name: 'orders',
-    port: ordersPort,
-    migrationsFolder: orders.migrationsFolder,
-    createServer: (options) =>
-      orders.createServer({
-        ...options,
-        catalogUrl: catalogSubgraph.url,
-        inventoryUrl: inventorySubgraph.url,
-        shipmentsUrl,
-      }),
-  });
-  const shipmentsSubgraph = await startTestSubgraph({
-    name: 'shipments',
-    port: shipmentsPort,
-    migrationsFolder: shipments.migrationsFolder,
-    createServer: (options) => shipments.createServer({ ...options, ordersUrl }),
-  });
-  const customersSubgraph = await startTestSubgraph({
-    name: 'customers',
-    migrationsFolder: customers.migrationsFolder,
-    createServer: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
-  });
+  const ordersSubgraph = tracked(
+    await startTestSubgraph({
+      name: 'orders',
+      port: ordersPort,
+      migrationsFolder: orders.migrationsFolder,
+      createServer: (options) =>
+        orders.createServer({
+          ...options,
+          catalogUrl: catalogSubgraph.url,
+          inventoryUrl: inventorySubgraph.url,
+          shipmentsUrl,
+        }),
+    }),
+  );
+  const shipmentsSubgraph = tracked(
+    await startTestSubgraph({
+      name: 'shipments',
+      port: shipmentsPort,
+      migrationsFolder: shipments.migrationsFolder,
+      createServer: (options) => shipments.createServer({ ...options, ordersUrl }),
+    }),
+  );
+  const customersSubgraph = tracked(
+    await startTestSubgraph({
+      name: 'customers',
+      migrationsFolder: customers.migrationsFolder,
+      createServer: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
+    }),
+  );
   await seedCustomers(customersSubgraph.handle);
 
   // each consumer's caughtUp fails within a minute, naming the consumer and where it stopped

@@ -56,14 +56,23 @@ export async function startTestSubgraph<S extends SubgraphServer = SubgraphServe
   }) => Promise<S>;
 }): Promise<TestSubgraph<S>> {
   const handle = await createTestDatabase({ name, migrationsFolder });
-  const server = await createServer({
-    handle,
-    signingSecret: TEST_SIGNING_SECRET,
-    log: testLogger(name),
-  });
-  registerPoolMetrics({ metrics: server.metrics, pool: handle.pool });
-  registerEventLogMetrics({ metrics: server.metrics, handle });
-  const url = await server.listen({ port });
+  // a set-up that fails half way leaves no server, pool or database behind
+  let server: S | undefined;
+  let url: string;
+  try {
+    server = await createServer({
+      handle,
+      signingSecret: TEST_SIGNING_SECRET,
+      log: testLogger(name),
+    });
+    registerPoolMetrics({ metrics: server.metrics, pool: handle.pool });
+    registerEventLogMetrics({ metrics: server.metrics, handle });
+    url = await server.listen({ port });
+  } catch (error) {
+    await server?.stop();
+    await handle.close();
+    throw error;
+  }
   return {
     url,
     handle,
