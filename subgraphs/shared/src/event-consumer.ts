@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from './db.js';
 import type { FeedEvent } from './event-feed.js';
+import { withAppendsLast } from './event-log.js';
 import { LeaseLostError, startLeasedWorker, type Lease } from './lease.js';
 import type { Logger } from './logger.js';
 import type { SubgraphMetrics } from './observability/metrics.js';
@@ -156,7 +157,10 @@ async function followFeed({
     await handle.db.transaction(async (tx) => {
       // first, so that a former holder's batch is refused before its handlers run
       await lease.fence(tx as unknown as Database);
-      for (const event of consumed) await onEvent(event, tx as unknown as Database);
+      // the events the handlers append go last, after every row they lock
+      await withAppendsLast(tx as unknown as Database, async () => {
+        for (const event of consumed) await onEvent(event, tx as unknown as Database);
+      });
       await tx
         .insert(eventCursors)
         .values({ consumer: name, position: seq })

@@ -54,7 +54,7 @@ async function startProducer(port = 0) {
 
 const produce = (streamId: string) =>
   producerDb.db.transaction((tx) =>
-    appendEvent(tx, { streamType: 'thing', streamId, type: 'thing.happened' }),
+    appendEvent(tx, { streamType: 'thing', streamId, type: 'thing.happened' }).then((row) => row!),
   );
 
 /** the consumer's visible effect: one event in its own log per event handled */

@@ -5,6 +5,7 @@ import {
   appendEvent,
   followEventLog,
   readEvents,
+  withAppendsLast,
   type DatabaseHandle,
   type EventLogRow,
 } from '../src/index.js';
@@ -20,7 +21,9 @@ after(() => handle.close());
 
 const append = (streamId: string, type: string) =>
   handle.db.transaction((tx) =>
-    appendEvent(tx, { streamType: 'thing', streamId, type, payload: { streamId } }),
+    appendEvent(tx, { streamType: 'thing', streamId, type, payload: { streamId } }).then(
+      (row) => row!,
+    ),
   );
 
 /** resolves once `count` events have reached the reader */
@@ -125,13 +128,40 @@ describe('event log', () => {
     assert.equal(done.seen[0]?.type, 'thing.flaky');
   });
 
+  it(
+    'holds the appends of a batch back to its end, in order, without holding the log meanwhile',
+    { skip: racesNeedPostgres },
+    async () => {
+      const before = (await readEvents(handle.db, { limit: 10_000 })).at(-1)?.seq ?? 0;
+      let otherAppend: EventLogRow | undefined;
+      await handle.db.transaction((tx) =>
+        withAppendsLast(tx, async () => {
+          assert.equal(
+            await appendEvent(tx, { streamType: 'batch', streamId: 'b', type: 'one' }),
+            null,
+          );
+          await appendEvent(tx, { streamType: 'batch', streamId: 'b', type: 'two' });
+          // the log's lock is not taken yet: another transaction appends and commits meanwhile
+          otherAppend = await append('other', 'meanwhile');
+        }),
+      );
+      const after = await readEvents(handle.db, { after: before, limit: 10 });
+      assert.deepEqual(
+        after.map((event) => event.type),
+        ['meanwhile', 'one', 'two'],
+      );
+      assert.equal(after[0]?.seq, otherAppend?.seq);
+      assert.equal(after[2]!.seq, after[1]!.seq + 1);
+    },
+  );
+
   it('numbers an append only once the appends before it have committed', async () => {
     let commitFirst!: () => void;
     const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
     let firstAppended!: (row: EventLogRow) => void;
     const firstRow = new Promise<EventLogRow>((resolve) => (firstAppended = resolve));
     const first = handle.db.transaction(async (tx) => {
-      firstAppended(await appendEvent(tx, { streamType: 'thing', streamId: 'held', type: 'a' }));
+      firstAppended((await appendEvent(tx, { streamType: 'thing', streamId: 'held', type: 'a' }))!);
       await firstMayCommit;
     });
     const held = await firstRow;

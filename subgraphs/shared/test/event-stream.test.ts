@@ -34,7 +34,9 @@ after(async () => {
 
 const append = (streamId: string, type: string) =>
   handle.db.transaction((tx) =>
-    appendEvent(tx, { streamType: 'thing', streamId, type, payload: { streamId } }),
+    appendEvent(tx, { streamType: 'thing', streamId, type, payload: { streamId } }).then(
+      (row) => row!,
+    ),
   );
 
 const open = (streamId: string, from: number | null, options = {}) =>

@@ -79,7 +79,9 @@ before(async () => {
 after(() => subgraph.stop());
 
 const append = (streamId: string, type: string) =>
-  subgraph.handle.db.transaction((tx) => appendEvent(tx, { streamType: 'thing', streamId, type }));
+  subgraph.handle.db.transaction((tx) =>
+    appendEvent(tx, { streamType: 'thing', streamId, type }).then((row) => row!),
+  );
 
 const THING_CHANGED = `subscription ($id: ID!, $after: String) {
   thingChanged(id: $id, after: $after) { cursor type viewer context } }`;
