@@ -39,6 +39,8 @@ export function superviseWorkers({
       const startedAt = started.get(worker) ?? 0;
       started.delete(worker);
       if (stopping) {
+        // a worker that had to cut requests off at its deadline (or was killed) fails the whole
+        if (code !== 0) exitCode = 1;
         if (started.size === 0) resolve(exitCode);
         return;
       }
