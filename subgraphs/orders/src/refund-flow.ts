@@ -25,6 +25,7 @@ const repositoriesOf = (db: Database) => ({
   ...createRefundsRepository({ db }),
 });
 type Repositories = ReturnType<typeof repositoriesOf>;
+type Answers = Map<string, Awaited<ReturnType<PaymentProvider['refund']>>>;
 
 /** What refundReturn stores as its result: ids and minor units, resolved on every read. */
 export type RefundReturnSuccessResult = {
@@ -102,7 +103,11 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
     const ofOrder = await repository.findRefundsByOrderId(order.id);
     const ofReturn = ofOrder.filter((row) => row.returnId === returnId);
     const pending = ofReturn.filter((row) => row.status === 'PENDING');
-    if (pending.length > 0) return { pending };
+    if (pending.length > 0) {
+      // under way again: recovery leaves them to this call
+      await repository.touchPending(returnId);
+      return { pending };
+    }
 
     const lines = await repository.findLinesByReturnIds([returnId]);
     const worth = sum(lines);
@@ -155,18 +160,44 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
     return { pending: written };
   }
 
-  /** settles the refunds the provider answered, and the return once all its refunds are paid */
+  /** the provider's answer to each refund, by refund id, asked outside any transaction */
+  async function ask(pending: readonly RefundRow[]): Promise<Answers> {
+    const answers: Answers = new Map();
+    for (const part of pending) {
+      const answer = await payments
+        .refund({
+          captureId: part.captureId,
+          amountMinor: part.amount,
+          idempotencyKey: part.providerKey,
+        })
+        .catch((error: unknown) => {
+          // the refunds stay PENDING: a retry asks again under the same keys
+          throw codedError('SERVICE_UNAVAILABLE', 'The payment provider is unavailable.', {
+            cause: String(error),
+          });
+        });
+      answers.set(part.id, answer);
+    }
+    return answers;
+  }
+
+  /**
+   * settles the refunds the provider answered, and the return once all its refunds are paid;
+   * the outcome is stored under the request's idempotency key when there is one
+   */
   async function finish(
     tx: Database,
     {
       returnId,
       batch,
-      scope,
-      key,
-    }: { returnId: string; batch: RefundRow[]; scope: string; key: string },
-    answers: Map<string, Awaited<ReturnType<PaymentProvider['refund']>>>,
+      request,
+    }: { returnId: string; batch: RefundRow[]; request: { scope: string; key: string } | null },
+    answers: Answers,
   ): Promise<RefundOutcome> {
     const repository = repositoriesOf(tx);
+    const store = async (result: RefundOutcome) => {
+      if (request) await repository.storeResult({ ...request, result });
+    };
     const [seen] = await repository.findByIds([returnId]);
     const order = (await repository.lockOrder(seen!.orderId))!;
     const found = (await repository.lockReturn(returnId))!;
@@ -204,7 +235,7 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       const refunded = sum(ofOrder.filter((row) => row.status === 'REFUNDED'));
       await settlePaymentAfterRefund(tx, order, { captured, refunded });
       result = refundSuccess(returnId, amount, found.currency);
-      await repository.storeResult({ scope, key, result });
+      await store(result);
       await appendEvent(tx, {
         streamType: 'order',
         streamId: order.id,
@@ -219,7 +250,7 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       });
       return result;
     }
-    await repository.storeResult({ scope, key, result });
+    await store(result);
     return result;
   }
 
@@ -250,29 +281,35 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
         }),
       );
       if ('result' in started) return started.result;
-      const answers = new Map<string, Awaited<ReturnType<PaymentProvider['refund']>>>();
-      for (const part of started.pending) {
-        const answer = await payments
-          .refund({
-            captureId: part.captureId,
-            amountMinor: part.amount,
-            idempotencyKey: part.providerKey,
-          })
-          .catch((error: unknown) => {
-            // the refunds stay PENDING: a retry asks again under the same keys
-            throw codedError('SERVICE_UNAVAILABLE', 'The payment provider is unavailable.', {
-              cause: String(error),
-            });
-          });
-        answers.set(part.id, answer);
-      }
+      const answers = await ask(started.pending);
       return db.transaction((tx) =>
         finish(
           tx as unknown as Database,
-          { returnId, batch: started.pending, scope, key },
+          { returnId, batch: started.pending, request: { scope, key } },
           answers,
         ),
       );
+    },
+
+    /**
+     * Finishes a return's refunds left PENDING by a call that died: asks the provider again
+     * under their keys (it answers a repeated key with its first answer, so money moves once),
+     * then settles them as refundReturn does, in a transaction that runs `fence` first. Null
+     * when none is PENDING any more. Throws SERVICE_UNAVAILABLE when the provider is down.
+     */
+    async resume(
+      returnId: string,
+      { fence }: { fence?: ((tx: Database) => Promise<void>) | undefined } = {},
+    ): Promise<{ refunds: RefundRow[]; outcome: RefundOutcome } | null> {
+      const pending = await createRefundsRepository({ db }).findPending(returnId);
+      if (pending.length === 0) return null;
+      const answers = await ask(pending);
+      const outcome = await db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Database;
+        await fence?.(tx);
+        return finish(tx, { returnId, batch: pending, request: null }, answers);
+      });
+      return { refunds: pending, outcome };
     },
   };
 }

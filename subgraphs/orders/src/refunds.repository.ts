@@ -1,10 +1,10 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import { idempotencyKeys, type Database } from '@ordergraph/shared';
 import { paymentCaptures, refunds, returns, type RefundRow } from './db/schema.js';
 
 type NewRefund = Omit<
   RefundRow,
-  'id' | 'createdAt' | 'status' | 'providerRefundId' | 'failureReason' | 'settledAt'
+  'id' | 'createdAt' | 'touchedAt' | 'status' | 'providerRefundId' | 'failureReason' | 'settledAt'
 >;
 
 /**
@@ -50,6 +50,43 @@ export function createRefundsRepository({ db }: { db: Database }) {
         .from(refunds)
         .where(eq(refunds.orderId, orderId))
         .orderBy(asc(refunds.createdAt), asc(refunds.providerKey));
+    },
+
+    /** the refunds of a return still waiting for the provider's answer */
+    async findPending(returnId: string): Promise<RefundRow[]> {
+      return db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.returnId, returnId), eq(refunds.status, 'PENDING')))
+        .orderBy(asc(refunds.createdAt), asc(refunds.providerKey));
+    },
+
+    /** puts off recovery of a return's PENDING refunds: they are being finished, or cannot be yet */
+    async touchPending(returnId: string): Promise<void> {
+      await db
+        .update(refunds)
+        .set({ touchedAt: sql`now()` })
+        .where(and(eq(refunds.returnId, returnId), eq(refunds.status, 'PENDING')));
+    },
+
+    /** returns whose PENDING refunds nobody has touched for `idleMs`, the longest idle first */
+    async findAbandonedReturns({
+      idleMs,
+      limit,
+    }: {
+      idleMs: number;
+      limit: number;
+    }): Promise<string[]> {
+      const touched = max(refunds.touchedAt);
+      const rows = await db
+        .select({ returnId: refunds.returnId })
+        .from(refunds)
+        .where(eq(refunds.status, 'PENDING'))
+        .groupBy(refunds.returnId)
+        .having(sql`${touched} < now() - ${idleMs}::integer * interval '1 millisecond'`)
+        .orderBy(asc(touched))
+        .limit(limit);
+      return rows.map(({ returnId }) => returnId);
     },
 
     async insertRefunds(rows: readonly NewRefund[]): Promise<RefundRow[]> {

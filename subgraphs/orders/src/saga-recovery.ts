@@ -12,13 +12,15 @@ import type { OrderRequestRow } from './db/schema.js';
 import { createOrderRequestsRepository } from './order-requests.repository.js';
 import { recoveryActions, type SagaStep } from './order-saga.js';
 import { placeOrderInterrupted } from './orders.js';
+import type { RefundFlow } from './refund-flow.js';
+import { createRefundsRepository } from './refunds.repository.js';
 import type { SagaEffects } from './saga-effects.js';
 
 /** The lease under which one replica at a time recovers abandoned placeOrder attempts. */
 export const SAGA_RECOVERY_LEASE = 'orders:saga-recovery';
 
 export interface SagaRecovery {
-  /** recovers every attempt (and cancellation) abandoned now; resolves with how many */
+  /** recovers every attempt (cancellation, refund) abandoned now; resolves with how many */
   sweep(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -29,12 +31,14 @@ export interface SagaRecovery {
  * and confirming are the saga's own idempotent calls (saga-effects.ts); the rows are written
  * in transactions that run `fence` first (the lease's). An attempt that cannot be finished now
  * (a service is down) is touched, so that it is tried again `afterMs` later. Given
- * `cancellation`, the cancellations left unsettled as long are carried through the same way.
+ * `cancellation`, the cancellations left unsettled as long are carried through the same way;
+ * given `refunds`, the returns whose refunds were left PENDING as long are paid back.
  */
 export function startSagaRecovery({
   handle,
   effects,
   cancellation,
+  refunds,
   afterMs,
   log,
   fence,
@@ -45,6 +49,8 @@ export function startSagaRecovery({
   effects: SagaEffects;
   /** cancelOrder's saga; cancellations are left alone without it */
   cancellation?: Pick<OrderCancellation, 'resume'> | undefined;
+  /** refundReturn's flow; refunds left PENDING are left alone without it */
+  refunds?: Pick<RefundFlow, 'resume'> | undefined;
   /** how long an unsettled attempt stays untouched before it counts as abandoned */
   afterMs: number;
   log: Logger;
@@ -54,6 +60,7 @@ export function startSagaRecovery({
 }): SagaRecovery {
   const requests = createOrderRequestsRepository({ db: handle.db });
   const cancellations = createCancellationsRepository({ db: handle.db });
+  const refundRows = createRefundsRepository({ db: handle.db });
   let stopped = false;
   let running: Promise<number> | null = null;
 
@@ -118,8 +125,39 @@ export function startSagaRecovery({
     }
   };
 
+  const resumeRefunds = async () => {
+    let resumed = 0;
+    if (!refunds) return resumed;
+    for (;;) {
+      const abandoned = await refundRows.findAbandonedReturns({
+        idleMs: afterMs,
+        limit: batchSize,
+      });
+      for (const returnId of abandoned) {
+        if (stopped) return resumed;
+        try {
+          const finished = await refunds.resume(returnId, { fence });
+          // a refundReturn call settled them in the meantime
+          if (!finished) continue;
+          resumed++;
+          for (const { id, providerKey, amount, currency } of finished.refunds) {
+            log.warn(
+              { returnId, refundId: id, providerKey, amount, currency, outcome: finished.outcome },
+              'carried an abandoned refund through',
+            );
+          }
+        } catch (error) {
+          if (error instanceof LeaseLostError) throw error;
+          log.warn({ err: error, returnId }, 'could not carry a refund through yet');
+          await refundRows.touchPending(returnId);
+        }
+      }
+      if (abandoned.length < batchSize) return resumed;
+    }
+  };
+
   const pass = async () => {
-    let recovered = await resumeCancellations();
+    let recovered = (await resumeCancellations()) + (await resumeRefunds());
     for (;;) {
       const abandoned = await requests.findAbandoned({ idleMs: afterMs, limit: batchSize });
       let moved = 0;
@@ -175,6 +213,7 @@ export function startLeasedSagaRecovery({
   handle,
   effects,
   cancellation,
+  refunds,
   afterMs,
   log,
   metrics,
@@ -183,6 +222,7 @@ export function startLeasedSagaRecovery({
   handle: DatabaseHandle;
   effects: SagaEffects;
   cancellation?: Pick<OrderCancellation, 'resume'> | undefined;
+  refunds?: Pick<RefundFlow, 'resume'> | undefined;
   afterMs: number;
   log: Logger;
   metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
@@ -195,6 +235,14 @@ export function startLeasedSagaRecovery({
     metrics,
     ttlMs: leaseTtlMs,
     start: async (lease) =>
-      startSagaRecovery({ handle, effects, cancellation, afterMs, log, fence: lease.fence }),
+      startSagaRecovery({
+        handle,
+        effects,
+        cancellation,
+        refunds,
+        afterMs,
+        log,
+        fence: lease.fence,
+      }),
   });
 }

@@ -146,6 +146,7 @@ export async function createServer({
         effects: createSagaEffects({ catalog, inventory, payments, log }),
         // cancellations need the shipments service to be carried through
         cancellation: shipmentsUrl ? cancellation : undefined,
+        refunds,
         afterMs: sagaRecoveryAfterMs,
         log,
         metrics: server.metrics,

@@ -9,6 +9,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { instant } from '@ordergraph/shared/tables';
 import { orderLines, orders } from './schema.js';
 
@@ -108,12 +109,17 @@ export const refunds = pgTable(
     providerRefundId: text('provider_refund_id'),
     failureReason: text('failure_reason'),
     createdAt: instant('created_at'),
+    // written, or last picked up to be finished: recovery finishes refunds left idle too long
+    touchedAt: instant('touched_at'),
     settledAt: moment('settled_at'),
   },
   (table) => [
     uniqueIndex('refunds_provider_key').on(table.providerKey),
     index('refunds_order_idx').on(table.orderId),
     index('refunds_return_idx').on(table.returnId),
+    index('refunds_pending_idx')
+      .on(table.touchedAt)
+      .where(sql`${table.status} = 'PENDING'`),
   ],
 );
 

@@ -1,0 +1,2 @@
+ALTER TABLE "refunds" ADD COLUMN "touched_at" timestamp (3) with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "refunds_pending_idx" ON "refunds" USING btree ("touched_at") WHERE "refunds"."status" = 'PENDING';
