@@ -34,7 +34,7 @@ import { JWT_SECRET } from './support/stack.js';
 const ORDERS = Number(process.env['PROOF_ORDERS'] ?? 300);
 const WORKERS = 8;
 const SUBSCRIBERS = 12;
-const PAUSE_BETWEEN_KILLS_MS = 1_500;
+const PAUSE_BETWEEN_KILLS_MS = 1_000;
 const KILL_ORDER: ServiceName[] = [
   'orders',
   'router',
@@ -182,13 +182,21 @@ describe(
         // the chaos: one replica after another, each service in turn, until the orders are done
         const kills: Kill[] = [];
         let driving = true;
+        // a replica comes back while the next service loses one; every service loses one at
+        // least once, even when the orders are driven faster than a round of kills
         const chaos = (async () => {
-          for (let round = 0; driving; round++) {
+          const restarts = new Map<ServiceName, Promise<void>>();
+          for (let round = 0; driving || round < KILL_ORDER.length; round++) {
             const service = KILL_ORDER[round % KILL_ORDER.length]!;
             const index = Math.floor(round / KILL_ORDER.length) % 2;
-            kills.push(await set.killAndRestart(service, index));
+            await restarts.get(service);
+            const { kill, restarted } = await set.killAndRestart(service, index);
+            kills.push(kill);
+            restarts.set(service, restarted);
+            restarted.catch(() => {});
             await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_KILLS_MS));
           }
+          await Promise.all(restarts.values());
         })();
         // its failure is awaited below, once the driving is over
         chaos.catch(() => {});

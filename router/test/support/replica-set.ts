@@ -58,8 +58,14 @@ export interface ReplicaSet {
   readonly routerOrigin: string;
   readonly replicas: Record<ServiceName, Replica[]>;
   readonly databaseUrls: Record<SubgraphName, string>;
-  /** SIGKILLs one replica, waits for its leases to move, and starts it again */
-  killAndRestart(service: ServiceName, index: number): Promise<Kill>;
+  /**
+   * SIGKILLs one replica and waits for its leases to move; `restarted` resolves once it is
+   * started again and ready, while the caller goes on (the next kill, say)
+   */
+  killAndRestart(
+    service: ServiceName,
+    index: number,
+  ): Promise<{ kill: Kill; restarted: Promise<void> }>;
   /** waits until every consumer has handled its producer's whole event log */
   settle(options?: { timeoutMs?: number }): Promise<void>;
   /** leases a replica holds now, from its /metrics */
@@ -258,8 +264,7 @@ export async function startReplicaSet({
         );
         takeoverMs = Date.now() - killedAt;
       }
-      await start(victim);
-      return { service, index, leases, takeoverMs };
+      return { kill: { service, index, leases, takeoverMs }, restarted: start(victim) };
     },
     async stop() {
       process.off('exit', killAll);
