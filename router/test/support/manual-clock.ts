@@ -11,6 +11,11 @@ export function manualClock(start = Date.now()): ManualClock {
   return {
     now: () => now,
     schedule(run, ms) {
+      // already due (the clock was moved before this was scheduled): runs soon, as a timer would
+      if (ms <= 0) {
+        const soon = setImmediate(run);
+        return () => clearImmediate(soon);
+      }
       const timer = { at: now + ms, run };
       pending.add(timer);
       return () => void pending.delete(timer);
