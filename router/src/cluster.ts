@@ -39,8 +39,9 @@ export function superviseWorkers({
       const startedAt = started.get(worker) ?? 0;
       started.delete(worker);
       if (stopping) {
-        // a worker that had to cut requests off at its deadline (or was killed) fails the whole
-        if (code !== 0) exitCode = 1;
+        // a worker that had to cut requests off at its deadline (exit 1), or that the margin
+        // below had to kill, fails the whole; one ended by the signal itself drained as asked
+        if ((code !== null && code !== 0) || signal === 'SIGKILL') exitCode = 1;
         if (started.size === 0) resolve(exitCode);
         return;
       }
