@@ -133,7 +133,9 @@ function run(step: Step): {
   output: Promise<{ stdout: string; stderr: string; code: number | null }>;
 } {
   // `set -a` exports what the command assigns; the state carries it to the next commands
-  const script = `set -a; source '${shellState}'; set -eo pipefail\n${step.command}\n${
+  // `npx tsx` is the project's own tsx: called directly, no npm process starts in between
+  const npxTsx = `npx() { if [ "$1" = tsx ]; then shift; '${PROJECT_ROOT}/node_modules/.bin/tsx' "$@"; else command npx "$@"; fi; }`;
+  const script = `set -a; source '${shellState}'; set -eo pipefail\n${npxTsx}\n${step.command}\n${
     step.background ? '' : `export -p > '${shellState}'`
   }`;
   const child = spawn('bash', ['-c', script], { cwd: PROJECT_ROOT, env });
