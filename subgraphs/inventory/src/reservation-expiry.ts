@@ -1,5 +1,7 @@
 import {
   startLeasedWorker,
+  startPeriodicSweep,
+  type PeriodicSweep,
   type Database,
   type DatabaseHandle,
   type Logger,
@@ -11,11 +13,8 @@ import { expireReservation } from './reservations.js';
 /** The lease under which one replica at a time releases expired reservations. */
 export const RESERVATION_EXPIRY_LEASE = 'inventory:reservation-expiry';
 
-export interface ReservationExpiry {
-  /** releases every reservation expired now; resolves with how many it released */
-  sweep(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** sweep() releases every reservation expired now and resolves with how many it released */
+export type ReservationExpiry = PeriodicSweep;
 
 /**
  * The inventory's own safety net under placeOrder: a reservation no order confirmed within
@@ -39,51 +38,25 @@ export function startReservationExpiry({
   batchSize?: number;
 }): ReservationExpiry {
   const reservations = createReservationsRepository({ db: handle.db });
-  let stopped = false;
-  let running: Promise<number> | null = null;
-
-  const pass = async () => {
-    let released = 0;
-    for (;;) {
-      const expired = await reservations.findExpired({ ttlMs, limit: batchSize });
-      for (const reservationId of expired) {
-        if (stopped) return released;
-        if (await expireReservation(handle.db, { reservationId, ttlMs, fence })) {
-          released++;
-          log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
+  return startPeriodicSweep({
+    intervalMs: pollIntervalMs,
+    log,
+    failure: 'releasing expired reservations failed; retrying',
+    async pass(stopped) {
+      let released = 0;
+      for (;;) {
+        const expired = await reservations.findExpired({ ttlMs, limit: batchSize });
+        for (const reservationId of expired) {
+          if (stopped()) return released;
+          if (await expireReservation(handle.db, { reservationId, ttlMs, fence })) {
+            released++;
+            log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
+          }
         }
+        if (expired.length < batchSize) return released;
       }
-      if (expired.length < batchSize) return released;
-    }
-  };
-
-  // one pass at a time: a sweep asked for during a pass waits for it, then runs its own
-  const sweep = async (): Promise<number> => {
-    while (running) await running.catch(() => 0);
-    running = pass();
-    try {
-      return await running;
-    } finally {
-      running = null;
-    }
-  };
-
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    sweep().catch((error: unknown) =>
-      log.warn({ err: error }, 'releasing expired reservations failed; retrying'),
-    );
-  }, pollIntervalMs);
-  timer.unref();
-
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => 0);
     },
-  };
+  });
 }
 
 /** startReservationExpiry on whichever replica holds its lease, fenced by it. */

@@ -1,6 +1,8 @@
 import {
   LeaseLostError,
   startLeasedWorker,
+  startPeriodicSweep,
+  type PeriodicSweep,
   type Database,
   type DatabaseHandle,
   type Logger,
@@ -19,11 +21,8 @@ import type { SagaEffects } from './saga-effects.js';
 /** The lease under which one replica at a time recovers abandoned placeOrder attempts. */
 export const SAGA_RECOVERY_LEASE = 'orders:saga-recovery';
 
-export interface SagaRecovery {
-  /** recovers every attempt (cancellation, refund) abandoned now; resolves with how many */
-  sweep(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** sweep() recovers every attempt (cancellation, refund) abandoned now; resolves with how many */
+export type SagaRecovery = PeriodicSweep;
 
 /**
  * Finishes the placeOrder attempts nobody has touched for `afterMs` (their process died, or
@@ -61,8 +60,6 @@ export function startSagaRecovery({
   const requests = createOrderRequestsRepository({ db: handle.db });
   const cancellations = createCancellationsRepository({ db: handle.db });
   const refundRows = createRefundsRepository({ db: handle.db });
-  let stopped = false;
-  let running: Promise<number> | null = null;
 
   const write = <T>(work: (repository: typeof requests) => Promise<T>) =>
     handle.db.transaction(async (transaction) => {
@@ -101,13 +98,13 @@ export function startSagaRecovery({
     return true;
   };
 
-  const resumeCancellations = async () => {
+  const resumeCancellations = async (stopped: () => boolean) => {
     let resumed = 0;
     if (!cancellation) return resumed;
     for (;;) {
       const abandoned = await cancellations.findAbandoned({ idleMs: afterMs, limit: batchSize });
       for (const row of abandoned) {
-        if (stopped) return resumed;
+        if (stopped()) return resumed;
         try {
           const outcome = await cancellation.resume(row, { fence });
           resumed++;
@@ -125,7 +122,7 @@ export function startSagaRecovery({
     }
   };
 
-  const resumeRefunds = async () => {
+  const resumeRefunds = async (stopped: () => boolean) => {
     let resumed = 0;
     if (!refunds) return resumed;
     for (;;) {
@@ -134,7 +131,7 @@ export function startSagaRecovery({
         limit: batchSize,
       });
       for (const returnId of abandoned) {
-        if (stopped) return resumed;
+        if (stopped()) return resumed;
         try {
           const finished = await refunds.resume(returnId, { fence });
           // a refundReturn call settled them in the meantime
@@ -156,13 +153,13 @@ export function startSagaRecovery({
     }
   };
 
-  const pass = async () => {
-    let recovered = (await resumeCancellations()) + (await resumeRefunds());
+  const pass = async (stopped: () => boolean) => {
+    let recovered = (await resumeCancellations(stopped)) + (await resumeRefunds(stopped));
     for (;;) {
       const abandoned = await requests.findAbandoned({ idleMs: afterMs, limit: batchSize });
       let moved = 0;
       for (const row of abandoned) {
-        if (stopped) return recovered;
+        if (stopped()) return recovered;
         try {
           if (await recover(row)) recovered++;
           else moved++;
@@ -179,33 +176,12 @@ export function startSagaRecovery({
     }
   };
 
-  // one pass at a time: a sweep asked for during a pass waits for it, then runs its own
-  const sweep = async (): Promise<number> => {
-    while (running) await running.catch(() => 0);
-    running = pass();
-    try {
-      return await running;
-    } finally {
-      running = null;
-    }
-  };
-
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    sweep().catch((error: unknown) =>
-      log.warn({ err: error }, 'recovering placeOrder attempts failed; retrying'),
-    );
-  }, pollIntervalMs);
-  timer.unref();
-
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => 0);
-    },
-  };
+  return startPeriodicSweep({
+    pass,
+    intervalMs: pollIntervalMs,
+    log,
+    failure: 'recovering placeOrder attempts failed; retrying',
+  });
 }
 
 /** startSagaRecovery on whichever replica holds its lease, fenced by it. */

@@ -22,6 +22,7 @@ export * from './validation.js';
 export * from './event-feed.js';
 export * from './event-consumer.js';
 export * from './lease.js';
+export * from './periodic-sweep.js';
 export * from './event-feed-resolver.js';
 export * from './wake-loop.js';
 export * from './event-cursor.js';

@@ -1,0 +1,55 @@
+import type { Logger } from './logger.js';
+
+/** Background work that looks for things to do on an interval, one pass at a time. */
+export interface PeriodicSweep {
+  /** runs a pass now (after the one under way, if any); resolves with what it handled */
+  sweep(): Promise<number>;
+  /** stops the interval and waits for the pass under way */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `pass` every `intervalMs` and on demand, never two at once: a sweep asked for during a
+ * pass waits for it, then runs its own. A failed pass is logged and tried again at the next
+ * interval. `pass` gets `stopped()` to end early between items once `stop` is called.
+ */
+export function startPeriodicSweep({
+  pass,
+  intervalMs,
+  log,
+  failure,
+}: {
+  pass: (stopped: () => boolean) => Promise<number>;
+  intervalMs: number;
+  log: Logger;
+  /** the log line of a failed pass */
+  failure: string;
+}): PeriodicSweep {
+  let stopped = false;
+  let running: Promise<number> | null = null;
+
+  const sweep = async (): Promise<number> => {
+    while (running) await running.catch(() => 0);
+    running = pass(() => stopped);
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    sweep().catch((error: unknown) => log.warn({ err: error }, failure));
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    sweep,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => 0);
+    },
+  };
+}
