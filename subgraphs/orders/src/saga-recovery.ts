@@ -98,60 +98,92 @@ export function startSagaRecovery({
     return true;
   };
 
-  const resumeCancellations = async (stopped: () => boolean) => {
-    let resumed = 0;
-    if (!cancellation) return resumed;
+  /**
+   * Carries what `find` returns through with `carry`, a batch at a time, until a batch comes
+   * back short: one that fails (but for a lost lease) is logged and touched, so that it is
+   * tried again `afterMs` later. Resolves with how many `carry` finished.
+   */
+  const carryAbandoned = async <T>({
+    stopped,
+    find,
+    carry,
+    touch,
+    context,
+    what,
+  }: {
+    stopped: () => boolean;
+    find: (options: { idleMs: number; limit: number }) => Promise<T[]>;
+    /** false when there was nothing left to do */
+    carry: (item: T) => Promise<boolean>;
+    touch: (item: T) => Promise<unknown>;
+    context: (item: T) => Record<string, unknown>;
+    what: string;
+  }): Promise<number> => {
+    let carried = 0;
     for (;;) {
-      const abandoned = await cancellations.findAbandoned({ idleMs: afterMs, limit: batchSize });
-      for (const row of abandoned) {
-        if (stopped()) return resumed;
+      const abandoned = await find({ idleMs: afterMs, limit: batchSize });
+      for (const item of abandoned) {
+        if (stopped()) return carried;
         try {
-          const outcome = await cancellation.resume(row, { fence });
-          resumed++;
-          log.warn({ orderId: row.orderId, outcome }, 'carried an abandoned cancellation through');
+          if (await carry(item)) carried++;
         } catch (error) {
           if (error instanceof LeaseLostError) throw error;
-          log.warn(
-            { err: error, orderId: row.orderId },
-            'could not carry a cancellation through yet',
-          );
-          await cancellations.touch(row.orderId);
+          log.warn({ err: error, ...context(item) }, `could not carry ${what} through yet`);
+          await touch(item);
         }
       }
-      if (abandoned.length < batchSize) return resumed;
+      if (abandoned.length < batchSize) return carried;
     }
   };
 
-  const resumeRefunds = async (stopped: () => boolean) => {
-    let resumed = 0;
-    if (!refunds) return resumed;
-    for (;;) {
-      const abandoned = await refundRows.findAbandonedReturns({
-        idleMs: afterMs,
-        limit: batchSize,
-      });
-      for (const returnId of abandoned) {
-        if (stopped()) return resumed;
-        try {
-          const finished = await refunds.resume(returnId, { fence });
-          // a refundReturn call settled them in the meantime
-          if (!finished) continue;
-          resumed++;
-          for (const { id, providerKey, amount, currency } of finished.refunds) {
+  const resumeCancellations = async (stopped: () => boolean) =>
+    cancellation
+      ? carryAbandoned({
+          stopped,
+          find: (options) => cancellations.findAbandoned(options),
+          async carry(row) {
+            const outcome = await cancellation.resume(row, { fence });
             log.warn(
-              { returnId, refundId: id, providerKey, amount, currency, outcome: finished.outcome },
-              'carried an abandoned refund through',
+              { orderId: row.orderId, outcome },
+              'carried an abandoned cancellation through',
             );
-          }
-        } catch (error) {
-          if (error instanceof LeaseLostError) throw error;
-          log.warn({ err: error, returnId }, 'could not carry a refund through yet');
-          await refundRows.touchPending(returnId);
-        }
-      }
-      if (abandoned.length < batchSize) return resumed;
-    }
-  };
+            return true;
+          },
+          touch: (row) => cancellations.touch(row.orderId),
+          context: (row) => ({ orderId: row.orderId }),
+          what: 'a cancellation',
+        })
+      : 0;
+
+  const resumeRefunds = async (stopped: () => boolean) =>
+    refunds
+      ? carryAbandoned({
+          stopped,
+          find: (options) => refundRows.findAbandonedReturns(options),
+          async carry(returnId) {
+            const finished = await refunds.resume(returnId, { fence });
+            // a refundReturn call settled them in the meantime
+            if (!finished) return false;
+            for (const { id, providerKey, amount, currency } of finished.refunds) {
+              log.warn(
+                {
+                  returnId,
+                  refundId: id,
+                  providerKey,
+                  amount,
+                  currency,
+                  outcome: finished.outcome,
+                },
+                'carried an abandoned refund through',
+              );
+            }
+            return true;
+          },
+          touch: (returnId) => refundRows.touchPending(returnId),
+          context: (returnId) => ({ returnId }),
+          what: 'a refund',
+        })
+      : 0;
 
   const pass = async (stopped: () => boolean) => {
     let recovered = (await resumeCancellations(stopped)) + (await resumeRefunds(stopped));
