@@ -11,7 +11,12 @@ import {
   type SubgraphMetrics,
 } from '@ordergraph/shared';
 import { createCustomersRepository } from './customers.repository.js';
-import { describeNotification, notificationKindOf, type SourceService } from './notifications.js';
+import {
+  describeNotification,
+  notificationKindOf,
+  notifyingEventTypes,
+  type SourceService,
+} from './notifications.js';
 import { createNotificationsRepository } from './notifications.repository.js';
 
 const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
@@ -106,6 +111,7 @@ export async function startConsumers({
           handle,
           source: createServiceClient({ service: 'customers', url, signingSecret }),
           field: `${source}EventLog`,
+          types: notifyingEventTypes(source),
           onEvent: createNotificationHandler({ source, log }),
           log,
           metrics,

@@ -37,6 +37,9 @@ const KINDS: Record<SourceService, Record<string, NotificationKind>> = {
   },
 };
 
+/** The event types of `source` that notify a customer: all the consumer is sent. */
+export const notifyingEventTypes = (source: SourceService): string[] => Object.keys(KINDS[source]);
+
 /** The kind of notification an event of `source` becomes, or null when it notifies nobody. */
 export const notificationKindOf = (source: SourceService, type: string): NotificationKind | null =>
   Object.hasOwn(KINDS[source], type) ? KINDS[source][type]! : null;

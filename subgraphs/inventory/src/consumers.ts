@@ -93,6 +93,7 @@ export async function startConsumers({
         handle,
         source: createServiceClient({ service: 'inventory', url: shipmentsUrl, signingSecret }),
         field: 'shipmentsEventLog',
+        types: ['shipment.shipped'],
         log: consumerLog,
         ...(waitMs === undefined ? {} : { waitMs }),
         metrics,

@@ -57,8 +57,9 @@ export async function createServer({
   reservationTtlMs?: number | undefined;
   production?: boolean;
 }): Promise<InventoryServer> {
-  const feed = createEventFeed(handle);
+  // one read of the log per commit serves the subscriptions and the feeds other services follow
   const tail = await startEventTail({ handle, log });
+  const feed = createEventFeed(handle, { tail });
   let consumers: InventoryConsumers | null = null;
   let expiry: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
@@ -73,8 +74,9 @@ export async function createServer({
     onStop: async () => {
       await expiry?.stop();
       await consumers?.stop();
-      await tail.stop();
+      // the feed answers its waiting readers first: it follows the tail
       await feed.close();
+      await tail.stop();
     },
   });
   // after the server: the consumers' leases show on its metrics

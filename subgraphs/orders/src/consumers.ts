@@ -73,6 +73,8 @@ export async function startConsumers({
     handle,
     source: createServiceClient({ service: 'orders', url: shipmentsUrl, signingSecret }),
     field: 'shipmentsEventLog',
+    // a late or repeated carrier report moves nothing: no step of the order
+    types: ['shipment.*'],
     onEvent: (event, tx) => applyShipmentEvent(event, tx, { warehouseCodes, log }),
     log,
     ...(waitMs === undefined ? {} : { waitMs }),

@@ -108,8 +108,9 @@ export async function createServer({
   });
   const returnFlows = createReturnFlows({ db: handle.db, inventory, returnWindowDays });
   const refunds = createRefundFlow({ db: handle.db, payments });
-  const feed = createEventFeed(handle);
+  // one read of the log per commit serves the subscriptions and the feeds other services follow
   const tail = await startEventTail({ handle, log });
+  const feed = createEventFeed(handle, { tail });
   let consumers: Consumers | null = null;
   let recovery: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
@@ -134,8 +135,9 @@ export async function createServer({
     onStop: async () => {
       await recovery?.stop();
       await consumers?.stop();
-      await tail.stop();
+      // the feed answers its waiting readers first: it follows the tail
       await feed.close();
+      await tail.stop();
     },
   });
   if (sagaRecoveryAfterMs !== undefined) {

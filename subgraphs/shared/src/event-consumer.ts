@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from './db.js';
-import type { FeedEvent } from './event-feed.js';
+import { typeMatcher, type FeedEvent } from './event-feed.js';
 import { withAppendsLast } from './event-log.js';
 import { LeaseLostError, startLeasedWorker, type Lease } from './lease.js';
 import type { Logger } from './logger.js';
@@ -40,6 +40,7 @@ export async function startEventConsumer({
   handle,
   source,
   field,
+  types,
   onEvent,
   log,
   waitMs = 10_000,
@@ -54,6 +55,11 @@ export async function startEventConsumer({
   source: ServiceClient;
   /** the producer's @inaccessible feed field, e.g. `ordersEventLog` */
   field: string;
+  /**
+   * The event types `onEvent` handles (exact, or a prefix ending in `*`): the producer sends only
+   * those, so the consumer is not woken, and writes nothing, for the rest. All when absent.
+   */
+  types?: readonly string[] | undefined;
   onEvent: (event: ConsumedEvent, tx: Database) => Promise<void>;
   log: Logger;
   waitMs?: number;
@@ -76,7 +82,19 @@ export async function startEventConsumer({
     metrics,
     ttlMs: leaseTtlMs,
     start: (lease) =>
-      followFeed({ name, handle, source, field, onEvent, log, waitMs, batchSize, lease, advance }),
+      followFeed({
+        name,
+        handle,
+        source,
+        field,
+        types: types ?? null,
+        onEvent,
+        log,
+        waitMs,
+        batchSize,
+        lease,
+        advance,
+      }),
   });
   return {
     stop: worker.stop,
@@ -109,6 +127,7 @@ async function followFeed({
   handle,
   source,
   field,
+  types,
   onEvent,
   log,
   waitMs,
@@ -120,6 +139,7 @@ async function followFeed({
   handle: DatabaseHandle;
   source: ServiceClient;
   field: string;
+  types: readonly string[] | null;
   onEvent: (event: ConsumedEvent, tx: Database) => Promise<void>;
   log: Logger;
   waitMs: number;
@@ -136,9 +156,15 @@ async function followFeed({
   advance(position);
   let stopped = false;
   const aborter = new AbortController();
-  const query = `query Feed($after: String!, $first: Int!, $waitMs: Int!) {
-    feed: ${field}(after: $after, first: $first, waitMs: $waitMs) {
-      seq type streamType streamId payload occurredAt } }`;
+  // asked for only when the consumer names its types, so any producer's feed will do otherwise
+  const query = types
+    ? `query Feed($after: String!, $first: Int!, $waitMs: Int!, $types: [String!]) {
+        feed: ${field}(after: $after, first: $first, waitMs: $waitMs, types: $types) {
+          seq type streamType streamId payload occurredAt } }`
+    : `query Feed($after: String!, $first: Int!, $waitMs: Int!) {
+        feed: ${field}(after: $after, first: $first, waitMs: $waitMs) {
+          seq type streamType streamId payload occurredAt } }`;
+  const handles = typeMatcher(types);
 
   const consumedOf = (event: FeedEvent): ConsumedEvent => ({
     seq: Number(event.seq),
@@ -154,21 +180,27 @@ async function followFeed({
     const consumed = events.map(consumedOf);
     const seq = consumed.at(-1)?.seq;
     if (seq === undefined) return;
-    await handle.db.transaction(async (tx) => {
-      // first, so that a former holder's batch is refused before its handlers run
-      await lease.fence(tx as unknown as Database);
-      // the events the handlers append go last, after every row they lock
-      await withAppendsLast(tx as unknown as Database, async () => {
-        for (const event of consumed) await onEvent(event, tx as unknown as Database);
-      });
-      await tx
-        .insert(eventCursors)
-        .values({ consumer: name, position: seq })
-        .onConflictDoUpdate({
-          target: eventCursors.consumer,
-          set: { position: seq, updatedAt: sql`now()` },
+    const handled = consumed.filter((event) => handles(event.type));
+    // only events passed over (the feed's way of moving the cursor on): nothing to write; the
+    // cursor is stored with the next event handled, and a restart reads them again, harmlessly
+    if (handled.length > 0) {
+      await handle.db.transaction(async (tx) => {
+        // first, so that a former holder's batch is refused before its handlers run; the
+        // cursor rides in the fence's statement, and rolls back with the handlers' writes
+        await lease.fenceWith(
+          tx as unknown as Database,
+          (held) => sql`insert into ${eventCursors} (consumer, position)
+                        select ${name}::text, ${seq}::bigint where ${held}
+                        on conflict (consumer)
+                        do update set position = excluded.position, updated_at = now()
+                        returning position`,
+        );
+        // the events the handlers append go last, after every row they lock
+        await withAppendsLast(tx as unknown as Database, async () => {
+          for (const event of handled) await onEvent(event, tx as unknown as Database);
         });
-    });
+      });
+    }
     position = seq;
     advance(seq);
   };
@@ -197,7 +229,7 @@ async function followFeed({
       try {
         const { feed } = await source.request<{ feed: FeedEvent[] }>({
           query,
-          variables: { after: String(position), first: batchSize, waitMs },
+          variables: { after: String(position), first: batchSize, waitMs, ...(types && { types }) },
           signal: aborter.signal,
           timeoutMs: waitMs + 10_000,
         });

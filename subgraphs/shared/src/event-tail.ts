@@ -22,30 +22,57 @@ export interface EventTail {
   watching(stream: StreamKey): number;
   /** resolves once the tail has read every event up to `seq`; fails after `timeoutMs` (60 s) */
   caughtUp(seq: number, options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * The events after `after` that the tail still keeps in memory, oldest first, or null when it
+   * no longer keeps them all (`after` is older than its window): the caller reads the database.
+   */
+  recent(after: number): readonly EventLogRow[] | null;
+  /** calls `listener` after every read that moved the tail on; returns the removal */
+  onAdvance(listener: () => void): () => void;
   stop(): Promise<void>;
 }
+
+/** how many of the newest events a tail keeps for the feeds that follow it */
+export const TAIL_WINDOW = 5_000;
 
 const keyOf = ({ streamType, streamId }: StreamKey) => `${streamType}\u0000${streamId}`;
 
 /**
  * Reads a service's event log once for the whole process, from its newest event on, woken by
  * NOTIFY (whichever replica committed), and hands each event to the watchers of its stream:
- * one query per wake-up, however many subscribers there are.
+ * one query per wake-up, however many subscribers there are. It keeps the newest `window`
+ * events, so the feeds other services follow answer from memory rather than each reading the
+ * log again (see event-feed.ts).
  */
 export async function startEventTail({
   handle,
   log,
   batchSize = 500,
   pollIntervalMs = 5_000,
+  window = TAIL_WINDOW,
 }: {
   handle: DatabaseHandle;
   log: Logger;
   batchSize?: number;
   pollIntervalMs?: number;
+  window?: number;
 }): Promise<EventTail> {
   let position = await runInBackground(() => latestEventSeq(handle.db));
   const watchers = new Map<string, Set<(event: EventLogRow) => void>>();
   const progress = new Set<() => void>();
+  const advanced = new Set<() => void>();
+  // the newest events read, in seq order; complete for every seq above `keptAfter`
+  let kept: EventLogRow[] = [];
+  let keptAfter = position;
+
+  const keep = (events: EventLogRow[]) => {
+    kept.push(...events);
+    if (kept.length <= window * 2) return;
+    // trimmed in one go now and then rather than shifted at every event
+    const dropped = kept.length - window;
+    keptAfter = kept[dropped - 1]!.seq;
+    kept = kept.slice(dropped);
+  };
 
   const dispatch = (event: EventLogRow) => {
     for (const onEvent of watchers.get(keyOf(event)) ?? []) {
@@ -65,7 +92,11 @@ export async function startEventTail({
         position = event.seq;
         dispatch(event);
       }
+      keep(events);
       for (const check of progress) check();
+      if (events.length > 0) {
+        for (const listener of advanced) listener();
+      }
       if (events.length < batchSize) return;
     }
   };
@@ -116,9 +147,27 @@ export async function startEventTail({
         loop.wake();
       });
     },
+    recent(after) {
+      if (after < keptAfter) return null;
+      // kept is in seq order: the first event past `after` by binary search
+      let low = 0;
+      let high = kept.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (kept[middle]!.seq <= after) low = middle + 1;
+        else high = middle;
+      }
+      return kept.slice(low);
+    },
+    onAdvance(listener) {
+      advanced.add(listener);
+      return () => advanced.delete(listener);
+    },
     async stop() {
       await loop.stop();
       watchers.clear();
+      for (const listener of advanced) listener();
+      advanced.clear();
     },
   };
 }

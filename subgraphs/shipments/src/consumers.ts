@@ -90,6 +90,7 @@ export async function startConsumers({
     handle,
     source: createServiceClient({ service: 'shipments', url: ordersUrl, signingSecret }),
     field: 'ordersEventLog',
+    types: ['order.placed'],
     onEvent: createOrderEventHandler({ log }),
     log,
     ...(waitMs === undefined ? {} : { waitMs }),

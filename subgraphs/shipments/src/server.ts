@@ -49,8 +49,9 @@ export async function createServer({
   /** how soon another replica takes the consumer over when this one dies (lease.ts) */
   leaseTtlMs?: number;
 }): Promise<ShipmentsServer> {
-  const feed = createEventFeed(handle);
+  // one read of the log per commit serves the subscriptions and the feeds other services follow
   const tail = await startEventTail({ handle, log });
+  const feed = createEventFeed(handle, { tail });
   let consumers: ShipmentsConsumers | null = null;
   const server = await createSubgraphServer<Context>({
     name: 'shipments',
@@ -63,8 +64,9 @@ export async function createServer({
     createContext: (base) => createContext({ ...base, db: handle.db }),
     onStop: async () => {
       await consumers?.stop();
-      await tail.stop();
+      // the feed answers its waiting readers first: it follows the tail
       await feed.close();
+      await tail.stop();
     },
   });
   if (ordersUrl) {

@@ -234,6 +234,7 @@ export type Query = {
 export type QueryInventoryEventLogArgs = {
   after: Scalars['String']['input'];
   first?: Scalars['Int']['input'];
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
   waitMs?: Scalars['Int']['input'];
 };
 

@@ -483,6 +483,7 @@ export type QueryOrderArgs = {
 export type QueryOrdersEventLogArgs = {
   after: Scalars['String']['input'];
   first?: Scalars['Int']['input'];
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
   waitMs?: Scalars['Int']['input'];
 };
 

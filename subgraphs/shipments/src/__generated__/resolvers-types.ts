@@ -180,6 +180,7 @@ export type QueryShipmentByTrackingArgs = {
 export type QueryShipmentsEventLogArgs = {
   after: Scalars['String']['input'];
   first?: Scalars['Int']['input'];
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
   waitMs?: Scalars['Int']['input'];
 };
 
