@@ -37,6 +37,7 @@ export async function createServer({
   consumerWaitMs,
   leaseTtlMs,
   reservationTtlMs,
+  overReceiptTolerancePercent = 0,
   production = false,
 }: {
   handle: DatabaseHandle;
@@ -55,6 +56,8 @@ export async function createServer({
    * time (reservation-expiry.ts); index.ts passes RESERVATION_TTL_MS
    */
   reservationTtlMs?: number | undefined;
+  /** how far beyond the ordered units a purchase order line may be received, in percent */
+  overReceiptTolerancePercent?: number;
   production?: boolean;
 }): Promise<InventoryServer> {
   const feed = createEventFeed(handle);
@@ -69,7 +72,8 @@ export async function createServer({
     log,
     production,
     isReady: handle.ping,
-    createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed, tail }),
+    createContext: (base) =>
+      createContext({ ...base, db: handle.db, catalog, feed, tail, overReceiptTolerancePercent }),
     onStop: async () => {
       await expiry?.stop();
       await consumers?.stop();
