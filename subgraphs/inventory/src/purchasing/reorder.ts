@@ -9,6 +9,7 @@ import {
 import { normaliseSku } from '../inventory.js';
 import { priceLines } from './purchase-order-flows.js';
 import {
+  MAX_LINE_QUANTITY,
   MAX_ORDER_LINES,
   type CreatePurchaseOrdersFromSuggestionsSuccessResult,
 } from './purchase-orders.js';
@@ -63,6 +64,12 @@ export async function createPurchaseOrdersFromSuggestions(
     if (suggestion.suggestedQuantity === 0) {
       return invalidInput(
         `${sku} is above its reorder point in ${warehouseId}: there is nothing to order.`,
+        `skus.${index}`,
+      );
+    }
+    if (suggestion.suggestedQuantity > MAX_LINE_QUANTITY) {
+      return invalidInput(
+        `${sku} would need ${suggestion.suggestedQuantity} units, more than one line takes (${MAX_LINE_QUANTITY}).`,
         `skus.${index}`,
       );
     }
