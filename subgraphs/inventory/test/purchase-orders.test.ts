@@ -368,6 +368,30 @@ describe('purchase orders', () => {
   });
 });
 
+describe('purchase order reads', () => {
+  it('reads a page of purchase orders with everything on them in as many statements as one', async () => {
+    const query = `query($first: Int) { purchaseOrders(first: $first) { nodes {
+      supplier { name items(first: 2) { nodes { sku unitCost { amount } } } } warehouse { code }
+      lines { sku variant { sku } total { amount } } total { amount } receivedTotal { amount }
+      receipts(first: 5) { nodes { receivedBy total { amount } lines { sku total { amount } } } }
+    } } }`;
+    const statements = async (first: number) => {
+      const before = testbed.inventory.handle.statements.count;
+      const response = await testbed.request(query, {
+        viewer: viewers.staff(),
+        variables: { first },
+      });
+      assert.equal(response.errors, undefined);
+      assert.equal(response.data?.purchaseOrders.nodes.length, first);
+      return testbed.inventory.handle.statements.count - before;
+    };
+    const one = await statements(1);
+    // every purchase order of this file so far, several with receipts
+    const many = await statements(3);
+    assert.equal(many, one);
+  });
+});
+
 describe('purchase order input', () => {
   const create = (change: Record<string, unknown>) =>
     purchaseOrderMutation(testbed, CREATE_PURCHASE_ORDER, {
