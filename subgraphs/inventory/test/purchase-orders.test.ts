@@ -365,6 +365,11 @@ describe('purchase orders', () => {
       { status: 'RECEIVED', lines: [{ sku: 'TOTE-CANVAS-NAT' }, { sku: 'TOTE-CANVAS-BLK' }] },
     ]);
     assert.equal(second.data?.purchaseOrders.pageInfo.hasNextPage, false);
+    const forged = await testbed.request(query, {
+      viewer: viewers.warehouse(),
+      variables: { after: Buffer.from('{"createdAt":"x","id":"1; drop"}').toString('base64url') },
+    });
+    assert.equal(forged.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
 });
 

@@ -1,13 +1,16 @@
-import { badUserInput, pageArgs, toConnection } from '@ordergraph/shared';
+import { badUserInput, isUuid, pageArgs, toConnection } from '@ordergraph/shared';
 import type { QueryResolvers } from '../../__generated__/resolvers-types.js';
 import { isPurchaseOrderId } from '../purchase-orders.js';
 import type { PurchaseOrderCursor } from '../purchase-orders.repository.js';
 import { suggestReplenishment } from '../replenishment.js';
 import type { SupplierCursor } from '../suppliers.repository.js';
-import { isUuid } from '@ordergraph/shared';
 import { requireBuyer, requirePurchaseOrderReader } from './access.js';
 
 const isText = (value: unknown): value is string => typeof value === 'string';
+
+// cursors come back from clients: anything else than what we encoded is refused
+const isOrderCursor = ({ createdAt, id }: PurchaseOrderCursor) =>
+  isText(createdAt) && !Number.isNaN(Date.parse(createdAt)) && isText(id) && isUuid(id);
 
 export const PurchasingQuery: QueryResolvers = {
   suppliers: async (_parent, args, { viewer, suppliers }) => {
@@ -32,16 +35,8 @@ export const PurchasingQuery: QueryResolvers = {
   purchaseOrders: async (_parent, args, { viewer, purchaseOrders }) => {
     requirePurchaseOrderReader(viewer);
     const { limit, after } = pageArgs<PurchaseOrderCursor>(args);
-    if (
-      after &&
-      !(
-        isText(after.createdAt) &&
-        isUuid(String(after.id)) &&
-        !Number.isNaN(Date.parse(after.createdAt))
-      )
-    ) {
+    if (after && !isOrderCursor(after))
       throw badUserInput('"after" is not a valid cursor.', 'after');
-    }
     if (args.supplierId && !isUuid(args.supplierId)) {
       return toConnection([], { limit, cursorOf: () => null });
     }
