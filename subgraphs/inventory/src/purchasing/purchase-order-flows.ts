@@ -6,9 +6,9 @@ import {
   purchaseOrderNotFound,
   skuNotSupplied,
   totalOf,
-  type OrderLine,
   type PurchaseOrderSuccessResult,
 } from './purchase-orders.js';
+import type { OrderLine } from './purchase-order-inputs.js';
 import { createPurchaseOrdersRepository, type NewOrderLine } from './purchase-orders.repository.js';
 import { supplierNotFound } from './suppliers.js';
 import { createSuppliersRepository } from './suppliers.repository.js';

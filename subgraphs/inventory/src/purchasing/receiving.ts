@@ -6,9 +6,9 @@ import {
   planReceipt,
   purchaseOrderNotFound,
   totalOf,
-  type DeliveryLine,
   type PurchaseOrderSuccessResult,
 } from './purchase-orders.js';
+import type { DeliveryLine } from './purchase-order-inputs.js';
 import { createPurchaseOrdersRepository } from './purchase-orders.repository.js';
 
 /**

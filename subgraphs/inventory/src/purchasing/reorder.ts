@@ -8,11 +8,8 @@ import {
 } from '@ordergraph/shared';
 import { normaliseSku } from '../inventory.js';
 import { priceLines } from './purchase-order-flows.js';
-import {
-  MAX_LINE_QUANTITY,
-  MAX_ORDER_LINES,
-  type CreatePurchaseOrdersFromSuggestionsSuccessResult,
-} from './purchase-orders.js';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from './purchase-order-inputs.js';
+import type { CreatePurchaseOrdersFromSuggestionsSuccessResult } from './purchase-orders.js';
 import { createPurchaseOrdersRepository } from './purchase-orders.repository.js';
 import { suggestReplenishment } from './replenishment.js';
 import { createReplenishmentRepository } from './replenishment.repository.js';

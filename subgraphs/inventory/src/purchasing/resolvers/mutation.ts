@@ -9,13 +9,13 @@ import {
   updatePurchaseOrderLines,
 } from '../purchase-order-flows.js';
 import {
-  purchaseOrderNotFound,
+  validateAction,
   validateCancellation,
   validateDelivery,
-  validateAction,
   validateLinesUpdate,
   validateNewPurchaseOrder,
-} from '../purchase-orders.js';
+} from '../purchase-order-inputs.js';
+import { purchaseOrderNotFound } from '../purchase-orders.js';
 import { receivePurchaseOrder } from '../receiving.js';
 import { createPurchaseOrdersFromSuggestions, validateReorder } from '../reorder.js';
 import { createSupplier, setSupplierItem, updateSupplier } from '../supplier-flows.js';

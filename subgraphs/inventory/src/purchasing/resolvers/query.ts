@@ -1,6 +1,6 @@
 import { badUserInput, isUuid, pageArgs, toConnection } from '@ordergraph/shared';
 import type { QueryResolvers } from '../../__generated__/resolvers-types.js';
-import { isPurchaseOrderId } from '../purchase-orders.js';
+import { isPurchaseOrderId } from '../purchase-order-inputs.js';
 import type { PurchaseOrderCursor } from '../purchase-orders.repository.js';
 import { suggestReplenishment } from '../replenishment.js';
 import type { SupplierCursor } from '../suppliers.repository.js';
