@@ -154,6 +154,56 @@ describe('@requiresScopes and @authenticated at the router', () => {
     assert.equal(fetches('catalog'), 0);
   });
 
+  it('lets staff buy and the warehouse receive, refusing each the other before the inventory runs it', async () => {
+    const warehouse = await stack.token('picker-1', ['warehouse']);
+    const customer = await stack.token(ADA, ['customer']);
+    const attempts = [
+      {
+        token: warehouse,
+        field: 'createPurchaseOrder',
+        query: `mutation($input: CreatePurchaseOrderInput!) { createPurchaseOrder(input: $input) { __typename } }`,
+        input: {
+          supplierId: '00000000-0000-4000-8000-000000000001',
+          warehouseId: 'wh-east',
+          lines: [{ sku: MUG, quantity: 1 }],
+          idempotencyKey: 'warehouse-buys',
+        },
+      },
+      {
+        token: customer,
+        field: 'receivePurchaseOrder',
+        query: `mutation($input: ReceivePurchaseOrderInput!) { receivePurchaseOrder(input: $input) { __typename } }`,
+        input: {
+          purchaseOrderId: '00000000-0000-4000-8000-000000000001',
+          lines: [{ sku: MUG, quantity: 1 }],
+          idempotencyKey: 'customer-receives',
+        },
+      },
+    ];
+    for (const { token, field, query, input } of attempts) {
+      let response: Awaited<ReturnType<typeof stack.request>> | undefined;
+      const fetches = await fetchesDuring(async () => {
+        response = await stack.request({ token, query, variables: { input } });
+      });
+      assert.equal(response!.data, null);
+      assert.deepEqual(codesAndPaths(response!.errors), [{ path: [field], code: 'FORBIDDEN' }]);
+      assert.equal(fetches('inventory'), 0);
+    }
+    const read = await stack.request({
+      token: warehouse,
+      query: `{ purchaseOrders(status: SUBMITTED) { nodes { id } } }`,
+    });
+    assert.deepEqual(read, { status: 200, data: { purchaseOrders: { nodes: [] } } });
+    const suggestions = await stack.request({
+      token: await stack.token('buyer-1', ['staff']),
+      query: `{ replenishmentSuggestions(warehouseId: "wh-east") { nodes { sku } } }`,
+    });
+    assert.deepEqual(suggestions, {
+      status: 200,
+      data: { replenishmentSuggestions: { nodes: [] } },
+    });
+  });
+
   it('makes the nearest nullable parent null for a non-null refused field', async () => {
     // Customer.orders (OrderConnection!) needs customer, staff or admin; Order.customer is
     // non-null too, so the order itself (nullable) becomes null

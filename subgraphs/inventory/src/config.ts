@@ -16,5 +16,7 @@ export const loadConfig = () =>
         .min(1_000)
         .max(7 * 24 * 3_600_000)
         .default(15 * 60_000),
+      // how far beyond the ordered units a purchase order line may be received, in percent
+      PURCHASE_OVER_RECEIPT_TOLERANCE_PERCENT: z.coerce.number().int().min(0).max(100).default(0),
     },
   });

@@ -3,12 +3,29 @@ import type { CatalogClient } from './catalog.client.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory.repository.js';
 import { createLedgerRepository, type LedgerRepository } from './ledger.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import {
+  createPurchaseOrdersRepository,
+  type PurchaseOrdersRepository,
+} from './purchasing/purchase-orders.repository.js';
+import {
+  createReplenishmentRepository,
+  type ReplenishmentRepository,
+} from './purchasing/replenishment.repository.js';
+import {
+  createSuppliersRepository,
+  type SuppliersRepository,
+} from './purchasing/suppliers.repository.js';
 
 export interface Context extends BaseContext {
   db: Database;
   inventory: InventoryRepository;
   ledger: LedgerRepository;
   catalog: CatalogClient;
+  suppliers: SuppliersRepository;
+  purchaseOrders: PurchaseOrdersRepository;
+  replenishment: ReplenishmentRepository;
+  /** how far above the ordered units a purchase order line may be received, in percent */
+  overReceiptTolerancePercent: number;
   loaders: Loaders;
   /** this service's event log as other services read it */
   feed: EventFeed;
@@ -22,15 +39,20 @@ export function createContext({
   catalog,
   feed,
   tail,
+  overReceiptTolerancePercent,
   ...base
 }: BaseContext & {
   db: Database;
   catalog: CatalogClient;
   feed: EventFeed;
   tail: EventTail;
+  overReceiptTolerancePercent: number;
 }): Context {
   const inventory = createInventoryRepository({ db });
   const ledger = createLedgerRepository({ db });
+  const suppliers = createSuppliersRepository({ db });
+  const purchaseOrders = createPurchaseOrdersRepository({ db });
+  const replenishment = createReplenishmentRepository({ db });
   return {
     ...base,
     db,
@@ -39,6 +61,10 @@ export function createContext({
     catalog,
     feed,
     tail,
-    loaders: createLoaders({ inventory, ledger }),
+    suppliers,
+    purchaseOrders,
+    replenishment,
+    overReceiptTolerancePercent,
+    loaders: createLoaders({ inventory, ledger, suppliers, purchaseOrders, replenishment }),
   };
 }

@@ -31,6 +31,7 @@ await startSubgraph({
       }),
       shipmentsUrl: config.SHIPMENTS_URL,
       reservationTtlMs: config.RESERVATION_TTL_MS,
+      overReceiptTolerancePercent: config.PURCHASE_OVER_RECEIPT_TOLERANCE_PERCENT,
       production: config.production,
       leaseTtlMs: config.leaseTtlMs,
     }),

@@ -42,6 +42,7 @@ const MOVEMENT_RULES: Record<
   { onHand: -1 | 0 | 1; reserved: -1 | 0 | 1 }
 > = {
   RECEIPT: { onHand: 1, reserved: 0 },
+  PURCHASE_RECEIPT: { onHand: 1, reserved: 0 },
   RESERVATION: { onHand: 0, reserved: 1 },
   RELEASE: { onHand: 0, reserved: -1 },
   SALE: { onHand: -1, reserved: -1 },

@@ -37,6 +37,7 @@ export async function createServer({
   consumerWaitMs,
   leaseTtlMs,
   reservationTtlMs,
+  overReceiptTolerancePercent = 0,
   production = false,
 }: {
   handle: DatabaseHandle;
@@ -55,6 +56,8 @@ export async function createServer({
    * time (reservation-expiry.ts); index.ts passes RESERVATION_TTL_MS
    */
   reservationTtlMs?: number | undefined;
+  /** how far beyond the ordered units a purchase order line may be received, in percent */
+  overReceiptTolerancePercent?: number;
   production?: boolean;
 }): Promise<InventoryServer> {
   // one read of the log per commit serves the subscriptions and the feeds other services follow
@@ -70,7 +73,8 @@ export async function createServer({
     log,
     production,
     isReady: handle.ping,
-    createContext: (base) => createContext({ ...base, db: handle.db, catalog, feed, tail }),
+    createContext: (base) =>
+      createContext({ ...base, db: handle.db, catalog, feed, tail, overReceiptTolerancePercent }),
     onStop: async () => {
       await expiry?.stop();
       await consumers?.stop();

@@ -38,7 +38,9 @@ export interface Testbed {
 let receipts = 0;
 
 /** The real catalog (seeded) and the inventory (with the demo warehouses), on fresh databases. */
-export async function startTestbed(): Promise<Testbed> {
+export async function startTestbed({
+  overReceiptTolerancePercent,
+}: { overReceiptTolerancePercent?: number } = {}): Promise<Testbed> {
   const catalog = await startTestSubgraph({
     name: 'catalog',
     migrationsFolder: catalogMigrations,
@@ -52,6 +54,7 @@ export async function startTestbed(): Promise<Testbed> {
       createServer({
         ...options,
         catalog: createCatalogClient({ url: catalog.url, signingSecret: options.signingSecret }),
+        overReceiptTolerancePercent,
       }),
   });
   await seedDemoData(inventory.handle);

@@ -4,6 +4,12 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { WarehouseRow, StockMovementRow } from '../db/schema.js';
 import type { StockLevelView } from '../inventory.repository.js';
 import type { VariantReference, ReceiveStockSuccessResult, ReserveStockSuccessResult, AdjustStockSuccessResult, SetLowStockThresholdSuccessResult } from '../inventory.js';
+import type { SupplierRow, PurchaseOrderRow } from '../purchasing/tables.js';
+import type { SupplierItemView } from '../purchasing/suppliers.repository.js';
+import type { PurchaseOrderLineView, ReceiptView, ReceiptLineView } from '../purchasing/purchase-orders.repository.js';
+import type { ReplenishmentSuggestionView } from '../purchasing/replenishment.js';
+import type { CreateSupplierSuccessResult, UpdateSupplierSuccessResult, SetSupplierItemSuccessResult } from '../purchasing/suppliers.js';
+import type { PurchaseOrderSuccessResult, CreatePurchaseOrdersFromSuggestionsSuccessResult } from '../purchasing/purchase-orders.js';
 import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
@@ -53,10 +59,76 @@ export type AdjustStockSuccess = {
   stockLevel: StockLevel;
 };
 
+/** Which purchase order to cancel, and why. */
+export type CancelPurchaseOrderInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The purchase order's id. */
+  purchaseOrderId: Scalars['ID']['input'];
+  /** Why, up to 500 characters. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Which reservation to confirm. */
 export type ConfirmReservationInput = {
   /** The reservation's id, as given to reserveStock. */
   reservationId: Scalars['ID']['input'];
+};
+
+/** A new purchase order. */
+export type CreatePurchaseOrderInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 1 to 100 lines, one per SKU. */
+  lines: Array<PurchaseOrderLineInput>;
+  /** The supplier's id; it must be active. */
+  supplierId: Scalars['ID']['input'];
+  /** The warehouse to deliver to. */
+  warehouseId: Scalars['ID']['input'];
+};
+
+/** Suggestions to turn into purchase orders. */
+export type CreatePurchaseOrdersFromSuggestionsInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 1 to 100 SKUs with a suggestion (see replenishmentSuggestions). */
+  skus: Array<Scalars['ID']['input']>;
+  /** The warehouse the suggestions are for. */
+  warehouseId: Scalars['ID']['input'];
+};
+
+/** The outcome of createPurchaseOrdersFromSuggestions. */
+export type CreatePurchaseOrdersFromSuggestionsResult = CreatePurchaseOrdersFromSuggestionsSuccess | InvalidInputError;
+
+/** The DRAFT purchase orders were created. */
+export type CreatePurchaseOrdersFromSuggestionsSuccess = {
+  __typename?: 'CreatePurchaseOrdersFromSuggestionsSuccess';
+  /** One DRAFT purchase order per supplier, by supplier name. */
+  purchaseOrders: Array<PurchaseOrder>;
+};
+
+/** A new supplier. */
+export type CreateSupplierInput = {
+  /** Where purchase orders are sent. */
+  contactEmail: Scalars['String']['input'];
+  /** The ISO 4217 currency of its costs, e.g. "USD". */
+  currencyCode: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Default days from order to delivery, 0 to 365. */
+  leadTimeDays: Scalars['Int']['input'];
+  /** The supplier's name, 1 to 200 characters. */
+  name: Scalars['String']['input'];
+};
+
+/** The outcome of createSupplier. */
+export type CreateSupplierResult = CreateSupplierSuccess | InvalidInputError;
+
+/** The supplier was added. */
+export type CreateSupplierSuccess = {
+  __typename?: 'CreateSupplierSuccess';
+  /** The new supplier. */
+  supplier: Supplier;
 };
 
 /** Not enough stock is available for a line. */
@@ -98,6 +170,23 @@ export type LoggedEvent = {
   type: Scalars['String']['output'];
 };
 
+/** An amount of money. Amounts are exact decimals in the currency's minor digits. */
+export type Money = {
+  __typename?: 'Money';
+  /** The amount as a decimal string with exactly the currency's minor digits, e.g. "19.90". */
+  amount: Scalars['String']['output'];
+  /** The ISO 4217 currency code, e.g. "USD". */
+  currencyCode: Scalars['String']['output'];
+};
+
+/** An amount of money as input. */
+export type MoneyInput = {
+  /** A non-negative decimal with at most the currency's minor digits, e.g. "19.90". */
+  amount: Scalars['String']['input'];
+  /** The ISO 4217 currency code, e.g. "USD". */
+  currencyCode: Scalars['String']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -106,12 +195,37 @@ export type Mutation = {
    */
   adjustStock: AdjustStockResult;
   /**
+   * Cancels what is not received of a DRAFT, SUBMITTED or PARTIALLY_RECEIVED purchase order;
+   * received units stay in stock (staff or admin; FORBIDDEN otherwise).
+   */
+  cancelPurchaseOrder: PurchaseOrderResult;
+  /**
    * Marks a reservation as belonging to a placed order, so that it is never released for want of
    * one (internal: the orders service only); unconfirmed reservations are released after
    * RESERVATION_TTL_MS. True when the reservation holds or has shipped its stock, now confirmed;
    * false when it is unknown or was released. Repeating the call changes nothing.
    */
   confirmReservation: Scalars['Boolean']['output'];
+  /**
+   * Starts a DRAFT purchase order to a supplier for a warehouse, at the supplier's current costs
+   * (staff or admin; FORBIDDEN otherwise).
+   */
+  createPurchaseOrder: PurchaseOrderResult;
+  /**
+   * Turns chosen replenishment suggestions of a warehouse into DRAFT purchase orders, one per
+   * supplier, at the suggested quantities (staff or admin; FORBIDDEN otherwise).
+   */
+  createPurchaseOrdersFromSuggestions: CreatePurchaseOrdersFromSuggestionsResult;
+  /** Adds a supplier (staff or admin; FORBIDDEN otherwise). */
+  createSupplier: CreateSupplierResult;
+  /**
+   * Records a delivery against a SUBMITTED or PARTIALLY_RECEIVED purchase order (warehouse, staff
+   * or admin; FORBIDDEN otherwise). Good units are stocked in the order's warehouse (a
+   * PURCHASE_RECEIPT movement); damaged ones are recorded and not stocked. The order becomes
+   * RECEIVED once every line has its ordered units, PARTIALLY_RECEIVED before. Units beyond the
+   * ordered quantity plus the over-receipt tolerance are refused.
+   */
+  receivePurchaseOrder: PurchaseOrderResult;
   /** Records units arriving in a warehouse (staff, admin or warehouse; FORBIDDEN otherwise). */
   receiveStock: ReceiveStockResult;
   /**
@@ -137,11 +251,28 @@ export type Mutation = {
    */
   setLowStockThreshold: SetLowStockThresholdResult;
   /**
+   * Records what a supplier sells a SKU for, in which quantities and how fast; replaces the
+   * supplier's earlier terms for that SKU (staff or admin; FORBIDDEN otherwise).
+   */
+  setSupplierItem: SetSupplierItemResult;
+  /**
    * Turns what a reservation holds in one warehouse into a sale: the units leave the warehouse
    * (internal: the shipments service only). True when they are shipped, now or before; false when
    * the reservation holds nothing there (unknown, released, or never allocated there).
    */
   shipReservation: Scalars['Boolean']['output'];
+  /**
+   * Sends a DRAFT purchase order to its supplier: SUBMITTED, expected after the longest lead time
+   * of its lines; its units count as on order from now on (staff or admin; FORBIDDEN otherwise).
+   */
+  submitPurchaseOrder: PurchaseOrderResult;
+  /** Replaces the lines of a DRAFT purchase order (staff or admin; FORBIDDEN otherwise). */
+  updatePurchaseOrderLines: PurchaseOrderResult;
+  /**
+   * Changes a supplier's details; fields left out keep their value (staff or admin; FORBIDDEN
+   * otherwise).
+   */
+  updateSupplier: UpdateSupplierResult;
 };
 
 
@@ -150,8 +281,33 @@ export type MutationAdjustStockArgs = {
 };
 
 
+export type MutationCancelPurchaseOrderArgs = {
+  input: CancelPurchaseOrderInput;
+};
+
+
 export type MutationConfirmReservationArgs = {
   input: ConfirmReservationInput;
+};
+
+
+export type MutationCreatePurchaseOrderArgs = {
+  input: CreatePurchaseOrderInput;
+};
+
+
+export type MutationCreatePurchaseOrdersFromSuggestionsArgs = {
+  input: CreatePurchaseOrdersFromSuggestionsInput;
+};
+
+
+export type MutationCreateSupplierArgs = {
+  input: CreateSupplierInput;
+};
+
+
+export type MutationReceivePurchaseOrderArgs = {
+  input: ReceivePurchaseOrderInput;
 };
 
 
@@ -180,8 +336,28 @@ export type MutationSetLowStockThresholdArgs = {
 };
 
 
+export type MutationSetSupplierItemArgs = {
+  input: SetSupplierItemInput;
+};
+
+
 export type MutationShipReservationArgs = {
   input: ShipReservationInput;
+};
+
+
+export type MutationSubmitPurchaseOrderArgs = {
+  input: PurchaseOrderActionInput;
+};
+
+
+export type MutationUpdatePurchaseOrderLinesArgs = {
+  input: UpdatePurchaseOrderLinesInput;
+};
+
+
+export type MutationUpdateSupplierArgs = {
+  input: UpdateSupplierInput;
 };
 
 /** An order line as a basket holds it: a SKU and a quantity. */
@@ -190,6 +366,26 @@ export type OrderLineInput = {
   quantity: Scalars['Int']['input'];
   /** The SKU of the product variant. */
   sku: Scalars['ID']['input'];
+};
+
+/**
+ * A delivery would take a line beyond its ordered units plus the over-receipt tolerance; nothing
+ * of the delivery was recorded.
+ */
+export type OverReceiptError = UserError & {
+  __typename?: 'OverReceiptError';
+  /** The most good units the line may reach: ordered plus the tolerance. */
+  allowed: Scalars['Int']['output'];
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** Units ordered. */
+  ordered: Scalars['Int']['output'];
+  /** Good units received before this delivery. */
+  received: Scalars['Int']['output'];
+  /** Good units in this delivery. */
+  requested: Scalars['Int']['output'];
+  /** The SKU of the line. */
+  sku: Scalars['ID']['output'];
 };
 
 /** Where a page ends, and whether there is another. */
@@ -215,6 +411,204 @@ export type ProductVariant = {
   stock: Array<StockLevel>;
 };
 
+/** Stock ordered from a supplier for one warehouse. */
+export type PurchaseOrder = {
+  __typename?: 'PurchaseOrder';
+  /** Why it was cancelled, when a reason was given. */
+  cancelReason: Maybe<Scalars['String']['output']>;
+  /** When it was cancelled. */
+  cancelledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who created it: the user's id. */
+  createdBy: Maybe<Scalars['String']['output']>;
+  /** When delivery is expected: submission plus the longest lead time of the lines; null while DRAFT. */
+  expectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The purchase order's id. */
+  id: Scalars['ID']['output'];
+  /** The ordered SKUs, in the order they were given (at most 100). */
+  lines: Array<PurchaseOrderLine>;
+  /** The deliveries received, oldest first. */
+  receipts: PurchaseOrderReceiptConnection;
+  /** When its last units arrived (status RECEIVED). */
+  receivedAt: Maybe<Scalars['DateTime']['output']>;
+  /** What the good units received so far cost. */
+  receivedTotal: Money;
+  /** Where the purchase order is. */
+  status: PurchaseOrderStatus;
+  /** When it was sent to the supplier. */
+  submittedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The supplier it is ordered from. */
+  supplier: Supplier;
+  /** The sum of the lines' totals, in the supplier's currency. */
+  total: Money;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** The warehouse the units are delivered to. */
+  warehouse: Warehouse;
+};
+
+
+/** Stock ordered from a supplier for one warehouse. */
+export type PurchaseOrderReceiptsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Which purchase order. */
+export type PurchaseOrderActionInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The purchase order's id. */
+  purchaseOrderId: Scalars['ID']['input'];
+};
+
+/** A page of purchase orders. */
+export type PurchaseOrderConnection = {
+  __typename?: 'PurchaseOrderConnection';
+  /** The purchase orders of this page with their cursors. */
+  edges: Array<PurchaseOrderEdge>;
+  /** The purchase orders of this page. */
+  nodes: Array<PurchaseOrder>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
+/** A purchase order and its cursor in a list. */
+export type PurchaseOrderEdge = {
+  __typename?: 'PurchaseOrderEdge';
+  /** Pass as `after` to get the purchase orders that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The purchase order. */
+  node: PurchaseOrder;
+};
+
+/** One SKU of a purchase order. */
+export type PurchaseOrderLine = {
+  __typename?: 'PurchaseOrderLine';
+  /** Units that arrived damaged: recorded, not stocked. */
+  damaged: Scalars['Int']['output'];
+  /** Days from order to delivery for this SKU. */
+  leadTimeDays: Scalars['Int']['output'];
+  /** Units still expected: quantity - received, never below 0; 0 once the order is cancelled. */
+  outstanding: Scalars['Int']['output'];
+  /** Units ordered. */
+  quantity: Scalars['Int']['output'];
+  /** Good units received and stocked so far. */
+  received: Scalars['Int']['output'];
+  /** The SKU ordered. */
+  sku: Scalars['ID']['output'];
+  /** The supplier's own code for the SKU. */
+  supplierSku: Scalars['String']['output'];
+  /** unitCost times quantity. */
+  total: Money;
+  /** The cost of one unit, the supplier's when the line was written. */
+  unitCost: Money;
+  /** The product variant ordered. */
+  variant: ProductVariant;
+};
+
+/** A SKU and how many units of it to order. */
+export type PurchaseOrderLineInput = {
+  /** How many units, 1 to 100,000. */
+  quantity: Scalars['Int']['input'];
+  /** The SKU; the supplier must sell it. */
+  sku: Scalars['ID']['input'];
+};
+
+/** No purchase order has this id. */
+export type PurchaseOrderNotFoundError = UserError & {
+  __typename?: 'PurchaseOrderNotFoundError';
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** The id asked for. */
+  purchaseOrderId: Scalars['ID']['output'];
+};
+
+/** One delivery received against a purchase order. */
+export type PurchaseOrderReceipt = {
+  __typename?: 'PurchaseOrderReceipt';
+  /** The receipt's id. */
+  id: Scalars['ID']['output'];
+  /** What arrived, per SKU. */
+  lines: Array<PurchaseOrderReceiptLine>;
+  /** When it was received. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** Who received it: the user's id. */
+  receivedBy: Maybe<Scalars['String']['output']>;
+  /** What the good units of this delivery cost. */
+  total: Money;
+};
+
+/** A page of purchase order receipts. */
+export type PurchaseOrderReceiptConnection = {
+  __typename?: 'PurchaseOrderReceiptConnection';
+  /** The receipts of this page with their cursors. */
+  edges: Array<PurchaseOrderReceiptEdge>;
+  /** The receipts of this page. */
+  nodes: Array<PurchaseOrderReceipt>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
+/** A receipt and its cursor in a list. */
+export type PurchaseOrderReceiptEdge = {
+  __typename?: 'PurchaseOrderReceiptEdge';
+  /** Pass as `after` to get the receipts that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The receipt. */
+  node: PurchaseOrderReceipt;
+};
+
+/** Units of one SKU in a delivery. */
+export type PurchaseOrderReceiptLine = {
+  __typename?: 'PurchaseOrderReceiptLine';
+  /** Damaged units, recorded and not stocked. */
+  damaged: Scalars['Int']['output'];
+  /** Good units, stocked. */
+  quantity: Scalars['Int']['output'];
+  /** The SKU received. */
+  sku: Scalars['ID']['output'];
+  /** What the good units cost: the line's unit cost times quantity. */
+  total: Money;
+};
+
+/** The outcome of the purchase order mutations. */
+export type PurchaseOrderResult = InvalidInputError | OverReceiptError | PurchaseOrderNotFoundError | PurchaseOrderStatusError | PurchaseOrderSuccess | SkuNotSuppliedError | SupplierNotFoundError;
+
+/** Where a purchase order is. */
+export type PurchaseOrderStatus =
+  /** Cancelled: nothing more is expected (what was received stays in stock). */
+  | 'CANCELLED'
+  /** Being written: its lines can still change. */
+  | 'DRAFT'
+  /** Some units arrived, not all. */
+  | 'PARTIALLY_RECEIVED'
+  /** Every line has its ordered units. */
+  | 'RECEIVED'
+  /** Sent to the supplier; nothing received yet. */
+  | 'SUBMITTED';
+
+/** The purchase order's status does not allow this. */
+export type PurchaseOrderStatusError = UserError & {
+  __typename?: 'PurchaseOrderStatusError';
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** The purchase order's id. */
+  purchaseOrderId: Scalars['ID']['output'];
+  /** Its status now. */
+  status: PurchaseOrderStatus;
+};
+
+/** The purchase order as the mutation left it. */
+export type PurchaseOrderSuccess = {
+  __typename?: 'PurchaseOrderSuccess';
+  /** The purchase order. */
+  purchaseOrder: PurchaseOrder;
+  /** The delivery recorded, for receivePurchaseOrder; null otherwise. */
+  receipt: Maybe<PurchaseOrderReceipt>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -222,8 +616,25 @@ export type Query = {
    * only). With waitMs, an empty read waits up to that long for the next event.
    */
   inventoryEventLog: Array<LoggedEvent>;
+  /**
+   * A purchase order by id (staff, admin or warehouse; FORBIDDEN otherwise); null when there is
+   * none.
+   */
+  purchaseOrder: Maybe<PurchaseOrder>;
+  /** Purchase orders, newest first (staff, admin or warehouse; FORBIDDEN otherwise). */
+  purchaseOrders: PurchaseOrderConnection;
+  /**
+   * What to reorder for a warehouse (staff or admin; FORBIDDEN otherwise): every SKU an active
+   * supplier sells whose available units plus units on order are at or below its reorder point,
+   * by SKU. Unknown warehouses fail with BAD_USER_INPUT.
+   */
+  replenishmentSuggestions: ReplenishmentSuggestionConnection;
   /** The stock ledger, newest first (staff, admin or warehouse; FORBIDDEN otherwise). */
   stockMovements: StockMovementConnection;
+  /** A supplier by id (staff or admin; FORBIDDEN otherwise); null when there is none. */
+  supplier: Maybe<Supplier>;
+  /** Suppliers, by name (staff or admin; FORBIDDEN otherwise). */
+  suppliers: SupplierConnection;
   /** A warehouse by id; null when there is none. */
   warehouse: Maybe<Warehouse>;
   /** All warehouses, highest priority first. */
@@ -239,6 +650,27 @@ export type QueryInventoryEventLogArgs = {
 };
 
 
+export type QueryPurchaseOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<PurchaseOrderStatus>;
+  supplierId?: InputMaybe<Scalars['ID']['input']>;
+  warehouseId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryReplenishmentSuggestionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  warehouseId: Scalars['ID']['input'];
+};
+
+
 export type QueryStockMovementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -248,8 +680,40 @@ export type QueryStockMovementsArgs = {
 };
 
 
+export type QuerySupplierArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySuppliersArgs = {
+  activeOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryWarehouseArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A delivery against a purchase order. */
+export type ReceivePurchaseOrderInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 1 to 100 lines, one per SKU, each with at least one unit. */
+  lines: Array<ReceivePurchaseOrderLineInput>;
+  /** The purchase order's id. */
+  purchaseOrderId: Scalars['ID']['input'];
+};
+
+/** Units of one SKU in a delivery. */
+export type ReceivePurchaseOrderLineInput = {
+  /** Damaged units, 0 to 100,000; they are recorded and not stocked. */
+  damaged?: InputMaybe<Scalars['Int']['input']>;
+  /** Good units, 0 to 100,000; they are stocked. */
+  quantity: Scalars['Int']['input'];
+  /** The SKU; it must be a line of the purchase order. */
+  sku: Scalars['ID']['input'];
 };
 
 /** Units arriving in a warehouse. */
@@ -278,6 +742,71 @@ export type ReceiveStockSuccess = {
 export type ReleaseReservationInput = {
   /** The reservation's id, as given to reserveStock. */
   reservationId: Scalars['ID']['input'];
+};
+
+/** What to reorder of one SKU for one warehouse, and the figures behind it. */
+export type ReplenishmentSuggestion = {
+  __typename?: 'ReplenishmentSuggestion';
+  /** salesLast30Days / 30. */
+  averageDailySales: Scalars['Float']['output'];
+  /** The supplier item's lead time in days. */
+  leadTimeDays: Scalars['Int']['output'];
+  /** Units in the warehouse. */
+  onHand: Scalars['Int']['output'];
+  /**
+   * Units ordered and not yet received on SUBMITTED and PARTIALLY_RECEIVED purchase orders to this
+   * warehouse.
+   */
+  onOrder: Scalars['Int']['output'];
+  /**
+   * averageDailySales × leadTimeDays, rounded up, + safetyStock: reorder when available +
+   * onOrder is at or below it.
+   */
+  reorderPoint: Scalars['Int']['output'];
+  /** Units held for orders. */
+  reserved: Scalars['Int']['output'];
+  /** Units to keep in hand against uncertain demand: the level's low-stock threshold. */
+  safetyStock: Scalars['Int']['output'];
+  /** Units sold (shipped) from this warehouse in the last 30 days, from the stock ledger. */
+  salesLast30Days: Scalars['Int']['output'];
+  /** The SKU to reorder. */
+  sku: Scalars['ID']['output'];
+  /** suggestedQuantity at the supplier's unit cost. */
+  suggestedCost: Money;
+  /**
+   * Units to order: what brings available + onOrder up to reorderPoint + salesLast30Days, raised
+   * to the minimum order quantity and rounded up to whole packs; 0 above the reorder point.
+   */
+  suggestedQuantity: Scalars['Int']['output'];
+  /**
+   * The supplier to buy from: of the active suppliers selling the SKU, the one with the shortest
+   * lead time, then the lowest unit cost.
+   */
+  supplierItem: SupplierItem;
+  /** The product variant. */
+  variant: ProductVariant;
+  /** The warehouse to replenish. */
+  warehouse: Warehouse;
+};
+
+/** A page of replenishment suggestions. */
+export type ReplenishmentSuggestionConnection = {
+  __typename?: 'ReplenishmentSuggestionConnection';
+  /** The suggestions of this page with their cursors. */
+  edges: Array<ReplenishmentSuggestionEdge>;
+  /** The suggestions of this page. */
+  nodes: Array<ReplenishmentSuggestion>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
+/** A suggestion and its cursor in a list. */
+export type ReplenishmentSuggestionEdge = {
+  __typename?: 'ReplenishmentSuggestionEdge';
+  /** Pass as `after` to get the suggestions that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The suggestion. */
+  node: ReplenishmentSuggestion;
 };
 
 /** Stock to hold for an order. */
@@ -341,12 +870,53 @@ export type SetLowStockThresholdSuccess = {
   warehouse: Warehouse;
 };
 
+/** A supplier's terms for one SKU. */
+export type SetSupplierItemInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Days from order to delivery, 0 to 365; without it the supplier's default applies. */
+  leadTimeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** The fewest units per order, 1 to 100,000. */
+  minimumOrderQuantity: Scalars['Int']['input'];
+  /** Units per pack, 1 to 10,000. */
+  packSize: Scalars['Int']['input'];
+  /** The SKU; it must exist in the catalog. */
+  sku: Scalars['ID']['input'];
+  /** The supplier's id. */
+  supplierId: Scalars['ID']['input'];
+  /** The supplier's own code for it, 1 to 100 characters. */
+  supplierSku: Scalars['String']['input'];
+  /** What one unit costs, in the supplier's currency, at most 100000. */
+  unitCost: MoneyInput;
+};
+
+/** The outcome of setSupplierItem. */
+export type SetSupplierItemResult = InvalidInputError | SetSupplierItemSuccess | SupplierNotFoundError | UnknownSkuError;
+
+/** The terms were recorded. */
+export type SetSupplierItemSuccess = {
+  __typename?: 'SetSupplierItemSuccess';
+  /** The supplier item as it is now. */
+  item: SupplierItem;
+};
+
 /** Which reservation shipped from which warehouse. */
 export type ShipReservationInput = {
   /** The reservation's id, as given to reserveStock. */
   reservationId: Scalars['ID']['input'];
   /** The warehouse whose held units left in a shipment. */
   warehouseId: Scalars['ID']['input'];
+};
+
+/** The supplier does not sell this SKU (see setSupplierItem). */
+export type SkuNotSuppliedError = UserError & {
+  __typename?: 'SkuNotSuppliedError';
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** The SKU. */
+  sku: Scalars['ID']['output'];
+  /** The supplier's id. */
+  supplierId: Scalars['ID']['output'];
 };
 
 /** Why a stock count was corrected by hand. */
@@ -424,6 +994,12 @@ export type StockLevel = {
   lowStockThreshold: Scalars['Int']['output'];
   /** Units physically in the warehouse, reserved ones included. */
   onHand: Scalars['Int']['output'];
+  /**
+   * What to reorder for this SKU in this warehouse, as replenishmentSuggestions computes it (staff
+   * or admin; FORBIDDEN otherwise); null when no active supplier sells the SKU. A low stock level
+   * leads here.
+   */
+  replenishment: Maybe<ReplenishmentSuggestion>;
   /** Units held for orders that have not shipped yet. */
   reserved: Scalars['Int']['output'];
   /** The SKU of the product variant. */
@@ -455,7 +1031,7 @@ export type StockMovement = {
   reason: Maybe<StockAdjustmentReason>;
   /**
    * What caused it: the reservation (the order's id) for RESERVATION, RELEASE and SALE, the
-   * return's id for RETURN, the idempotency key of the request for RECEIPT, ADJUSTMENT and
+   * return's id for RETURN, the purchase order's id for PURCHASE_RECEIPT, the idempotency key of the request for RECEIPT, ADJUSTMENT and
    * WRITE_OFF.
    */
   reference: Maybe<Scalars['String']['output']>;
@@ -491,6 +1067,11 @@ export type StockMovementEdge = {
 export type StockMovementKind =
   /** The count was corrected by hand (onHand went up or down). */
   | 'ADJUSTMENT'
+  /**
+   * Units bought from a supplier arrived against a purchase order (onHand went up); the
+   * reference is the purchase order's id.
+   */
+  | 'PURCHASE_RECEIPT'
   /** Units arrived in the warehouse (onHand went up). */
   | 'RECEIPT'
   /** Held units were given back (reserved went down). */
@@ -521,6 +1102,108 @@ export type SubscriptionStockChangedArgs = {
   sku: Scalars['String']['input'];
 };
 
+/** A company the warehouses buy stock from. */
+export type Supplier = {
+  __typename?: 'Supplier';
+  /** False when no more purchase orders go to this supplier and its items are not suggested. */
+  active: Scalars['Boolean']['output'];
+  /** Where purchase orders are sent. */
+  contactEmail: Scalars['String']['output'];
+  /** When the supplier was added. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The ISO 4217 currency of the supplier's costs and purchase orders. */
+  currencyCode: Scalars['String']['output'];
+  /** The supplier's id. */
+  id: Scalars['ID']['output'];
+  /** What the supplier sells, by SKU. */
+  items: SupplierItemConnection;
+  /** Days from submitting a purchase order to its delivery, unless an item says otherwise. */
+  leadTimeDays: Scalars['Int']['output'];
+  /** The supplier's name. */
+  name: Scalars['String']['output'];
+  /** When the supplier's details last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A company the warehouses buy stock from. */
+export type SupplierItemsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of suppliers. */
+export type SupplierConnection = {
+  __typename?: 'SupplierConnection';
+  /** The suppliers of this page with their cursors. */
+  edges: Array<SupplierEdge>;
+  /** The suppliers of this page. */
+  nodes: Array<Supplier>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
+/** A supplier and its cursor in a list. */
+export type SupplierEdge = {
+  __typename?: 'SupplierEdge';
+  /** Pass as `after` to get the suppliers that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The supplier. */
+  node: Supplier;
+};
+
+/** A SKU a supplier sells, with its terms. */
+export type SupplierItem = {
+  __typename?: 'SupplierItem';
+  /** Days from order to delivery: the item's own, or the supplier's default. */
+  leadTimeDays: Scalars['Int']['output'];
+  /** The fewest units the supplier takes an order for. */
+  minimumOrderQuantity: Scalars['Int']['output'];
+  /** Units come in packs of this many: ordered quantities are multiples of it. */
+  packSize: Scalars['Int']['output'];
+  /** The SKU of the product variant. */
+  sku: Scalars['ID']['output'];
+  /** The supplier selling it. */
+  supplier: Supplier;
+  /** The supplier's own code for the SKU. */
+  supplierSku: Scalars['String']['output'];
+  /** What one unit costs, in the supplier's currency. */
+  unitCost: Money;
+  /** When the terms last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** The product variant. */
+  variant: ProductVariant;
+};
+
+/** A page of supplier items. */
+export type SupplierItemConnection = {
+  __typename?: 'SupplierItemConnection';
+  /** The items of this page with their cursors. */
+  edges: Array<SupplierItemEdge>;
+  /** The items of this page. */
+  nodes: Array<SupplierItem>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
+/** A supplier item and its cursor in a list. */
+export type SupplierItemEdge = {
+  __typename?: 'SupplierItemEdge';
+  /** Pass as `after` to get the items that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: SupplierItem;
+};
+
+/** No supplier has this id. */
+export type SupplierNotFoundError = UserError & {
+  __typename?: 'SupplierNotFoundError';
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** The id asked for. */
+  supplierId: Scalars['ID']['output'];
+};
+
 /** No product variant has this SKU. */
 export type UnknownSkuError = UserError & {
   __typename?: 'UnknownSkuError';
@@ -528,6 +1211,44 @@ export type UnknownSkuError = UserError & {
   message: Scalars['String']['output'];
   /** The SKU that is not in the catalog. */
   sku: Scalars['ID']['output'];
+};
+
+/** New lines for a DRAFT purchase order. */
+export type UpdatePurchaseOrderLinesInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 1 to 100 lines, one per SKU; they replace the current ones. */
+  lines: Array<PurchaseOrderLineInput>;
+  /** The purchase order's id. */
+  purchaseOrderId: Scalars['ID']['input'];
+};
+
+/** Changes to a supplier; fields left out keep their value. */
+export type UpdateSupplierInput = {
+  /** False to stop buying from the supplier. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The new contact e-mail. */
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  /** The new currency; only while the supplier has no items and no purchase orders. */
+  currencyCode?: InputMaybe<Scalars['String']['input']>;
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The new default lead time, 0 to 365 days. */
+  leadTimeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** The new name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The supplier's id. */
+  supplierId: Scalars['ID']['input'];
+};
+
+/** The outcome of updateSupplier. */
+export type UpdateSupplierResult = InvalidInputError | SupplierNotFoundError | UpdateSupplierSuccess;
+
+/** The supplier was changed. */
+export type UpdateSupplierSuccess = {
+  __typename?: 'UpdateSupplierSuccess';
+  /** The supplier as it is now. */
+  supplier: Supplier;
 };
 
 /** An expected business failure of a mutation, returned as data. */
@@ -635,6 +1356,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   ProductVariant: ProductVariant;
+  PurchaseOrder: PurchaseOrder;
+  Supplier: Supplier;
   Warehouse: Warehouse;
 }>;
 
@@ -643,6 +1366,12 @@ export type FederationReferenceTypes = ResolversObject<{
   ProductVariant:
     ( { __typename: 'ProductVariant' }
     & GraphQLRecursivePick<FederationTypes['ProductVariant'], {"sku":true}> );
+  PurchaseOrder:
+    ( { __typename: 'PurchaseOrder' }
+    & GraphQLRecursivePick<FederationTypes['PurchaseOrder'], {"id":true}> );
+  Supplier:
+    ( { __typename: 'Supplier' }
+    & GraphQLRecursivePick<FederationTypes['Supplier'], {"id":true}> );
   Warehouse:
     ( { __typename: 'Warehouse' }
     & GraphQLRecursivePick<FederationTypes['Warehouse'], {"id":true}> );
@@ -655,6 +1384,23 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( StockBelowReservedError & { __typename: 'StockBelowReservedError' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
+  ;
+  CreatePurchaseOrdersFromSuggestionsResult:
+    | ( CreatePurchaseOrdersFromSuggestionsSuccessResult & { __typename: 'CreatePurchaseOrdersFromSuggestionsSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
+  CreateSupplierResult:
+    | ( CreateSupplierSuccessResult & { __typename: 'CreateSupplierSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
+  PurchaseOrderResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( OverReceiptError & { __typename: 'OverReceiptError' } )
+    | ( PurchaseOrderNotFoundError & { __typename: 'PurchaseOrderNotFoundError' } )
+    | ( PurchaseOrderStatusError & { __typename: 'PurchaseOrderStatusError' } )
+    | ( PurchaseOrderSuccessResult & { __typename: 'PurchaseOrderSuccess' } )
+    | ( SkuNotSuppliedError & { __typename: 'SkuNotSuppliedError' } )
+    | ( SupplierNotFoundError & { __typename: 'SupplierNotFoundError' } )
   ;
   ReceiveStockResult:
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
@@ -671,6 +1417,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( SetLowStockThresholdSuccessResult & { __typename: 'SetLowStockThresholdSuccess' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
   ;
+  SetSupplierItemResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( SetSupplierItemSuccessResult & { __typename: 'SetSupplierItemSuccess' } )
+    | ( SupplierNotFoundError & { __typename: 'SupplierNotFoundError' } )
+    | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
+  ;
+  UpdateSupplierResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( SupplierNotFoundError & { __typename: 'SupplierNotFoundError' } )
+    | ( UpdateSupplierSuccessResult & { __typename: 'UpdateSupplierSuccess' } )
+  ;
 }>;
 
 /** Mapping of interface types */
@@ -678,7 +1435,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
   UserError:
     | ( InsufficientStockError & { __typename: 'InsufficientStockError' } )
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( OverReceiptError & { __typename: 'OverReceiptError' } )
+    | ( PurchaseOrderNotFoundError & { __typename: 'PurchaseOrderNotFoundError' } )
+    | ( PurchaseOrderStatusError & { __typename: 'PurchaseOrderStatusError' } )
+    | ( SkuNotSuppliedError & { __typename: 'SkuNotSuppliedError' } )
     | ( StockBelowReservedError & { __typename: 'StockBelowReservedError' } )
+    | ( SupplierNotFoundError & { __typename: 'SupplierNotFoundError' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
   ;
 }>;
@@ -691,21 +1453,53 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
   AdjustStockSuccess: ResolverTypeWrapper<AdjustStockSuccessResult>;
+  CancelPurchaseOrderInput: CancelPurchaseOrderInput;
   ConfirmReservationInput: ConfirmReservationInput;
+  CreatePurchaseOrderInput: CreatePurchaseOrderInput;
+  CreatePurchaseOrdersFromSuggestionsInput: CreatePurchaseOrdersFromSuggestionsInput;
+  CreatePurchaseOrdersFromSuggestionsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreatePurchaseOrdersFromSuggestionsResult']>;
+  CreatePurchaseOrdersFromSuggestionsSuccess: ResolverTypeWrapper<CreatePurchaseOrdersFromSuggestionsSuccessResult>;
+  CreateSupplierInput: CreateSupplierInput;
+  CreateSupplierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateSupplierResult']>;
+  CreateSupplierSuccess: ResolverTypeWrapper<CreateSupplierSuccessResult>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   InsufficientStockError: ResolverTypeWrapper<InsufficientStockError>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
   LoggedEvent: ResolverTypeWrapper<FeedEvent>;
+  Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   OrderLineInput: OrderLineInput;
+  OverReceiptError: ResolverTypeWrapper<OverReceiptError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ProductVariant: ResolverTypeWrapper<VariantReference>;
+  PurchaseOrder: ResolverTypeWrapper<PurchaseOrderRow>;
+  PurchaseOrderActionInput: PurchaseOrderActionInput;
+  PurchaseOrderConnection: ResolverTypeWrapper<Omit<PurchaseOrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PurchaseOrderEdge']>, nodes: Array<ResolversTypes['PurchaseOrder']> }>;
+  PurchaseOrderEdge: ResolverTypeWrapper<Omit<PurchaseOrderEdge, 'node'> & { node: ResolversTypes['PurchaseOrder'] }>;
+  PurchaseOrderLine: ResolverTypeWrapper<PurchaseOrderLineView>;
+  PurchaseOrderLineInput: PurchaseOrderLineInput;
+  PurchaseOrderNotFoundError: ResolverTypeWrapper<PurchaseOrderNotFoundError>;
+  PurchaseOrderReceipt: ResolverTypeWrapper<ReceiptView>;
+  PurchaseOrderReceiptConnection: ResolverTypeWrapper<Omit<PurchaseOrderReceiptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PurchaseOrderReceiptEdge']>, nodes: Array<ResolversTypes['PurchaseOrderReceipt']> }>;
+  PurchaseOrderReceiptEdge: ResolverTypeWrapper<Omit<PurchaseOrderReceiptEdge, 'node'> & { node: ResolversTypes['PurchaseOrderReceipt'] }>;
+  PurchaseOrderReceiptLine: ResolverTypeWrapper<ReceiptLineView>;
+  PurchaseOrderResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PurchaseOrderResult']>;
+  PurchaseOrderStatus: PurchaseOrderStatus;
+  PurchaseOrderStatusError: ResolverTypeWrapper<PurchaseOrderStatusError>;
+  PurchaseOrderSuccess: ResolverTypeWrapper<PurchaseOrderSuccessResult>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReceivePurchaseOrderInput: ReceivePurchaseOrderInput;
+  ReceivePurchaseOrderLineInput: ReceivePurchaseOrderLineInput;
   ReceiveStockInput: ReceiveStockInput;
   ReceiveStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReceiveStockResult']>;
   ReceiveStockSuccess: ResolverTypeWrapper<ReceiveStockSuccessResult>;
   ReleaseReservationInput: ReleaseReservationInput;
+  ReplenishmentSuggestion: ResolverTypeWrapper<ReplenishmentSuggestionView>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ReplenishmentSuggestionConnection: ResolverTypeWrapper<Omit<ReplenishmentSuggestionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ReplenishmentSuggestionEdge']>, nodes: Array<ResolversTypes['ReplenishmentSuggestion']> }>;
+  ReplenishmentSuggestionEdge: ResolverTypeWrapper<Omit<ReplenishmentSuggestionEdge, 'node'> & { node: ResolversTypes['ReplenishmentSuggestion'] }>;
   ReserveStockInput: ReserveStockInput;
   ReserveStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReserveStockResult']>;
   ReserveStockSuccess: ResolverTypeWrapper<ReserveStockSuccessResult>;
@@ -713,7 +1507,11 @@ export type ResolversTypes = ResolversObject<{
   SetLowStockThresholdInput: SetLowStockThresholdInput;
   SetLowStockThresholdResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetLowStockThresholdResult']>;
   SetLowStockThresholdSuccess: ResolverTypeWrapper<SetLowStockThresholdSuccessResult>;
+  SetSupplierItemInput: SetSupplierItemInput;
+  SetSupplierItemResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetSupplierItemResult']>;
+  SetSupplierItemSuccess: ResolverTypeWrapper<SetSupplierItemSuccessResult>;
   ShipReservationInput: ShipReservationInput;
+  SkuNotSuppliedError: ResolverTypeWrapper<SkuNotSuppliedError>;
   StockAdjustmentReason: StockAdjustmentReason;
   StockAllocation: ResolverTypeWrapper<StockAllocation>;
   StockBelowReservedError: ResolverTypeWrapper<StockBelowReservedError>;
@@ -724,7 +1522,18 @@ export type ResolversTypes = ResolversObject<{
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   StockMovementKind: StockMovementKind;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Supplier: ResolverTypeWrapper<SupplierRow>;
+  SupplierConnection: ResolverTypeWrapper<Omit<SupplierConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SupplierEdge']>, nodes: Array<ResolversTypes['Supplier']> }>;
+  SupplierEdge: ResolverTypeWrapper<Omit<SupplierEdge, 'node'> & { node: ResolversTypes['Supplier'] }>;
+  SupplierItem: ResolverTypeWrapper<SupplierItemView>;
+  SupplierItemConnection: ResolverTypeWrapper<Omit<SupplierItemConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SupplierItemEdge']>, nodes: Array<ResolversTypes['SupplierItem']> }>;
+  SupplierItemEdge: ResolverTypeWrapper<Omit<SupplierItemEdge, 'node'> & { node: ResolversTypes['SupplierItem'] }>;
+  SupplierNotFoundError: ResolverTypeWrapper<SupplierNotFoundError>;
   UnknownSkuError: ResolverTypeWrapper<UnknownSkuError>;
+  UpdatePurchaseOrderLinesInput: UpdatePurchaseOrderLinesInput;
+  UpdateSupplierInput: UpdateSupplierInput;
+  UpdateSupplierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateSupplierResult']>;
+  UpdateSupplierSuccess: ResolverTypeWrapper<UpdateSupplierSuccessResult>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<WarehouseRow>;
 }>;
@@ -737,21 +1546,52 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
   AdjustStockSuccess: AdjustStockSuccessResult;
+  CancelPurchaseOrderInput: CancelPurchaseOrderInput;
   ConfirmReservationInput: ConfirmReservationInput;
+  CreatePurchaseOrderInput: CreatePurchaseOrderInput;
+  CreatePurchaseOrdersFromSuggestionsInput: CreatePurchaseOrdersFromSuggestionsInput;
+  CreatePurchaseOrdersFromSuggestionsResult: ResolversUnionTypes<ResolversParentTypes>['CreatePurchaseOrdersFromSuggestionsResult'];
+  CreatePurchaseOrdersFromSuggestionsSuccess: CreatePurchaseOrdersFromSuggestionsSuccessResult;
+  CreateSupplierInput: CreateSupplierInput;
+  CreateSupplierResult: ResolversUnionTypes<ResolversParentTypes>['CreateSupplierResult'];
+  CreateSupplierSuccess: CreateSupplierSuccessResult;
   DateTime: Scalars['DateTime']['output'];
   InsufficientStockError: InsufficientStockError;
   InvalidInputError: InvalidInputError;
   LoggedEvent: FeedEvent;
+  Money: Money;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   OrderLineInput: OrderLineInput;
+  OverReceiptError: OverReceiptError;
   PageInfo: PageInfo;
   ProductVariant: VariantReference;
+  PurchaseOrder: PurchaseOrderRow;
+  PurchaseOrderActionInput: PurchaseOrderActionInput;
+  PurchaseOrderConnection: Omit<PurchaseOrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PurchaseOrderEdge']>, nodes: Array<ResolversParentTypes['PurchaseOrder']> };
+  PurchaseOrderEdge: Omit<PurchaseOrderEdge, 'node'> & { node: ResolversParentTypes['PurchaseOrder'] };
+  PurchaseOrderLine: PurchaseOrderLineView;
+  PurchaseOrderLineInput: PurchaseOrderLineInput;
+  PurchaseOrderNotFoundError: PurchaseOrderNotFoundError;
+  PurchaseOrderReceipt: ReceiptView;
+  PurchaseOrderReceiptConnection: Omit<PurchaseOrderReceiptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PurchaseOrderReceiptEdge']>, nodes: Array<ResolversParentTypes['PurchaseOrderReceipt']> };
+  PurchaseOrderReceiptEdge: Omit<PurchaseOrderReceiptEdge, 'node'> & { node: ResolversParentTypes['PurchaseOrderReceipt'] };
+  PurchaseOrderReceiptLine: ReceiptLineView;
+  PurchaseOrderResult: ResolversUnionTypes<ResolversParentTypes>['PurchaseOrderResult'];
+  PurchaseOrderStatusError: PurchaseOrderStatusError;
+  PurchaseOrderSuccess: PurchaseOrderSuccessResult;
   Query: Record<PropertyKey, never>;
+  ReceivePurchaseOrderInput: ReceivePurchaseOrderInput;
+  ReceivePurchaseOrderLineInput: ReceivePurchaseOrderLineInput;
   ReceiveStockInput: ReceiveStockInput;
   ReceiveStockResult: ResolversUnionTypes<ResolversParentTypes>['ReceiveStockResult'];
   ReceiveStockSuccess: ReceiveStockSuccessResult;
   ReleaseReservationInput: ReleaseReservationInput;
+  ReplenishmentSuggestion: ReplenishmentSuggestionView;
+  Float: Scalars['Float']['output'];
+  ReplenishmentSuggestionConnection: Omit<ReplenishmentSuggestionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ReplenishmentSuggestionEdge']>, nodes: Array<ResolversParentTypes['ReplenishmentSuggestion']> };
+  ReplenishmentSuggestionEdge: Omit<ReplenishmentSuggestionEdge, 'node'> & { node: ResolversParentTypes['ReplenishmentSuggestion'] };
   ReserveStockInput: ReserveStockInput;
   ReserveStockResult: ResolversUnionTypes<ResolversParentTypes>['ReserveStockResult'];
   ReserveStockSuccess: ReserveStockSuccessResult;
@@ -759,7 +1599,11 @@ export type ResolversParentTypes = ResolversObject<{
   SetLowStockThresholdInput: SetLowStockThresholdInput;
   SetLowStockThresholdResult: ResolversUnionTypes<ResolversParentTypes>['SetLowStockThresholdResult'];
   SetLowStockThresholdSuccess: SetLowStockThresholdSuccessResult;
+  SetSupplierItemInput: SetSupplierItemInput;
+  SetSupplierItemResult: ResolversUnionTypes<ResolversParentTypes>['SetSupplierItemResult'];
+  SetSupplierItemSuccess: SetSupplierItemSuccessResult;
   ShipReservationInput: ShipReservationInput;
+  SkuNotSuppliedError: SkuNotSuppliedError;
   StockAllocation: StockAllocation;
   StockBelowReservedError: StockBelowReservedError;
   StockChange: Omit<StockChange, 'stock' | 'variant' | 'warehouse'> & { stock?: Maybe<ResolversParentTypes['StockLevel']>, variant: ResolversParentTypes['ProductVariant'], warehouse: ResolversParentTypes['Warehouse'] };
@@ -768,7 +1612,18 @@ export type ResolversParentTypes = ResolversObject<{
   StockMovementConnection: Omit<StockMovementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StockMovementEdge']>, nodes: Array<ResolversParentTypes['StockMovement']> };
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
   Subscription: Record<PropertyKey, never>;
+  Supplier: SupplierRow;
+  SupplierConnection: Omit<SupplierConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SupplierEdge']>, nodes: Array<ResolversParentTypes['Supplier']> };
+  SupplierEdge: Omit<SupplierEdge, 'node'> & { node: ResolversParentTypes['Supplier'] };
+  SupplierItem: SupplierItemView;
+  SupplierItemConnection: Omit<SupplierItemConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SupplierItemEdge']>, nodes: Array<ResolversParentTypes['SupplierItem']> };
+  SupplierItemEdge: Omit<SupplierItemEdge, 'node'> & { node: ResolversParentTypes['SupplierItem'] };
+  SupplierNotFoundError: SupplierNotFoundError;
   UnknownSkuError: UnknownSkuError;
+  UpdatePurchaseOrderLinesInput: UpdatePurchaseOrderLinesInput;
+  UpdateSupplierInput: UpdateSupplierInput;
+  UpdateSupplierResult: ResolversUnionTypes<ResolversParentTypes>['UpdateSupplierResult'];
+  UpdateSupplierSuccess: UpdateSupplierSuccessResult;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: WarehouseRow;
 }>;
@@ -780,6 +1635,24 @@ export type AdjustStockResultResolvers<ContextType = Context, ParentType extends
 export type AdjustStockSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AdjustStockSuccess'] = ResolversParentTypes['AdjustStockSuccess']> = ResolversObject<{
   movement?: Resolver<ResolversTypes['StockMovement'], ParentType, ContextType>;
   stockLevel?: Resolver<ResolversTypes['StockLevel'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CreatePurchaseOrdersFromSuggestionsResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePurchaseOrdersFromSuggestionsResult'] = ResolversParentTypes['CreatePurchaseOrdersFromSuggestionsResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CreatePurchaseOrdersFromSuggestionsSuccess' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type CreatePurchaseOrdersFromSuggestionsSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePurchaseOrdersFromSuggestionsSuccess'] = ResolversParentTypes['CreatePurchaseOrdersFromSuggestionsSuccess']> = ResolversObject<{
+  purchaseOrders?: Resolver<Array<ResolversTypes['PurchaseOrder']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CreateSupplierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateSupplierResult'] = ResolversParentTypes['CreateSupplierResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CreateSupplierSuccess' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type CreateSupplierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateSupplierSuccess'] = ResolversParentTypes['CreateSupplierSuccess']> = ResolversObject<{
+  supplier?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -810,15 +1683,39 @@ export type LoggedEventResolvers<ContextType = Context, ParentType extends Resol
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   adjustStock?: Resolver<ResolversTypes['AdjustStockResult'], ParentType, ContextType, RequireFields<MutationAdjustStockArgs, 'input'>>;
+  cancelPurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationCancelPurchaseOrderArgs, 'input'>>;
   confirmReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationConfirmReservationArgs, 'input'>>;
+  createPurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationCreatePurchaseOrderArgs, 'input'>>;
+  createPurchaseOrdersFromSuggestions?: Resolver<ResolversTypes['CreatePurchaseOrdersFromSuggestionsResult'], ParentType, ContextType, RequireFields<MutationCreatePurchaseOrdersFromSuggestionsArgs, 'input'>>;
+  createSupplier?: Resolver<ResolversTypes['CreateSupplierResult'], ParentType, ContextType, RequireFields<MutationCreateSupplierArgs, 'input'>>;
+  receivePurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationReceivePurchaseOrderArgs, 'input'>>;
   receiveStock?: Resolver<ResolversTypes['ReceiveStockResult'], ParentType, ContextType, RequireFields<MutationReceiveStockArgs, 'input'>>;
   releaseReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'input'>>;
   reserveStock?: Resolver<ResolversTypes['ReserveStockResult'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'input'>>;
   restockReturn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRestockReturnArgs, 'input'>>;
   setLowStockThreshold?: Resolver<ResolversTypes['SetLowStockThresholdResult'], ParentType, ContextType, RequireFields<MutationSetLowStockThresholdArgs, 'input'>>;
+  setSupplierItem?: Resolver<ResolversTypes['SetSupplierItemResult'], ParentType, ContextType, RequireFields<MutationSetSupplierItemArgs, 'input'>>;
   shipReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationShipReservationArgs, 'input'>>;
+  submitPurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationSubmitPurchaseOrderArgs, 'input'>>;
+  updatePurchaseOrderLines?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationUpdatePurchaseOrderLinesArgs, 'input'>>;
+  updateSupplier?: Resolver<ResolversTypes['UpdateSupplierResult'], ParentType, ContextType, RequireFields<MutationUpdateSupplierArgs, 'input'>>;
+}>;
+
+export type OverReceiptErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OverReceiptError'] = ResolversParentTypes['OverReceiptError']> = ResolversObject<{
+  allowed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ordered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -833,9 +1730,107 @@ export type ProductVariantResolvers<ContextType = Context, ParentType extends Re
   stock?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType>;
 }>;
 
+export type PurchaseOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrder'] = ResolversParentTypes['PurchaseOrder'], FederationReferenceType extends FederationReferenceTypes['PurchaseOrder'] = FederationReferenceTypes['PurchaseOrder']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PurchaseOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cancelReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['PurchaseOrderLine']>, ParentType, ContextType>;
+  receipts?: Resolver<ResolversTypes['PurchaseOrderReceiptConnection'], ParentType, ContextType, RequireFields<PurchaseOrderReceiptsArgs, 'first'>>;
+  receivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  receivedTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PurchaseOrderStatus'], ParentType, ContextType>;
+  submittedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  supplier?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderConnection'] = ResolversParentTypes['PurchaseOrderConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PurchaseOrderEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PurchaseOrder']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderEdge'] = ResolversParentTypes['PurchaseOrderEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PurchaseOrder'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderLine'] = ResolversParentTypes['PurchaseOrderLine']> = ResolversObject<{
+  damaged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  leadTimeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  supplierSku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  unitCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderNotFoundErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderNotFoundError'] = ResolversParentTypes['PurchaseOrderNotFoundError']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purchaseOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderReceiptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderReceipt'] = ResolversParentTypes['PurchaseOrderReceipt']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['PurchaseOrderReceiptLine']>, ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  receivedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderReceiptConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderReceiptConnection'] = ResolversParentTypes['PurchaseOrderReceiptConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PurchaseOrderReceiptEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PurchaseOrderReceipt']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderReceiptEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderReceiptEdge'] = ResolversParentTypes['PurchaseOrderReceiptEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PurchaseOrderReceipt'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderReceiptLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderReceiptLine'] = ResolversParentTypes['PurchaseOrderReceiptLine']> = ResolversObject<{
+  damaged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderResult'] = ResolversParentTypes['PurchaseOrderResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'OverReceiptError' | 'PurchaseOrderNotFoundError' | 'PurchaseOrderStatusError' | 'PurchaseOrderSuccess' | 'SkuNotSuppliedError' | 'SupplierNotFoundError', ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderStatusErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderStatusError'] = ResolversParentTypes['PurchaseOrderStatusError']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purchaseOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PurchaseOrderStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PurchaseOrderSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOrderSuccess'] = ResolversParentTypes['PurchaseOrderSuccess']> = ResolversObject<{
+  purchaseOrder?: Resolver<ResolversTypes['PurchaseOrder'], ParentType, ContextType>;
+  receipt?: Resolver<Maybe<ResolversTypes['PurchaseOrderReceipt']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   inventoryEventLog?: Resolver<Array<ResolversTypes['LoggedEvent']>, ParentType, ContextType, RequireFields<QueryInventoryEventLogArgs, 'after' | 'first' | 'waitMs'>>;
+  purchaseOrder?: Resolver<Maybe<ResolversTypes['PurchaseOrder']>, ParentType, ContextType, RequireFields<QueryPurchaseOrderArgs, 'id'>>;
+  purchaseOrders?: Resolver<ResolversTypes['PurchaseOrderConnection'], ParentType, ContextType, RequireFields<QueryPurchaseOrdersArgs, 'first'>>;
+  replenishmentSuggestions?: Resolver<ResolversTypes['ReplenishmentSuggestionConnection'], ParentType, ContextType, RequireFields<QueryReplenishmentSuggestionsArgs, 'first' | 'warehouseId'>>;
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first'>>;
+  supplier?: Resolver<Maybe<ResolversTypes['Supplier']>, ParentType, ContextType, RequireFields<QuerySupplierArgs, 'id'>>;
+  suppliers?: Resolver<ResolversTypes['SupplierConnection'], ParentType, ContextType, RequireFields<QuerySuppliersArgs, 'activeOnly' | 'first'>>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
   warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
 }>;
@@ -847,6 +1842,34 @@ export type ReceiveStockResultResolvers<ContextType = Context, ParentType extend
 export type ReceiveStockSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReceiveStockSuccess'] = ResolversParentTypes['ReceiveStockSuccess']> = ResolversObject<{
   stockLevel?: Resolver<ResolversTypes['StockLevel'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReplenishmentSuggestionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReplenishmentSuggestion'] = ResolversParentTypes['ReplenishmentSuggestion']> = ResolversObject<{
+  averageDailySales?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  leadTimeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onHand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reorderPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  safetyStock?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  salesLast30Days?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  suggestedCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  suggestedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  supplierItem?: Resolver<ResolversTypes['SupplierItem'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+}>;
+
+export type ReplenishmentSuggestionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReplenishmentSuggestionConnection'] = ResolversParentTypes['ReplenishmentSuggestionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReplenishmentSuggestionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ReplenishmentSuggestion']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ReplenishmentSuggestionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReplenishmentSuggestionEdge'] = ResolversParentTypes['ReplenishmentSuggestionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReplenishmentSuggestion'], ParentType, ContextType>;
 }>;
 
 export type ReserveStockResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReserveStockResult'] = ResolversParentTypes['ReserveStockResult']> = ResolversObject<{
@@ -868,6 +1891,22 @@ export type SetLowStockThresholdSuccessResolvers<ContextType = Context, ParentTy
   stockLevel?: Resolver<Maybe<ResolversTypes['StockLevel']>, ParentType, ContextType>;
   threshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SetSupplierItemResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetSupplierItemResult'] = ResolversParentTypes['SetSupplierItemResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'SetSupplierItemSuccess' | 'SupplierNotFoundError' | 'UnknownSkuError', ParentType, ContextType>;
+}>;
+
+export type SetSupplierItemSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetSupplierItemSuccess'] = ResolversParentTypes['SetSupplierItemSuccess']> = ResolversObject<{
+  item?: Resolver<ResolversTypes['SupplierItem'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SkuNotSuppliedErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SkuNotSuppliedError'] = ResolversParentTypes['SkuNotSuppliedError']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  supplierId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -901,6 +1940,7 @@ export type StockLevelResolvers<ContextType = Context, ParentType extends Resolv
   isLow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lowStockThreshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   onHand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  replenishment?: Resolver<Maybe<ResolversTypes['ReplenishmentSuggestion']>, ParentType, ContextType>;
   reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -937,14 +1977,76 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
   stockChanged?: SubscriptionResolver<ResolversTypes['StockChange'], "stockChanged", ParentType, ContextType, RequireFields<SubscriptionStockChangedArgs, 'sku'>>;
 }>;
 
+export type SupplierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Supplier'] = ResolversParentTypes['Supplier'], FederationReferenceType extends FederationReferenceTypes['Supplier'] = FederationReferenceTypes['Supplier']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Supplier']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  contactEmail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<ResolversTypes['SupplierItemConnection'], ParentType, ContextType, RequireFields<SupplierItemsArgs, 'first'>>;
+  leadTimeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type SupplierConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplierConnection'] = ResolversParentTypes['SupplierConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SupplierEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Supplier']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SupplierEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplierEdge'] = ResolversParentTypes['SupplierEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
+}>;
+
+export type SupplierItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplierItem'] = ResolversParentTypes['SupplierItem']> = ResolversObject<{
+  leadTimeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minimumOrderQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  packSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  supplier?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
+  supplierSku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unitCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
+}>;
+
+export type SupplierItemConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplierItemConnection'] = ResolversParentTypes['SupplierItemConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SupplierItemEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['SupplierItem']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SupplierItemEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplierItemEdge'] = ResolversParentTypes['SupplierItemEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SupplierItem'], ParentType, ContextType>;
+}>;
+
+export type SupplierNotFoundErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupplierNotFoundError'] = ResolversParentTypes['SupplierNotFoundError']> = ResolversObject<{
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supplierId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownSkuErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownSkuError'] = ResolversParentTypes['UnknownSkuError']> = ResolversObject<{
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UpdateSupplierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateSupplierResult'] = ResolversParentTypes['UpdateSupplierResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'SupplierNotFoundError' | 'UpdateSupplierSuccess', ParentType, ContextType>;
+}>;
+
+export type UpdateSupplierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateSupplierSuccess'] = ResolversParentTypes['UpdateSupplierSuccess']> = ResolversObject<{
+  supplier?: Resolver<ResolversTypes['Supplier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'StockBelowReservedError' | 'UnknownSkuError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'OverReceiptError' | 'PurchaseOrderNotFoundError' | 'PurchaseOrderStatusError' | 'SkuNotSuppliedError' | 'StockBelowReservedError' | 'SupplierNotFoundError' | 'UnknownSkuError', ParentType, ContextType>;
 }>;
 
 export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse'], FederationReferenceType extends FederationReferenceTypes['Warehouse'] = FederationReferenceTypes['Warehouse']> = ResolversObject<{
@@ -960,20 +2062,44 @@ export type WarehouseResolvers<ContextType = Context, ParentType extends Resolve
 export type Resolvers<ContextType = Context> = ResolversObject<{
   AdjustStockResult?: AdjustStockResultResolvers<ContextType>;
   AdjustStockSuccess?: AdjustStockSuccessResolvers<ContextType>;
+  CreatePurchaseOrdersFromSuggestionsResult?: CreatePurchaseOrdersFromSuggestionsResultResolvers<ContextType>;
+  CreatePurchaseOrdersFromSuggestionsSuccess?: CreatePurchaseOrdersFromSuggestionsSuccessResolvers<ContextType>;
+  CreateSupplierResult?: CreateSupplierResultResolvers<ContextType>;
+  CreateSupplierSuccess?: CreateSupplierSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   InsufficientStockError?: InsufficientStockErrorResolvers<ContextType>;
   InvalidInputError?: InvalidInputErrorResolvers<ContextType>;
   LoggedEvent?: LoggedEventResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OverReceiptError?: OverReceiptErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
+  PurchaseOrder?: PurchaseOrderResolvers<ContextType>;
+  PurchaseOrderConnection?: PurchaseOrderConnectionResolvers<ContextType>;
+  PurchaseOrderEdge?: PurchaseOrderEdgeResolvers<ContextType>;
+  PurchaseOrderLine?: PurchaseOrderLineResolvers<ContextType>;
+  PurchaseOrderNotFoundError?: PurchaseOrderNotFoundErrorResolvers<ContextType>;
+  PurchaseOrderReceipt?: PurchaseOrderReceiptResolvers<ContextType>;
+  PurchaseOrderReceiptConnection?: PurchaseOrderReceiptConnectionResolvers<ContextType>;
+  PurchaseOrderReceiptEdge?: PurchaseOrderReceiptEdgeResolvers<ContextType>;
+  PurchaseOrderReceiptLine?: PurchaseOrderReceiptLineResolvers<ContextType>;
+  PurchaseOrderResult?: PurchaseOrderResultResolvers<ContextType>;
+  PurchaseOrderStatusError?: PurchaseOrderStatusErrorResolvers<ContextType>;
+  PurchaseOrderSuccess?: PurchaseOrderSuccessResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReceiveStockResult?: ReceiveStockResultResolvers<ContextType>;
   ReceiveStockSuccess?: ReceiveStockSuccessResolvers<ContextType>;
+  ReplenishmentSuggestion?: ReplenishmentSuggestionResolvers<ContextType>;
+  ReplenishmentSuggestionConnection?: ReplenishmentSuggestionConnectionResolvers<ContextType>;
+  ReplenishmentSuggestionEdge?: ReplenishmentSuggestionEdgeResolvers<ContextType>;
   ReserveStockResult?: ReserveStockResultResolvers<ContextType>;
   ReserveStockSuccess?: ReserveStockSuccessResolvers<ContextType>;
   SetLowStockThresholdResult?: SetLowStockThresholdResultResolvers<ContextType>;
   SetLowStockThresholdSuccess?: SetLowStockThresholdSuccessResolvers<ContextType>;
+  SetSupplierItemResult?: SetSupplierItemResultResolvers<ContextType>;
+  SetSupplierItemSuccess?: SetSupplierItemSuccessResolvers<ContextType>;
+  SkuNotSuppliedError?: SkuNotSuppliedErrorResolvers<ContextType>;
   StockAllocation?: StockAllocationResolvers<ContextType>;
   StockBelowReservedError?: StockBelowReservedErrorResolvers<ContextType>;
   StockChange?: StockChangeResolvers<ContextType>;
@@ -982,7 +2108,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StockMovementConnection?: StockMovementConnectionResolvers<ContextType>;
   StockMovementEdge?: StockMovementEdgeResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Supplier?: SupplierResolvers<ContextType>;
+  SupplierConnection?: SupplierConnectionResolvers<ContextType>;
+  SupplierEdge?: SupplierEdgeResolvers<ContextType>;
+  SupplierItem?: SupplierItemResolvers<ContextType>;
+  SupplierItemConnection?: SupplierItemConnectionResolvers<ContextType>;
+  SupplierItemEdge?: SupplierItemEdgeResolvers<ContextType>;
+  SupplierNotFoundError?: SupplierNotFoundErrorResolvers<ContextType>;
   UnknownSkuError?: UnknownSkuErrorResolvers<ContextType>;
+  UpdateSupplierResult?: UpdateSupplierResultResolvers<ContextType>;
+  UpdateSupplierSuccess?: UpdateSupplierSuccessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
 }>;

@@ -97,7 +97,14 @@ export const reservationAllocations = pgTable(
 
 /** What a movement did to a stock level; see `MOVEMENT_RULES` in ledger.ts for the signs. */
 export type StockMovementKind =
-  'RECEIPT' | 'RESERVATION' | 'RELEASE' | 'SALE' | 'RETURN' | 'ADJUSTMENT' | 'WRITE_OFF';
+  | 'RECEIPT'
+  | 'PURCHASE_RECEIPT'
+  | 'RESERVATION'
+  | 'RELEASE'
+  | 'SALE'
+  | 'RETURN'
+  | 'ADJUSTMENT'
+  | 'WRITE_OFF';
 
 /** Why a stock count was corrected by hand. */
 export type AdjustmentReason = 'COUNT_CORRECTION' | 'DAMAGED' | 'LOST' | 'FOUND' | 'OTHER';
@@ -130,6 +137,10 @@ export const stockMovements = pgTable(
   (table) => [
     index('stock_movements_sku_idx').on(table.sku, table.id),
     index('stock_movements_warehouse_idx').on(table.warehouseId, table.id),
+    // a warehouse's recent sales of a SKU, for replenishment (purchasing/replenishment.ts)
+    index('stock_movements_sales_idx')
+      .on(table.warehouseId, table.sku, table.occurredAt)
+      .where(sql`${table.kind} = 'SALE'`),
     check('stock_movements_quantity_check', sql`${table.quantity} > 0`),
     check(
       'stock_movements_change_check',
@@ -176,3 +187,5 @@ export type ReservationRow = typeof reservations.$inferSelect;
 export type AllocationRow = typeof reservationAllocations.$inferSelect;
 export type StockMovementRow = typeof stockMovements.$inferSelect;
 export type LowStockThresholdRow = typeof lowStockThresholds.$inferSelect;
+
+export * from '../purchasing/tables.js';

@@ -3,6 +3,11 @@ import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { InternalMutation } from './internal.js';
 import { Mutation } from './mutation.js';
 import { ProductVariant } from './product-variant.js';
+import {
+  PurchasingMutation,
+  PurchasingQuery,
+  purchasingTypes,
+} from '../purchasing/resolvers/index.js';
 import { Query } from './query.js';
 import { AdjustStockSuccess, ReceiveStockSuccess, SetLowStockThresholdSuccess } from './results.js';
 import { StockLevel } from './stock-level.js';
@@ -12,8 +17,8 @@ import { Warehouse } from './warehouse.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
-  Mutation: { ...Mutation, ...InternalMutation },
+  Query: { ...Query, ...PurchasingQuery },
+  Mutation: { ...Mutation, ...InternalMutation, ...PurchasingMutation },
   Subscription,
   Warehouse,
   StockLevel,
@@ -22,4 +27,5 @@ export const resolvers: Resolvers = {
   ReceiveStockSuccess,
   AdjustStockSuccess,
   SetLowStockThresholdSuccess,
+  ...purchasingTypes,
 };

@@ -1,0 +1,104 @@
+import { toMoney, type Database, type NewEvent } from '@ordergraph/shared';
+import { movement } from '../ledger.js';
+import { appendStockEvents, moveStock } from '../stock.js';
+import {
+  checkStatus,
+  planReceipt,
+  purchaseOrderNotFound,
+  totalOf,
+  type PurchaseOrderSuccessResult,
+} from './purchase-orders.js';
+import type { DeliveryLine } from './purchase-order-inputs.js';
+import { createPurchaseOrdersRepository } from './purchase-orders.repository.js';
+
+/**
+ * Records a delivery against a purchase order. The order's row is locked first, so deliveries
+ * racing on one order are counted one after the other and the second sees the first's units:
+ * what was ordered is stocked once, and the tolerance holds whatever the concurrency. Good units
+ * enter the stock through the ledger (PURCHASE_RECEIPT, referencing the order); damaged ones
+ * are only recorded.
+ */
+export async function receivePurchaseOrder(
+  tx: Database,
+  {
+    purchaseOrderId,
+    delivery,
+    tolerancePercent,
+    actor,
+  }: {
+    purchaseOrderId: string;
+    delivery: readonly DeliveryLine[];
+    tolerancePercent: number;
+    actor: string | null;
+  },
+) {
+  const orders = createPurchaseOrdersRepository({ db: tx });
+  const order = await orders.lock(purchaseOrderId);
+  if (!order) return purchaseOrderNotFound(purchaseOrderId);
+  const refused = checkStatus({ purchaseOrderId, status: order.status, action: 'receive' });
+  if (refused) return refused;
+  const lines = await orders.findLinesByOrderIds([purchaseOrderId]);
+  const plan = planReceipt({ lines, delivery, tolerancePercent });
+  if ('__typename' in plan) return plan;
+
+  const { warehouseId } = order;
+  const costOf = new Map(lines.map((line) => [line.sku, line.unitCostMinor]));
+  const stocked = delivery.filter((line) => line.quantity > 0);
+  const { levels, alerts } = await moveStock(
+    tx,
+    stocked.map(({ sku, quantity }) =>
+      movement('PURCHASE_RECEIPT', {
+        sku,
+        warehouseId,
+        quantity,
+        reference: purchaseOrderId,
+        actor,
+      }),
+    ),
+  );
+  const delivered = delivery.map((line) => ({ ...line, unitCostMinor: costOf.get(line.sku)! }));
+  const receiptId = await orders.recordReceipt({
+    purchaseOrderId,
+    receivedBy: actor,
+    delivered,
+    lines: plan.lines,
+  });
+  await orders.setStatus(purchaseOrderId, { status: plan.status });
+
+  const levelOf = new Map(levels.map((level) => [level.sku, level]));
+  const events: NewEvent[] = [
+    ...stocked.map(({ sku, quantity }) => ({
+      streamType: 'sku',
+      streamId: sku,
+      type: 'stock.received',
+      payload: {
+        sku,
+        warehouseId,
+        quantity,
+        onHand: levelOf.get(sku)!.onHand,
+        reserved: levelOf.get(sku)!.reserved,
+      },
+    })),
+    {
+      streamType: 'purchase_order',
+      streamId: purchaseOrderId,
+      type: 'purchase_order.received',
+      payload: {
+        purchaseOrderId,
+        receiptId,
+        supplierId: order.supplierId,
+        warehouseId,
+        status: plan.status,
+        lines: delivery.map(({ sku, quantity, damaged }) => ({ sku, quantity, damaged })),
+        total: toMoney(totalOf(delivered), order.currencyCode),
+        actor,
+      },
+    },
+  ];
+  await appendStockEvents(tx, events, alerts);
+  return {
+    __typename: 'PurchaseOrderSuccess',
+    purchaseOrderId,
+    receiptId,
+  } satisfies PurchaseOrderSuccessResult;
+}
