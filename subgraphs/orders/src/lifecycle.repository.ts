@@ -51,6 +51,61 @@ export function createLifecycleRepository({ db }: { db: Database }) {
       return row ?? null;
     },
 
+    /**
+     * The order, locked as lockOrder does, with all its shipments, in one statement: what a
+     * shipment event needs to know before it moves anything.
+     */
+    async lockOrderWithShipments(
+      id: string,
+    ): Promise<{ order: OrderRow; shipments: OrderShipmentRow[] } | null> {
+      const rows = await db
+        .select({ order: orders, shipment: orderShipments })
+        .from(orders)
+        .leftJoin(orderShipments, eq(orderShipments.orderId, orders.id))
+        .where(eq(orders.id, id))
+        .orderBy(asc(orderShipments.createdAt), asc(orderShipments.id))
+        .for('update', { of: orders });
+      const [first] = rows;
+      if (!first) return null;
+      return {
+        order: first.order,
+        shipments: rows.flatMap((row) => (row.shipment ? [row.shipment] : [])),
+      };
+    },
+
+    /** a shipment's new status and tracking, and its order's move, in one statement */
+    async moveShipmentAndOrder({
+      shipmentId,
+      shipment,
+      orderId,
+      orderStatus,
+    }: {
+      shipmentId: string;
+      shipment: Pick<
+        OrderShipmentRow,
+        'status' | 'carrierCode' | 'trackingNumber' | 'trackingUrl' | 'lastEventSeq'
+      >;
+      orderId: string;
+      /** the order's new status, or null to leave it (its updatedAt moves either way) */
+      orderStatus: string | null;
+    }): Promise<void> {
+      const moved = db.$with('moved_shipment').as(
+        db
+          .update(orderShipments)
+          .set({ ...shipment, updatedAt: new Date() })
+          .where(eq(orderShipments.id, shipmentId))
+          .returning({ id: orderShipments.id }),
+      );
+      await db
+        .with(moved)
+        .update(orders)
+        .set({
+          ...(orderStatus ? { status: orderStatus as OrderRow['status'] } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(orders.id, orderId));
+    },
+
     async moveOrder(
       id: string,
       change: Partial<Pick<OrderRow, 'status' | 'paymentStatus'>>,

@@ -47,12 +47,13 @@ export async function applyShipmentEvent(
     return;
   }
   const repository = createLifecycleRepository({ db: tx });
-  const order = await repository.lockOrder(orderId);
-  if (!order) {
+  const locked = await repository.lockOrderWithShipments(orderId);
+  if (!locked) {
     log.warn({ seq: event.seq, orderId }, 'shipment of an unknown order; skipped');
     return;
   }
-  const known = await repository.findShipment(shipmentId);
+  const { order } = locked;
+  const known = locked.shipments.find((shipment) => shipment.id === shipmentId) ?? null;
   if (known && event.seq <= known.lastEventSeq) return;
   if (known && event.type === 'shipment.created') return;
 
@@ -64,8 +65,7 @@ export async function applyShipmentEvent(
   };
   let shipment: OrderShipmentRow;
   if (known) {
-    await repository.updateShipment(shipmentId, { status, ...tracking, lastEventSeq: event.seq });
-    shipment = { ...known, status, ...tracking };
+    shipment = { ...known, status, ...tracking, lastEventSeq: event.seq };
   } else {
     const warehouseId = text(payload['warehouseId']) ?? 'unknown';
     const orderLineIds = new Set((await repository.findOrderLines(orderId)).map((l) => l.id));
@@ -88,13 +88,26 @@ export async function applyShipmentEvent(
     await owePayment(repository, order, shipment, linesOf(payload));
   }
 
-  const statuses = (await repository.findShipmentsByOrderIds([orderId])).map((s) => s.status);
+  // the order's shipments as they are now: this one as moved, or added
+  const statuses = [
+    ...locked.shipments.map((s) => (s.id === shipmentId ? status : s.status)),
+    ...(known ? [] : [status]),
+  ];
   const target = orderStatusFromShipments(statuses);
   const moves = target !== null && target !== order.status && canMoveOrder(order.status, target);
   if (target && target !== order.status && !moves) {
     log.info({ orderId, from: order.status, to: target }, 'order status left as it is');
   }
-  await repository.moveOrder(orderId, moves ? { status: target } : {});
+  if (known) {
+    await repository.moveShipmentAndOrder({
+      shipmentId,
+      shipment: { status, ...tracking, lastEventSeq: event.seq },
+      orderId,
+      orderStatus: moves ? target : null,
+    });
+  } else {
+    await repository.moveOrder(orderId, moves ? { status: target } : {});
+  }
 
   await appendEvent(tx, {
     streamType: 'order',
