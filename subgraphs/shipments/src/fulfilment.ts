@@ -28,7 +28,14 @@ const GENERATION_ATTEMPTS = 5;
  * The shipment life cycle's writes, each on the caller's transaction: the shipment row is
  * locked first, the state machine decides, and the event is appended last.
  */
-export function createFulfilment({ db }: { db: Database }) {
+export function createFulfilment({
+  db,
+  moved = () => {},
+}: {
+  db: Database;
+  /** told each shipment row as a change leaves it, so a request can show it without a read */
+  moved?: (shipment: ShipmentRow) => void;
+}) {
   const repository = createShipmentsRepository({ db });
 
   const lines = async (shipmentId: string) =>
@@ -186,7 +193,7 @@ export function createFulfilment({ db }: { db: Database }) {
         });
         return shipmentSuccess(shipment.id);
       }
-      const moved = await repository.updateStatus({
+      const updated = await repository.updateStatus({
         id: shipment.id,
         status: report.status,
         changes: {
@@ -195,10 +202,11 @@ export function createFulfilment({ db }: { db: Database }) {
         },
       });
       await appendShipmentEvent(db, {
-        shipment: moved,
+        shipment: updated,
         previousStatus: shipment.status,
         details: tracking,
       });
+      moved(updated);
       return shipmentSuccess(shipment.id);
     },
 

@@ -13,6 +13,7 @@ import { createShipment, forceStatus } from './fixtures.js';
 import {
   CANCEL_ORDER_SHIPMENTS,
   eventTypes,
+  newKey,
   result,
   scan,
   shipParcel,
@@ -117,6 +118,42 @@ describe('two warehouse workers at once', { skip: racesNeedPostgres }, () => {
         assert.deepEqual(types, ['shipment.created', 'shipment.shipped']);
       }
     }
+  });
+
+  it('runs a scan retried at once under one idempotency key once, and refuses the key for another scan', async () => {
+    // a scan claims its key with its result, after its work: twins roll their work back
+    const parcel = await shipParcel(subgraph);
+    const idempotencyKey = newKey('same-scan');
+    const report = { ...scan(parcel, 'IN_TRANSIT', '2026-11-21T04:00:00.000Z'), idempotencyKey };
+    const results = await Promise.all(
+      Array.from({ length: WORKERS }, () =>
+        result(subgraph.url, 'recordTrackingEvent', report, viewers.carrier('ups')),
+      ),
+    );
+    assert.deepEqual(
+      new Set(results.map((r) => JSON.stringify(r))),
+      new Set([
+        JSON.stringify({
+          __typename: 'ShipmentSuccess',
+          shipment: { id: parcel.id, status: 'IN_TRANSIT' },
+        }),
+      ]),
+    );
+    const { tracking } = await snapshot(subgraph.handle, parcel.id);
+    assert.equal(tracking.length, 1);
+    assert.deepEqual(await eventTypes(subgraph.handle, parcel.id), [
+      'shipment.created',
+      'shipment.shipped',
+      'shipment.in_transit',
+    ]);
+    const other = await result(
+      subgraph.url,
+      'recordTrackingEvent',
+      { ...scan(parcel, 'OUT_FOR_DELIVERY', '2026-11-21T05:00:00.000Z'), idempotencyKey },
+      viewers.carrier('ups'),
+    );
+    assert.equal(other.__typename, 'InvalidInputError');
+    assert.equal((await snapshot(subgraph.handle, parcel.id)).row?.status, 'IN_TRANSIT');
   });
 
   it('records a carrier scan sent several times at once only once', async () => {

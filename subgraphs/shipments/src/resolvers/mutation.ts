@@ -15,6 +15,7 @@ import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { createFulfilment, trackingNumberTaken, type ShipmentOutcome } from '../fulfilment.js';
 import { normalizeCarrierCode, validateShipInput, validateTrackingInput } from '../inputs.js';
 import type { Loaders } from '../loaders.js';
+import type { ShipmentRow } from '../db/schema.js';
 import { TrackingNumberTakenError } from '../shipments.repository.js';
 import { canReportFor, canRunWarehouse, shipmentNotFound } from '../shipments.js';
 
@@ -100,9 +101,14 @@ export const Mutation: MutationResolvers = {
     const checked = validateTrackingInput(input);
     if ('__typename' in checked) return checked;
     const { carrierCode, trackingNumber, report } = checked;
+    // the row as the scan's work left it, and as it committed (a twin's work rolls back)
+    let moved = null as ShipmentRow | null;
+    let shown = null as ShipmentRow | null;
     const result = await withIdempotency<ShipmentOutcome>(db, {
       scope: scope('recordTrackingEvent', viewer),
       key: input.idempotencyKey,
+      // every effect of a scan is in this database: the key is claimed with the result
+      claim: 'last',
       // the date as text: the request hash must see it
       input: {
         ...input,
@@ -112,9 +118,19 @@ export const Mutation: MutationResolvers = {
         occurredAt: report.occurredAt.toISOString(),
       },
       run: (tx) =>
-        createFulfilment({ db: tx }).recordTracking({ carrierCode, trackingNumber, report }),
+        createFulfilment({ db: tx, moved: (row) => (moved = row) }).recordTracking({
+          carrierCode,
+          trackingNumber,
+          report,
+        }),
+      committed: () => {
+        shown = moved;
+      },
     });
-    return settle(loaders, result);
+    settle(loaders, result);
+    // the response shows the shipment as this scan left it, without reading it again
+    if (shown) loaders.shipmentById.prime(shown.id, shown);
+    return result;
   },
 
   cancelOrderShipments: async (_parent, { input }, { viewer, db }) => {
