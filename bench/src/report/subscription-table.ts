@@ -25,6 +25,12 @@ function rows(m: SubscriptionMeasurement): string[][] {
         .sort(([a], [b]) => a.localeCompare(b))
     : [];
   const perOrder = router ? router.upstreamOpened / m.settings.orders : null;
+  const scanCpu =
+    m.postgresCpuMsPerChange === null
+      ? null
+      : m.subgraphCpuMsPerChange +
+        m.postgresCpuMsPerChange +
+        (m.postgresBackgroundCpuMsPerChange ?? 0);
   const latency = (p: SubscriptionMeasurement['deliveryMs']) =>
     `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)} ms`;
   return [
@@ -117,8 +123,22 @@ function rows(m: SubscriptionMeasurement): string[][] {
     [
       'calls between subgraphs / SQL statements, per scan',
       `${m.serviceCallsPerChange.toFixed(2)} / ${m.sqlPerChange.toFixed(1)}`,
-      '',
-      '',
+      `≤ ${GOALS.serviceCallsPerScan} / ≤ ${GOALS.sqlPerScan}`,
+      verdict(
+        m.changes > 0
+          ? m.serviceCallsPerChange <= GOALS.serviceCallsPerScan &&
+              m.sqlPerChange <= GOALS.sqlPerScan
+          : null,
+      ),
+    ],
+    [
+      'CPU per scan: subgraphs + PostgreSQL (its connections + its background processes)',
+      scanCpu === null
+        ? `${m.subgraphCpuMsPerChange.toFixed(2)} ms + PostgreSQL not readable`
+        : `${scanCpu.toFixed(2)} ms = ${m.subgraphCpuMsPerChange.toFixed(2)} + ` +
+          `${m.postgresCpuMsPerChange!.toFixed(2)} + ${m.postgresBackgroundCpuMsPerChange!.toFixed(2)} ms`,
+      `≤ ${GOALS.cpuMsPerScan} ms`,
+      verdict(scanCpu === null || m.changes === 0 ? null : scanCpu <= GOALS.cpuMsPerScan),
     ],
   ];
 }

@@ -1,7 +1,8 @@
 import { signToken } from '../../../../router/src/auth.js';
-import { cpuSeconds, rssBytes } from '../../measure/process-stats.js';
+import { startPostgresCpuSampling } from '../../measure/postgres-cpu.js';
+import { cpuSeconds, rssBytes, startProcessSampling } from '../../measure/process-stats.js';
 import { difference, readCountersWhenQuiet } from '../../services/counters.js';
-import { JWT_SECRET } from '../../settings.js';
+import { DATABASE_PREFIX, JWT_SECRET, POSTGRES_URL } from '../../settings.js';
 import type { ScenarioContext } from '../scenario.js';
 import { nextScanStatus, sendScans } from './carrier-scans.js';
 import { computeFigures } from './figures.js';
@@ -97,6 +98,11 @@ export async function measureSubscriptions(
     const atSubscribed = await readRouterMetrics(peer.url);
     const countersBefore = await readCountersWhenQuiet(subgraphUrls);
     const cpuBefore = cpuSeconds(peer.pid);
+    const subgraphSampling = context.subgraphPids.map((pid) => startProcessSampling(pid));
+    const postgresSampling = await startPostgresCpuSampling({
+      url: POSTGRES_URL,
+      databasePrefix: DATABASE_PREFIX,
+    });
     const scanStarted = performance.now();
     const { scans, firstFailure } = await sendScans({
       url: peer.url,
@@ -126,6 +132,12 @@ export async function measureSubscriptions(
     const cpuUsed = cpuSeconds(peer.pid) - cpuBefore;
     const wallSeconds = (performance.now() - scanStarted) / 1000;
     const counters = difference(await readCountersWhenQuiet(subgraphUrls), countersBefore);
+    // the services' and the database's work for the scans, the consumers' included
+    const subgraphCpuSeconds = subgraphSampling.reduce(
+      (sum, subgraph) => sum + subgraph.finish().cpuSeconds,
+      0,
+    );
+    const postgresCpu = (await postgresSampling?.finish()) ?? null;
 
     figures = computeFigures({
       peer: peer.id,
@@ -144,6 +156,8 @@ export async function measureSubscriptions(
       cpuSeconds: cpuUsed,
       wallSeconds,
       counters,
+      subgraphCpuSeconds,
+      postgresCpu,
       collected: await subscribers.collect(),
     });
   } finally {
