@@ -38,6 +38,8 @@ export interface Observed {
   subgraphCpuSeconds: number;
   /** PostgreSQL's over the same time; null where /proc cannot show its processes */
   postgresCpu: PostgresCpu | null;
+  /** the graphql-ws subscriptions the gateway opened on the subgraphs, by their own count */
+  subgraphSubscriptions: number;
   collected: CollectReply;
 }
 
@@ -107,6 +109,7 @@ export function computeFigures(observed: Observed): SubscriptionMeasurement {
     subgraphFetchesPerEvent: per(counters.gatewayFetches - scans.length, events),
     serviceCallsPerChange: per(counters.serviceFetches, changes),
     sqlPerChange: per(counters.statements, changes),
+    subgraphSubscriptions: observed.subgraphSubscriptions,
     subgraphCpuMsPerChange: per(observed.subgraphCpuSeconds * 1000, changes),
     postgresCpuMsPerChange: observed.postgresCpu
       ? per(observed.postgresCpu.backends * 1000, changes)

@@ -1,7 +1,7 @@
 import { signToken } from '../../../../router/src/auth.js';
 import { startPostgresCpuSampling } from '../../measure/postgres-cpu.js';
 import { cpuSeconds, rssBytes, startProcessSampling } from '../../measure/process-stats.js';
-import { difference, readCountersWhenQuiet } from '../../services/counters.js';
+import { difference, readCounters, readCountersWhenQuiet } from '../../services/counters.js';
 import { DATABASE_PREFIX, JWT_SECRET, POSTGRES_URL } from '../../settings.js';
 import type { ScenarioContext } from '../scenario.js';
 import { nextScanStatus, sendScans } from './carrier-scans.js';
@@ -13,7 +13,13 @@ import { readShipmentStates, waitForOrdersConsumer } from './shipment-states.js'
 import type { FollowedOrder } from './subscriber-protocol.js';
 import { startSubscribers } from './subscribers.js';
 import type { TrackedOrder } from './tracked-orders.js';
-import { waitForDeliveries, waitForRouterCount, waitForSubscribed } from './waits.js';
+import {
+  waitForDeliveries,
+  waitForRouterCount,
+  waitForSubgraphSubscriptions,
+  waitForSubgraphSubscriptionsClosed,
+  waitForSubscribed,
+} from './waits.js';
 
 // handshakes in flight at once, over all subscriber processes
 const HANDSHAKE_CONCURRENCY = 100;
@@ -65,6 +71,7 @@ export async function measureSubscriptions(
   const base = await readRouterMetrics(peer.url);
   if (!base) log('  the router has no subscription metrics: those figures are left out');
   const rssBefore = rssBytes(peer.pid);
+  const subgraphSubscriptionsBase = (await readCounters(subgraphUrls)).subscriptionsActive;
   const subscribers = startSubscribers(size.workers);
   let figures: SubscriptionMeasurement;
   try {
@@ -92,6 +99,13 @@ export async function measureSubscriptions(
         until: (n) => n >= size.orders,
       });
     }
+    // what the subgraphs hold: one per order for a gateway that shares them, at most one per
+    // connection for one that does not; all of them open before the first scan
+    const subgraphSubscriptions = await waitForSubgraphSubscriptions({
+      subgraphUrls,
+      base: subgraphSubscriptionsBase,
+      atLeast: size.orders,
+    });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const rssAfter = rssBytes(peer.pid);
 
@@ -158,18 +172,25 @@ export async function measureSubscriptions(
       counters,
       subgraphCpuSeconds,
       postgresCpu,
+      subgraphSubscriptions,
       collected: await subscribers.collect(),
     });
   } finally {
     await subscribers.close();
   }
-  // every client subscription and upstream one ends with its connections
-  figures.closedCleanly = base
+  // every client subscription and upstream one ends with its connections: as the router
+  // counts them when it has metrics, and as the subgraphs count theirs in any case
+  const routerClosed = base
     ? await waitForRouterCount({
         url: peer.url,
         read: (m) => m.clients - base.clients + (m.upstreamActive - base.upstreamActive),
         until: (n) => n === 0,
       })
-    : null;
+    : true;
+  const subgraphsClosed = await waitForSubgraphSubscriptionsClosed({
+    subgraphUrls,
+    base: subgraphSubscriptionsBase,
+  });
+  figures.closedCleanly = routerClosed && subgraphsClosed;
   return figures;
 }

@@ -46,6 +46,11 @@ export interface SubscriptionMeasurement {
     /** entity fetches per upstream event, by subgraph */
     fetchesPerEvent: Record<string, number>;
   } | null;
+  /**
+   * graphql-ws subscriptions the gateway held open on the subgraphs once all had subscribed,
+   * by the subgraphs' own count: what sharing upstream subscriptions saves, for every peer
+   */
+  subgraphSubscriptions: number;
   /** requests the subgraphs got from the router per upstream event (their own counters) */
   subgraphFetchesPerEvent: number;
   /** calls between subgraphs (the orders service reading the shipments feed) per scan */
@@ -61,7 +66,7 @@ export interface SubscriptionMeasurement {
   postgresCpuMsPerChange: number | null;
   /** PostgreSQL's postmaster and background processes (WAL writer, checkpointer...) per scan */
   postgresBackgroundCpuMsPerChange: number | null;
-  /** the connections were all closed afterwards, as the router counted them */
+  /** the connections were all closed afterwards, as the router (if it can say) and the subgraphs counted them */
   closedCleanly: boolean | null;
   problem: string | null;
 }
