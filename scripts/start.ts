@@ -1,6 +1,8 @@
 // starts the five subgraphs and the router as separate processes with prefixed, readable logs;
 // seeds the demo data through the graph; Ctrl-C stops everything cleanly
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
 import { PROJECT_ROOT } from '@ordergraph/shared';
@@ -61,6 +63,22 @@ async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Pr
   throw new Error(`${name} did not become healthy at ${url}`);
 }
 
+// the embedded databases' folder (the subgraphs' DATA_DIR), and the mark the demo data leaves
+// there once it is in: a second start on the same databases skips it
+const dataDir = process.env['DATA_DIR'] ?? '.data';
+const embeddedRoot = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
+const seededMark = join(embeddedRoot, '.demo-data-seeded');
+
+/** Whether the demo data went into these very databases: none was made after the mark. */
+function demoDataSeeded(): boolean {
+  if (!existsSync(seededMark)) return false;
+  const markedAt = statSync(seededMark).mtimeMs;
+  return SUBGRAPH_NAMES.every((name) => {
+    const version = join(embeddedRoot, name, 'PG_VERSION');
+    return existsSync(version) && statSync(version).mtimeMs <= markedAt;
+  });
+}
+
 async function stop(exitCode: number): Promise<never> {
   stopping = true;
   const exits = [...children.values()].map(
@@ -95,7 +113,9 @@ try {
   await waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`);
 
   const embedded = !process.env['DATABASE_URL'];
-  if (
+  if (embedded && process.env['SEED_DEMO_DATA'] !== 'true' && demoDataSeeded()) {
+    console.log('demo data already in the embedded databases');
+  } else if (
     process.env['SEED_DEMO_DATA'] === 'true' ||
     (embedded && process.env['SEED_DEMO_DATA'] !== 'false')
   ) {
@@ -108,6 +128,7 @@ try {
     console.log(
       `demo data ready: ${summary.variants} variants in stock, ${summary.orders} demo orders`,
     );
+    if (embedded) writeFileSync(seededMark, `${new Date().toISOString()}\n`);
   }
   console.log(
     `\nordergraph is running: ${routerUrl}\n  a demo customer's token: npm run token -- --role customer\n  stop with Ctrl-C\n`,

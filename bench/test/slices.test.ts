@@ -18,6 +18,8 @@ const slice = (overrides: Partial<LoadSlice>): LoadSlice => ({
   latenciesMs: [],
   peerCpuSeconds: 0.1,
   subgraphCpuSeconds: 0.3,
+  postgresCpuSeconds: 0.2,
+  postgresBackgroundCpuSeconds: 0.04,
   peakRssBytes: 100 * 2 ** 20,
   gatewayFetches: 400,
   serviceFetches: 0,
@@ -39,6 +41,8 @@ describe('a measurement made of slices', () => {
     assert.equal(row.cpuMsPerRequest, 2);
     assert.equal(row.cpuPercent, 16);
     assert.equal(row.subgraphCpuMsPerRequest, 1.5);
+    assert.equal(row.postgresCpuMsPerRequest, 1);
+    assert.equal(row.postgresBackgroundCpuMsPerRequest, 0.2);
     assert.equal(row.subgraphFetches, 4);
     assert.equal(row.sqlStatements, 2.5);
   });
@@ -65,6 +69,16 @@ describe('a measurement made of slices', () => {
     ]);
     assert.equal(row.peakRssMb, 300);
     assert.equal(row.problem, 'HTTP 500: first');
+  });
+
+  it("leaves PostgreSQL's CPU out when a slice could not read it, rather than undercount", () => {
+    const row = summarizeSlices(labels, [
+      slice({}),
+      slice({ postgresCpuSeconds: null, postgresBackgroundCpuSeconds: null }),
+    ]);
+    assert.equal(row.postgresCpuMsPerRequest, null);
+    assert.equal(row.postgresBackgroundCpuMsPerRequest, null);
+    assert.equal(row.subgraphCpuMsPerRequest, 3);
   });
 
   it('reads an empty measurement as nothing rather than dividing by zero', () => {

@@ -1,7 +1,9 @@
 import type { LoadSpec } from '../load/protocol.js';
 import type { ScenarioContext } from '../scenarios/scenario.js';
 import { difference, readCountersWhenQuiet, type CounterSnapshot } from '../services/counters.js';
+import { startPostgresCpuSampling } from './postgres-cpu.js';
 import { startProcessSampling } from './process-stats.js';
+import { DATABASE_PREFIX, POSTGRES_URL } from '../settings.js';
 import type { LoadSlice } from './slices.js';
 
 /**
@@ -14,20 +16,27 @@ export function createSliceMeter() {
   return {
     /**
      * Runs one load against the peer and measures it: the answers checked, their latencies,
-     * the peer process's CPU and peak memory, and what the subgraphs did meanwhile.
+     * the peer process's CPU and peak memory, and what the subgraphs and PostgreSQL did for it.
      */
     async measure(context: ScenarioContext, spec: LoadSpec): Promise<LoadSlice> {
       // requests of an earlier load that the generator gave up on may still be running
       const before = quiet ?? (await readCountersWhenQuiet(context.subgraphUrls));
       const sampling = startProcessSampling(context.peer.pid);
       const subgraphSampling = context.subgraphPids.map((pid) => startProcessSampling(pid));
+      const postgresSampling = await startPostgresCpuSampling({
+        url: POSTGRES_URL,
+        databasePrefix: DATABASE_PREFIX,
+      });
       const result = await context.load.run(spec);
       const usage = sampling.finish();
+      quiet = await readCountersWhenQuiet(context.subgraphUrls);
+      // the services' and the database's work for the load includes what the consumers did
+      // for the events it logged: sampled until the counters are quiet, like the statements
       const subgraphCpuSeconds = subgraphSampling.reduce(
         (sum, subgraph) => sum + subgraph.finish().cpuSeconds,
         0,
       );
-      quiet = await readCountersWhenQuiet(context.subgraphUrls);
+      const postgresCpu = (await postgresSampling?.finish()) ?? null;
       const done = difference(quiet, before);
       return {
         seconds: result.seconds,
@@ -37,6 +46,8 @@ export function createSliceMeter() {
         latenciesMs: result.latenciesMs,
         peerCpuSeconds: usage.cpuSeconds,
         subgraphCpuSeconds,
+        postgresCpuSeconds: postgresCpu?.backends ?? null,
+        postgresBackgroundCpuSeconds: postgresCpu?.background ?? null,
         peakRssBytes: usage.peakRssBytes,
         gatewayFetches: done.gatewayFetches,
         serviceFetches: done.serviceFetches,

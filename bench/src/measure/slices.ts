@@ -13,7 +13,12 @@ export interface LoadSlice {
   /** every response's latency, in milliseconds */
   latenciesMs: number[];
   peerCpuSeconds: number;
+  /** the five subgraphs, until the work the load set off was done */
   subgraphCpuSeconds: number;
+  /** PostgreSQL's processes serving the bench databases; null where /proc cannot show them */
+  postgresCpuSeconds: number | null;
+  /** PostgreSQL's postmaster and background processes (WAL, checkpoints, autovacuum) */
+  postgresBackgroundCpuSeconds: number | null;
   peakRssBytes: number;
   gatewayFetches: number;
   serviceFetches: number;
@@ -31,6 +36,17 @@ export interface SliceLabels {
 
 const sum = (slices: LoadSlice[], pick: (slice: LoadSlice) => number) =>
   slices.reduce((total, slice) => total + pick(slice), 0);
+
+/** Milliseconds per request of a figure some slices may lack: null unless every slice has it. */
+function sumOrNull(
+  slices: LoadSlice[],
+  pick: (slice: LoadSlice) => number | null,
+  perRequest: (count: number) => number,
+): number | null {
+  const values = slices.map(pick);
+  if (values.some((value) => value === null)) return null;
+  return perRequest((values as number[]).reduce((total, value) => total + value, 0) * 1000);
+}
 
 /**
  * One row of the results from its slices: totals over their summed time, and latency
@@ -53,6 +69,12 @@ export function summarizeSlices(labels: SliceLabels, slices: LoadSlice[]): Measu
     cpuPercent: seconds > 0 ? (cpuSeconds / seconds) * 100 : 0,
     cpuMsPerRequest: perRequest(cpuSeconds * 1000),
     subgraphCpuMsPerRequest: perRequest(sum(slices, (s) => s.subgraphCpuSeconds) * 1000),
+    postgresCpuMsPerRequest: sumOrNull(slices, (s) => s.postgresCpuSeconds, perRequest),
+    postgresBackgroundCpuMsPerRequest: sumOrNull(
+      slices,
+      (s) => s.postgresBackgroundCpuSeconds,
+      perRequest,
+    ),
     peakRssMb: Math.max(0, ...slices.map((s) => s.peakRssBytes)) / 2 ** 20,
     subgraphFetches: perRequest(sum(slices, (s) => s.gatewayFetches)),
     serviceCalls: perRequest(sum(slices, (s) => s.serviceFetches)),

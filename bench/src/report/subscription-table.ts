@@ -25,6 +25,12 @@ function rows(m: SubscriptionMeasurement): string[][] {
         .sort(([a], [b]) => a.localeCompare(b))
     : [];
   const perOrder = router ? router.upstreamOpened / m.settings.orders : null;
+  const scanCpu =
+    m.postgresCpuMsPerChange === null
+      ? null
+      : m.subgraphCpuMsPerChange +
+        m.postgresCpuMsPerChange +
+        (m.postgresBackgroundCpuMsPerChange ?? 0);
   const latency = (p: SubscriptionMeasurement['deliveryMs']) =>
     `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)} ms`;
   return [
@@ -83,6 +89,12 @@ function rows(m: SubscriptionMeasurement): string[][] {
       verdict(perOrder === null ? null : perOrder === GOALS.upstreamPerOrder),
     ],
     [
+      'subscriptions held on the subgraphs (their own count)',
+      `${count(m.subgraphSubscriptions)} for ${count(m.settings.connections)} connections on ${count(m.settings.orders)} orders`,
+      '',
+      '',
+    ],
+    [
       'entity fetches per event, by subgraph (router metrics)',
       router
         ? `${fetches.map(([name, value]) => `${name} ${value.toFixed(2)}`).join(', ')} (${count(router.events)} events)`
@@ -117,32 +129,59 @@ function rows(m: SubscriptionMeasurement): string[][] {
     [
       'calls between subgraphs / SQL statements, per scan',
       `${m.serviceCallsPerChange.toFixed(2)} / ${m.sqlPerChange.toFixed(1)}`,
-      '',
-      '',
+      `≤ ${GOALS.serviceCallsPerScan} / ≤ ${GOALS.sqlPerScan}`,
+      verdict(
+        m.changes > 0
+          ? m.serviceCallsPerChange <= GOALS.serviceCallsPerScan &&
+              m.sqlPerChange <= GOALS.sqlPerScan
+          : null,
+      ),
+    ],
+    [
+      'CPU per scan: subgraphs + PostgreSQL (its connections + its background processes)',
+      scanCpu === null
+        ? `${m.subgraphCpuMsPerChange.toFixed(2)} ms + PostgreSQL not readable`
+        : `${scanCpu.toFixed(2)} ms = ${m.subgraphCpuMsPerChange.toFixed(2)} + ` +
+          `${m.postgresCpuMsPerChange!.toFixed(2)} + ${m.postgresBackgroundCpuMsPerChange!.toFixed(2)} ms`,
+      `≤ ${GOALS.cpuMsPerScan} ms`,
+      verdict(scanCpu === null || m.changes === 0 ? null : scanCpu <= GOALS.cpuMsPerScan),
     ],
   ];
 }
 
-/** The Subscriptions table: the measured router's figures beside issue 4's goals. */
+/**
+ * The Subscriptions table: every measured gateway side by side, each figure with its verdict
+ * against the goals (issue 4's and issue 21's) beside it.
+ */
 export function subscriptionTable(report: Report): string {
+  const measured = report.subscriptions;
+  if (measured.length === 0) return '';
   const notMeasured = report.peers.filter((peer) => peer.subscriptionsNotMeasured);
-  return report.subscriptions
-    .map((m) => {
-      const lines = [
-        row(['figure', m.peer, 'goal', 'result']),
-        row(['---', '---', '---', '---']),
-        ...rows(m).map(row),
-        ...notMeasured.map((peer) =>
-          row([peer.id, `not measured: ${peer.subscriptionsNotMeasured!}`, '', '']),
-        ),
-      ];
-      const notes = [
-        ...(m.problem ? [`First problem seen: ${m.problem.slice(0, 300)}`] : []),
-        ...(m.closedCleanly === false
-          ? ['The router still counted subscriptions after every connection had closed.']
-          : []),
-      ];
-      return [describe(m), '', ...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
-    })
-    .join('\n\n');
+  const table = measured.map(rows);
+  const cell = ([, value, , result]: string[]) =>
+    result && result !== '–' ? `${value} (${result})` : value!;
+  const lines = [
+    row(['figure', ...measured.map((m) => m.peer), 'goal']),
+    row(['---', ...measured.map(() => '---'), '---']),
+    ...table[0]!.map((first, index) =>
+      row([first[0]!, ...table.map((peerRows) => cell(peerRows[index]!)), first[2]!]),
+    ),
+  ];
+  const notes = measured.flatMap((m) => [
+    ...(m.problem ? [`${m.peer}: first problem seen: ${m.problem.slice(0, 300)}`] : []),
+    ...(m.closedCleanly === false
+      ? [
+          `${m.peer}: subscriptions were still counted (by the router or the subgraphs) after every connection had closed.`,
+        ]
+      : []),
+  ]);
+  const skipped = notMeasured.map(
+    (peer) => `${peer.id}: not measured: ${peer.subscriptionsNotMeasured!}`,
+  );
+  return [
+    describe(measured[0]!),
+    '',
+    ...lines,
+    ...(notes.length || skipped.length ? ['', ...[...notes, ...skipped].map((n) => `- ${n}`)] : []),
+  ].join('\n');
 }

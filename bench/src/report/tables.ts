@@ -20,6 +20,10 @@ const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 const ratio = (value: number) =>
   Number.isFinite(value) && value > 0 ? `${value.toFixed(2)}×` : '–';
 
+/** PostgreSQL's CPU: the bench connections' processes, plus its background processes'. */
+export const postgresCpu = (backends: number | null, background: number | null) =>
+  backends === null ? '–' : `${backends.toFixed(2)} + ${(background ?? 0).toFixed(2)}`;
+
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 
@@ -97,6 +101,7 @@ export function detailTable(report: Report, dedup: boolean): string {
     'CPU ms/req',
     'peak RSS MB',
     'subgraphs CPU ms/req',
+    'PostgreSQL CPU ms/req',
     'fetches/req',
     'service calls/req',
     'SQL/req',
@@ -116,6 +121,7 @@ export function detailTable(report: Report, dedup: boolean): string {
         fixed(m.cpuMsPerRequest, 2),
         fixed(m.peakRssMb),
         fixed(m.subgraphCpuMsPerRequest, 2),
+        postgresCpu(m.postgresCpuMsPerRequest, m.postgresBackgroundCpuMsPerRequest),
         fixed(m.subgraphFetches, 2),
         fixed(m.serviceCalls, 2),
         fixed(m.sqlStatements, 2),
@@ -156,7 +162,7 @@ export function resultsMarkdown(report: Report): string {
     '',
     `Deduplication settings: ${dedupNote(report)}.`,
     '',
-    'Columns: req/s counts correct answers only; latency covers every response; CPU % is the peer process (100 = one core), CPU ms/req its CPU time per request (its own cost, however busy the machine); peak RSS is its VmHWM during the measurement; subgraphs CPU ms/req the CPU time of the five subgraph processes per request sent (the work caused by the fetches of the peer, not counting the database server); fetches/req are the requests the subgraphs received from the gateway; service calls/req the calls between subgraphs (commands, event feeds); SQL/req the statements of all five subgraphs, both per request sent.',
+    'Columns: req/s counts correct answers only; latency covers every response; CPU % is the peer process (100 = one core), CPU ms/req its CPU time per request (its own cost, however busy the machine); peak RSS is its VmHWM during the measurement; subgraphs CPU ms/req the CPU time of the five subgraph processes per request sent (the work caused by the fetches of the peer, and by the events it logged, until the services are quiet); PostgreSQL CPU ms/req the CPU time of the database server per request sent, over the same time, read from /proc: its processes serving the connections to the bench databases + its postmaster and background processes (WAL writer, checkpointer, autovacuum, which also serve any other database on the server); fetches/req are the requests the subgraphs received from the gateway; service calls/req the calls between subgraphs (commands, event feeds); SQL/req the statements of all five subgraphs, both per request sent.',
     '',
     ...sections,
     ...(report.subscriptions.length ? ['## Subscriptions', '', subscriptionTable(report), ''] : []),

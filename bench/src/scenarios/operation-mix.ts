@@ -88,6 +88,7 @@ export function createOperationMix({ only }: { only?: string[] } = {}): Scenario
         `  ${peer.id.padEnd(14)} ${operation.name.padEnd(13)} c=${String(connections).padStart(2)} ` +
           `${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${row.latencyMs.p99.toFixed(1)} ms` +
           `  CPU ${row.cpuMsPerRequest.toFixed(2)} ms/req, subgraphs ${row.subgraphCpuMsPerRequest.toFixed(2)}` +
+          `, PostgreSQL ${row.postgresCpuMsPerRequest?.toFixed(2) ?? '–'}` +
           `  failures ${row.failures}${row.problem ? `  (${row.problem.slice(0, 200)})` : ''}`,
       );
       rows.push(row);

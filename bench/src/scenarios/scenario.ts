@@ -54,9 +54,16 @@ export interface Measurement {
   cpuMsPerRequest: number;
   /**
    * the five subgraph processes' CPU time per request sent: the work the peer's fetches cause
-   * downstream (PostgreSQL's own is not counted)
+   * downstream, and the consumers' work for the events it logged
    */
   subgraphCpuMsPerRequest: number;
+  /**
+   * PostgreSQL's CPU time per request sent, in the server processes of the bench databases'
+   * connections; null where the server's processes cannot be read (see postgres-cpu.ts)
+   */
+  postgresCpuMsPerRequest: number | null;
+  /** PostgreSQL's postmaster and background processes (WAL writer, checkpointer, autovacuum) */
+  postgresBackgroundCpuMsPerRequest: number | null;
   peakRssMb: number;
   /** fetches the gateway sent to the subgraphs, per request */
   subgraphFetches: number;

@@ -17,8 +17,9 @@ export async function readCounters(urls: Record<Subgraph, string>): Promise<Coun
       gatewayFetches: sum.gatewayFetches + one.gatewayFetches,
       serviceFetches: sum.serviceFetches + one.serviceFetches,
       statements: sum.statements + one.statements,
+      subscriptionsActive: sum.subscriptionsActive + one.subscriptionsActive,
     }),
-    { gatewayFetches: 0, serviceFetches: 0, statements: 0 },
+    { gatewayFetches: 0, serviceFetches: 0, statements: 0, subscriptionsActive: 0 },
   );
 }
 
@@ -26,6 +27,7 @@ export const difference = (after: CounterSnapshot, before: CounterSnapshot): Cou
   gatewayFetches: after.gatewayFetches - before.gatewayFetches,
   serviceFetches: after.serviceFetches - before.serviceFetches,
   statements: after.statements - before.statements,
+  subscriptionsActive: after.subscriptionsActive - before.subscriptionsActive,
 });
 
 /**

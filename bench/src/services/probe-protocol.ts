@@ -6,6 +6,8 @@ export interface SubgraphCounters {
   serviceFetches: number;
   /** SQL statements, counted where the subgraph's own StatementCounter counts them */
   statements: number;
+  /** graphql-ws subscriptions open on the subgraph now (a gauge), from any gateway or service */
+  subscriptionsActive: number;
 }
 
 export const COUNTERS_PATH = '/__bench/counters';

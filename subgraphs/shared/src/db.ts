@@ -1,6 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -8,6 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { openEmbeddedDatabase } from './embedded-database.js';
 import { instrumentPglite, instrumentPostgres } from './observability/db-instrumentation.js';
 import { createPoolUsage, type PoolUsage } from './observability/pool-metrics.js';
 
@@ -113,8 +112,7 @@ export async function openDatabase({
     };
   }
 
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const client = await openEmbeddedDatabase(dataDir);
   const pool = createPoolUsage(1);
   const instrumented = instrumentPglite(client, pool);
   const db = drizzlePglite(instrumented, { logger });

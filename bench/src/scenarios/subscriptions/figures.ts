@@ -1,3 +1,4 @@
+import type { PostgresCpu } from '../../measure/postgres-cpu.js';
 import type { CounterSnapshot } from '../../services/counters.js';
 import type { SubscriptionSettings } from '../../settings.js';
 import type { ScanRecord } from './carrier-scans.js';
@@ -33,6 +34,12 @@ export interface Observed {
   wallSeconds: number;
   /** the subgraphs' counters over the same time */
   counters: CounterSnapshot;
+  /** the five subgraphs' CPU time over the same time, until their counters were quiet */
+  subgraphCpuSeconds: number;
+  /** PostgreSQL's over the same time; null where /proc cannot show its processes */
+  postgresCpu: PostgresCpu | null;
+  /** the graphql-ws subscriptions the gateway opened on the subgraphs, by their own count */
+  subgraphSubscriptions: number;
   collected: CollectReply;
 }
 
@@ -102,6 +109,14 @@ export function computeFigures(observed: Observed): SubscriptionMeasurement {
     subgraphFetchesPerEvent: per(counters.gatewayFetches - scans.length, events),
     serviceCallsPerChange: per(counters.serviceFetches, changes),
     sqlPerChange: per(counters.statements, changes),
+    subgraphSubscriptions: observed.subgraphSubscriptions,
+    subgraphCpuMsPerChange: per(observed.subgraphCpuSeconds * 1000, changes),
+    postgresCpuMsPerChange: observed.postgresCpu
+      ? per(observed.postgresCpu.backends * 1000, changes)
+      : null,
+    postgresBackgroundCpuMsPerChange: observed.postgresCpu
+      ? per(observed.postgresCpu.background * 1000, changes)
+      : null,
     closedCleanly: null,
     problem,
   };

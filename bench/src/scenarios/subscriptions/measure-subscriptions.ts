@@ -1,7 +1,8 @@
 import { signToken } from '../../../../router/src/auth.js';
-import { cpuSeconds, rssBytes } from '../../measure/process-stats.js';
-import { difference, readCountersWhenQuiet } from '../../services/counters.js';
-import { JWT_SECRET } from '../../settings.js';
+import { startPostgresCpuSampling } from '../../measure/postgres-cpu.js';
+import { cpuSeconds, rssBytes, startProcessSampling } from '../../measure/process-stats.js';
+import { difference, readCounters, readCountersWhenQuiet } from '../../services/counters.js';
+import { DATABASE_PREFIX, JWT_SECRET, POSTGRES_URL } from '../../settings.js';
 import type { ScenarioContext } from '../scenario.js';
 import { nextScanStatus, sendScans } from './carrier-scans.js';
 import { computeFigures } from './figures.js';
@@ -12,7 +13,13 @@ import { readShipmentStates, waitForOrdersConsumer } from './shipment-states.js'
 import type { FollowedOrder } from './subscriber-protocol.js';
 import { startSubscribers } from './subscribers.js';
 import type { TrackedOrder } from './tracked-orders.js';
-import { waitForDeliveries, waitForRouterCount, waitForSubscribed } from './waits.js';
+import {
+  waitForDeliveries,
+  waitForRouterCount,
+  waitForSubgraphSubscriptions,
+  waitForSubgraphSubscriptionsClosed,
+  waitForSubscribed,
+} from './waits.js';
 
 // handshakes in flight at once, over all subscriber processes
 const HANDSHAKE_CONCURRENCY = 100;
@@ -64,6 +71,7 @@ export async function measureSubscriptions(
   const base = await readRouterMetrics(peer.url);
   if (!base) log('  the router has no subscription metrics: those figures are left out');
   const rssBefore = rssBytes(peer.pid);
+  const subgraphSubscriptionsBase = (await readCounters(subgraphUrls)).subscriptionsActive;
   const subscribers = startSubscribers(size.workers);
   let figures: SubscriptionMeasurement;
   try {
@@ -91,12 +99,24 @@ export async function measureSubscriptions(
         until: (n) => n >= size.orders,
       });
     }
+    // what the subgraphs hold: one per order for a gateway that shares them, at most one per
+    // connection for one that does not; all of them open before the first scan
+    const subgraphSubscriptions = await waitForSubgraphSubscriptions({
+      subgraphUrls,
+      base: subgraphSubscriptionsBase,
+      atLeast: size.orders,
+    });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const rssAfter = rssBytes(peer.pid);
 
     const atSubscribed = await readRouterMetrics(peer.url);
     const countersBefore = await readCountersWhenQuiet(subgraphUrls);
     const cpuBefore = cpuSeconds(peer.pid);
+    const subgraphSampling = context.subgraphPids.map((pid) => startProcessSampling(pid));
+    const postgresSampling = await startPostgresCpuSampling({
+      url: POSTGRES_URL,
+      databasePrefix: DATABASE_PREFIX,
+    });
     const scanStarted = performance.now();
     const { scans, firstFailure } = await sendScans({
       url: peer.url,
@@ -126,6 +146,12 @@ export async function measureSubscriptions(
     const cpuUsed = cpuSeconds(peer.pid) - cpuBefore;
     const wallSeconds = (performance.now() - scanStarted) / 1000;
     const counters = difference(await readCountersWhenQuiet(subgraphUrls), countersBefore);
+    // the services' and the database's work for the scans, the consumers' included
+    const subgraphCpuSeconds = subgraphSampling.reduce(
+      (sum, subgraph) => sum + subgraph.finish().cpuSeconds,
+      0,
+    );
+    const postgresCpu = (await postgresSampling?.finish()) ?? null;
 
     figures = computeFigures({
       peer: peer.id,
@@ -144,18 +170,27 @@ export async function measureSubscriptions(
       cpuSeconds: cpuUsed,
       wallSeconds,
       counters,
+      subgraphCpuSeconds,
+      postgresCpu,
+      subgraphSubscriptions,
       collected: await subscribers.collect(),
     });
   } finally {
     await subscribers.close();
   }
-  // every client subscription and upstream one ends with its connections
-  figures.closedCleanly = base
+  // every client subscription and upstream one ends with its connections: as the router
+  // counts them when it has metrics, and as the subgraphs count theirs in any case
+  const routerClosed = base
     ? await waitForRouterCount({
         url: peer.url,
         read: (m) => m.clients - base.clients + (m.upstreamActive - base.upstreamActive),
         until: (n) => n === 0,
       })
-    : null;
+    : true;
+  const subgraphsClosed = await waitForSubgraphSubscriptionsClosed({
+    subgraphUrls,
+    base: subgraphSubscriptionsBase,
+  });
+  figures.closedCleanly = routerClosed && subgraphsClosed;
   return figures;
 }

@@ -1,3 +1,5 @@
+import type { Subgraph } from '../../data/seed.js';
+import { readCounters } from '../../services/counters.js';
 import { readRouterMetrics, type RouterSubscriptionMetrics } from './router-metrics.js';
 import type { OpenReply } from './subscriber-protocol.js';
 import type { Subscribers } from './subscribers.js';
@@ -100,6 +102,58 @@ export async function waitForDeliveries({
       changedAt = Date.now();
     }
     if (Date.now() - changedAt > quietMs || Date.now() > deadline) return;
+    await sleep(200);
+  }
+}
+
+/**
+ * Waits until the subgraphs hold at least `atLeast` more graphql-ws subscriptions than `base`
+ * (their own count, whatever the gateway) and the number has stopped changing for `quietMs`:
+ * the gateway has opened every upstream subscription it is going to. Resolves to how many it
+ * added. For gateways without subscription metrics, this is what says they are all open.
+ */
+export async function waitForSubgraphSubscriptions({
+  subgraphUrls,
+  base,
+  atLeast,
+  quietMs = 1_000,
+  timeoutMs = 120_000,
+}: {
+  subgraphUrls: Record<Subgraph, string>;
+  base: number;
+  atLeast: number;
+  quietMs?: number;
+  timeoutMs?: number;
+}): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  let changedAt = Date.now();
+  for (;;) {
+    const added = (await readCounters(subgraphUrls)).subscriptionsActive - base;
+    if (added !== last) {
+      last = added;
+      changedAt = Date.now();
+    }
+    const quiet = Date.now() - changedAt >= quietMs;
+    if ((added >= atLeast && quiet) || Date.now() > deadline) return added;
+    await sleep(200);
+  }
+}
+
+/** Waits until the subgraphs hold no more subscriptions than `base`; false on timeout. */
+export async function waitForSubgraphSubscriptionsClosed({
+  subgraphUrls,
+  base,
+  timeoutMs = 15_000,
+}: {
+  subgraphUrls: Record<Subgraph, string>;
+  base: number;
+  timeoutMs?: number;
+}): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await readCounters(subgraphUrls)).subscriptionsActive <= base) return true;
+    if (Date.now() > deadline) return false;
     await sleep(200);
   }
 }
