@@ -27,7 +27,9 @@ const BOUNDS = {
  * second. They are listed apart and not charged to the scan or the order. (Sweeps on an
  * interval of 5 s or more may still fall into a measured window: they show in the breakdown.)
  */
-const isLeaseStatement = (text: string) => /\bleases\b/.test(text);
+// renewals and acquisitions write the leases table; a fence in a worker's own statement (a
+// consumer's cursor write) is work, and counted
+const isLeaseStatement = (text: string) => /^\s*(update|insert into)\s+leases\b/i.test(text);
 
 /** the statement stack.settle() reads each event log's end with: the test's, not a service's */
 const isSettleStatement = (text: string) => text === 'select max(seq) as seq from event_log';

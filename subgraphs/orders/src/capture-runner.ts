@@ -8,7 +8,11 @@ import {
   type Logger,
   type SubgraphMetrics,
 } from '@ordergraph/shared';
-import { createLifecycleRepository, type PendingCapture } from './lifecycle.repository.js';
+import {
+  CAPTURES_CHANNEL,
+  createLifecycleRepository,
+  type PendingCapture,
+} from './lifecycle.repository.js';
 import { canMovePayment } from './order-status.js';
 import type { CaptureResult, PaymentProvider } from './payments/payment-provider.js';
 
@@ -173,6 +177,7 @@ async function runCaptures({
     handle,
     drain,
     pollIntervalMs,
+    channel: CAPTURES_CHANNEL,
     onError: (error) => log.warn({ err: error }, 'capturing payments failed; retrying'),
   });
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sum } from 'drizzle-orm';
+import { and, asc, eq, ne, sql, sum } from 'drizzle-orm';
 import { idempotencyKeys, type Database, anyOf } from '@ordergraph/shared';
 import {
   orderLines,
@@ -13,6 +13,12 @@ import {
   type PaymentCaptureRow,
   type PaymentRow,
 } from './db/schema.js';
+
+/**
+ * The NOTIFY channel of captures owed: the capture runner wakes on it, not on every commit of
+ * the event log (a carrier scan owes no capture).
+ */
+export const CAPTURES_CHANNEL = 'payment_captures';
 
 /** A shipment line with its shipment's status. */
 export interface ShippedLine {
@@ -202,14 +208,19 @@ export function createLifecycleRepository({ db }: { db: Database }) {
         .where(eq(orderShipments.orderId, orderId));
     },
 
-    /** writes a capture to be taken; false when the shipment already has one */
+    /**
+     * Writes a capture to be taken, and wakes the capture runner when the transaction commits;
+     * false when the shipment already has one.
+     */
     async insertCapture(capture: typeof paymentCaptures.$inferInsert): Promise<boolean> {
       const inserted = await db
         .insert(paymentCaptures)
         .values(capture)
         .onConflictDoNothing()
         .returning({ shipmentId: paymentCaptures.shipmentId });
-      return inserted.length > 0;
+      if (inserted.length === 0) return false;
+      await db.execute(sql`select pg_notify(${CAPTURES_CHANNEL}, '')`);
+      return true;
     },
 
     async findCapturesByOrderIds(orderIds: readonly string[]): Promise<PaymentCaptureRow[]> {

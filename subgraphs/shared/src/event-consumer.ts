@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from './db.js';
 import { typeMatcher, type FeedEvent } from './event-feed.js';
@@ -7,6 +8,9 @@ import type { Logger } from './logger.js';
 import type { SubgraphMetrics } from './observability/metrics.js';
 import type { ServiceClient } from './service-client.js';
 import { eventCursors } from './tables.js';
+
+/** the request id of a feed read a consumer makes because `caughtUp` asked, not for its work */
+export const CATCH_UP_REQUEST_PREFIX = 'catch-up-';
 
 export interface ConsumedEvent {
   seq: number;
@@ -70,6 +74,7 @@ export async function startEventConsumer({
   leaseTtlMs?: number | undefined;
 }): Promise<EventConsumer> {
   let position = 0;
+  let following: { poke(): void } | null = null;
   const progress = new Set<() => void>();
   const advance = (seq: number) => {
     position = seq;
@@ -81,8 +86,8 @@ export async function startEventConsumer({
     log,
     metrics,
     ttlMs: leaseTtlMs,
-    start: (lease) =>
-      followFeed({
+    start: async (lease) =>
+      (following = await followFeed({
         name,
         handle,
         source,
@@ -94,13 +99,15 @@ export async function startEventConsumer({
         batchSize,
         lease,
         advance,
-      }),
+      })),
   });
   return {
     stop: worker.stop,
     caughtUp: (seq, { timeoutMs = 60_000 } = {}) =>
       new Promise<void>((resolve, reject) => {
         if (position >= seq) return resolve();
+        // what the consumer does not handle it passes over at the end of a long poll: asked now
+        if (types) following?.poke();
         // a stalled consumer fails the wait with where it stopped, rather than hanging it
         const timer = setTimeout(() => {
           progress.delete(check);
@@ -147,7 +154,7 @@ async function followFeed({
   lease: Lease;
   /** told the position after every commit */
   advance: (seq: number) => void;
-}): Promise<{ stop(): Promise<void> }> {
+}): Promise<{ stop(): Promise<void>; poke(): void }> {
   const [stored] = await handle.db
     .select()
     .from(eventCursors)
@@ -223,22 +230,46 @@ async function followFeed({
     }
   };
 
+  // a poke ends the long poll under way and asks again without waiting, so that the events
+  // passed over so far come back at once
+  let poked = false;
+  let polling: AbortController | null = null;
+  const poke = () => {
+    poked = true;
+    polling?.abort();
+  };
+
   const loop = async () => {
     let failures = 0;
     while (!stopped) {
+      const poll = new AbortController();
+      polling = poll;
+      const catchingUp = poked;
+      const wait = catchingUp ? 0 : waitMs;
+      poked = false;
       try {
         const { feed } = await source.request<{ feed: FeedEvent[] }>({
           query,
-          variables: { after: String(position), first: batchSize, waitMs, ...(types && { types }) },
-          signal: aborter.signal,
-          timeoutMs: waitMs + 10_000,
+          variables: {
+            after: String(position),
+            first: batchSize,
+            waitMs: wait,
+            ...(types && { types }),
+          },
+          signal: AbortSignal.any([aborter.signal, poll.signal]),
+          timeoutMs: wait + 10_000,
+          // named, so that a measurement of the consumer's own calls can leave these out
+          ...(catchingUp && { requestId: `${CATCH_UP_REQUEST_PREFIX}${randomUUID()}` }),
         });
+        polling = null;
         if (stopped) return;
         await applyBatch(feed);
         failures = 0;
       } catch (error) {
+        polling = null;
         // a lost lease stops this worker: the lease's holder carries on from the cursor
         if (stopped || error instanceof LeaseLostError) return;
+        if (poll.signal.aborted) continue;
         failures++;
         const delay = Math.min(30_000, 100 * 2 ** failures);
         // a producer that starts later than its consumers is routine: one line, no stack
@@ -262,6 +293,7 @@ async function followFeed({
   const running = loop();
 
   return {
+    poke,
     async stop() {
       stopped = true;
       aborter.abort();

@@ -9,13 +9,6 @@ export const MAX_FEED_WAIT_MS = 25_000;
 /** the most events one feed read returns */
 export const MAX_FEED_PAGE = 500;
 
-/**
- * How long a read filtered by types waits for one of them after passing over others before it
- * returns the newest passed over: the reader's cursor then trails the log by at most this much
- * (what `caughtUp` waits), and a busy log of other types costs the reader one call per this.
- */
-export const PASSED_OVER_LINGER_MS = 500;
-
 export interface FeedEvent {
   seq: string;
   type: string;
@@ -42,8 +35,9 @@ export interface EventFeed {
    * Events after a cursor, oldest first. With `waitMs`, a read that finds nothing waits (long
    * polling) until an event is committed or the time is up, so consumers in other services
    * follow the log without a busy poll. With `types`, only those events are returned and only
-   * they end the wait; events of other types end it after PASSED_OVER_LINGER_MS with the newest
-   * of them alone, so that the reader's cursor moves past what it does not handle.
+   * they end the wait; when it ends without one, the newest event passed over is returned alone,
+   * so that the reader's cursor moves past what it does not handle (a consumer that must know
+   * sooner asks again with no wait: see the consumer's `caughtUp`).
    */
   read(options: FeedReadOptions): Promise<FeedEvent[]>;
   close(): Promise<void>;
@@ -148,23 +142,21 @@ export function createEventFeed(
       await listening;
       let position = after;
       let passedOver: EventLogRow | null = null;
-      let until = deadline;
       // a closed feed reads nothing more: its service is closing its database
       while (!closed) {
-        const next = news(until);
+        const next = news(deadline);
         const found = await look(position, limit, matches);
         if (found.events.length > 0) {
           next.cancel();
           return found.events.map(toFeedEvent);
         }
         if (found.passedOver) {
-          if (!passedOver) until = Math.min(deadline, Date.now() + PASSED_OVER_LINGER_MS);
           passedOver = found.passedOver;
           position = found.passedOver.seq;
         }
         // a closing service answers at once, so its long polls do not hold the shutdown
-        if (Date.now() >= until || closed || !found.exhausted) next.cancel();
-        if (Date.now() >= until || closed) break;
+        if (Date.now() >= deadline || closed || !found.exhausted) next.cancel();
+        if (Date.now() >= deadline || closed) break;
         await next.arrived;
       }
       return passedOver ? [toFeedEvent(passedOver)] : [];

@@ -11,19 +11,23 @@ export interface WakeLoop {
 }
 
 /**
- * Runs `drain` whenever this service's event log commits (NOTIFY), on a slow poll as a safety
- * net, and on demand; one drain at a time, a failing drain retried with backoff.
+ * Runs `drain` whenever this service's event log commits (NOTIFY on `channel`, the event log's
+ * by default), on a slow poll as a safety net, and on demand; one drain at a time, a failing
+ * drain retried with backoff.
  */
 export async function startWakeLoop({
   handle,
   drain,
   onError,
   pollIntervalMs = 5_000,
+  channel = EVENT_LOG_CHANNEL,
 }: {
   handle: DatabaseHandle;
   drain: () => Promise<void>;
   onError: (error: unknown) => void;
   pollIntervalMs?: number;
+  /** the NOTIFY channel that wakes it */
+  channel?: string;
 }): Promise<WakeLoop> {
   let stopped = false;
   let draining: Promise<void> | null = null;
@@ -54,7 +58,7 @@ export async function startWakeLoop({
       });
   };
 
-  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
+  const unlisten = await handle.listen(channel, wake);
   const poll = setInterval(wake, pollIntervalMs);
   poll.unref();
   wake();
