@@ -1,6 +1,5 @@
 import {
   appendEvent,
-  EVENT_LOG_CHANNEL,
   LeaseLostError,
   startLeasedWorker,
   type Database,
@@ -12,7 +11,10 @@ import {
 import { createCustomersRepository } from './customers.repository.js';
 import type { CustomerRow, NotificationRow } from './db/schema.js';
 import { retryDelayMs } from './notifications.js';
-import { createNotificationsRepository } from './notifications.repository.js';
+import {
+  createNotificationsRepository,
+  NOTIFICATIONS_DUE_CHANNEL,
+} from './notifications.repository.js';
 import type { NotificationSender } from './senders.js';
 
 export interface NotificationDispatcher {
@@ -208,7 +210,7 @@ async function runDispatcher({
     });
   };
 
-  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
+  const unlisten = await handle.listen(NOTIFICATIONS_DUE_CHANNEL, wake);
   const timer = setInterval(wake, intervalMs);
   timer.unref();
   wake();

@@ -16,6 +16,12 @@ import {
 import { isUuid, type Database, anyOf } from '@ordergraph/shared';
 import { notifications, type NotificationChannel, type NotificationRow } from './db/schema.js';
 
+/**
+ * The NOTIFY channel of notifications to send: the dispatcher wakes on it, not on every commit
+ * of the event log (its own deliveries among them), each of which cost it a fenced pass.
+ */
+export const NOTIFICATIONS_DUE_CHANNEL = 'notifications_due';
+
 /** keyset position in a customer's newest-first notifications */
 export interface NotificationCursor {
   seq: number;
@@ -98,7 +104,10 @@ export function createNotificationsRepository({ db }: { db: Database }) {
         .values(values)
         .onConflictDoNothing({ target: [notifications.sourceService, notifications.sourceSeq] })
         .returning();
-      return row ?? null;
+      if (!row) return null;
+      // the dispatcher wakes when the transaction commits (see NOTIFICATIONS_DUE_CHANNEL)
+      await db.execute(sql`select pg_notify(${NOTIFICATIONS_DUE_CHANNEL}, '')`);
+      return row;
     },
 
     /**
