@@ -38,6 +38,11 @@ const subgraphs: Record<string, Record<string, string>> = {
     ReceiveReturnSuccess: '../return-results.js#ReturnSuccessResult',
     RefundReturnSuccess: '../refund-flow.js#RefundReturnSuccessResult',
     LoggedEvent: '@ordergraph/shared#FeedEvent',
+    Invoice: '../db/schema.js#InvoiceRow',
+    InvoiceLine: '../billing/documents.js#InvoiceLineWithCurrency',
+    CreditNote: '../db/schema.js#CreditNoteRow',
+    CreditNoteLine: '../billing/documents.js#CreditNoteLineWithCurrency',
+    BillingParty: '../db/schema.js#Party',
   },
   inventory: {
     Warehouse: '../db/schema.js#WarehouseRow',

@@ -1,4 +1,7 @@
 import type { BaseContext, Database, EventFeed, EventTail } from '@ordergraph/shared';
+import { createBillingLoaders, type BillingLoaders } from './billing/billing.loaders.js';
+import { createBillingRepository } from './billing/billing.repository.js';
+import type { BillingSettings } from './billing/settings.js';
 import type { OrderCancellation } from './cancel-order.js';
 import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
@@ -13,7 +16,7 @@ import { createReturnsRepository } from './returns.repository.js';
 export interface Context extends BaseContext {
   db: Database;
   orders: OrdersRepository;
-  loaders: Loaders & ReturnLoaders & LifecycleLoaders;
+  loaders: Loaders & ReturnLoaders & LifecycleLoaders & BillingLoaders;
   placement: OrderPlacement;
   cancellation: OrderCancellation;
   returnFlows: ReturnFlows;
@@ -22,6 +25,8 @@ export interface Context extends BaseContext {
   feed: EventFeed;
   /** this process's reader of new events, which feeds subscriptions */
   tail: EventTail;
+  /** the seller, series and tax labels of invoices and credit notes */
+  billing: BillingSettings;
 }
 
 /** Builds the per-request context: repository and fresh loaders. */
@@ -33,6 +38,7 @@ export function createContext({
   refunds,
   feed,
   tail,
+  billing,
   ...base
 }: BaseContext & {
   db: Database;
@@ -42,12 +48,14 @@ export function createContext({
   refunds: RefundFlow;
   feed: EventFeed;
   tail: EventTail;
+  billing: BillingSettings;
 }): Context {
   const orders = createOrdersRepository({ db });
   const loaders = {
     ...createLoaders(orders),
     ...createReturnLoaders(createReturnsRepository({ db })),
     ...createLifecycleLoaders(createLifecycleRepository({ db })),
+    ...createBillingLoaders(createBillingRepository({ db })),
   };
   return {
     ...base,
@@ -59,6 +67,7 @@ export function createContext({
     refunds,
     feed,
     tail,
+    billing,
     loaders,
   };
 }

@@ -9,6 +9,7 @@ import {
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
+import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { createCatalogClient } from './clients/catalog.js';
 import { createInventoryClient } from './clients/inventory.js';
 import { createShipmentsClient } from './clients/shipments.js';
@@ -58,6 +59,7 @@ export async function createServer({
   leaseTtlMs,
   sagaRecoveryAfterMs,
   returnWindowDays = 30,
+  billing = DEFAULT_BILLING_SETTINGS,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
@@ -89,6 +91,8 @@ export async function createServer({
   sagaRecoveryAfterMs?: number | undefined;
   /** how many days after delivery a return may be requested */
   returnWindowDays?: number;
+  /** the seller, series and invoicing mode of invoices and credit notes (billing/settings.ts) */
+  billing?: BillingSettings;
 }): Promise<OrdersServer> {
   const inventory = createInventoryClient({ url: inventoryUrl, signingSecret });
   const placement = createOrderPlacement({
@@ -130,6 +134,7 @@ export async function createServer({
         refunds,
         feed,
         tail,
+        billing,
       }),
     onStop: async () => {
       await recovery?.stop();
@@ -165,6 +170,8 @@ export async function createServer({
         signingSecret,
         inventory,
         payments,
+        feed,
+        billing,
         log,
         waitMs: consumerWaitMs,
         metrics: server.metrics,

@@ -1,5 +1,14 @@
 import { DateTimeScalar } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import {
+  BillingParty,
+  BillingQuery,
+  CreditNote,
+  CreditNoteLine,
+  Invoice,
+  InvoiceLine,
+  OrderBilling,
+} from './billing.js';
 import { Customer } from './customer.js';
 import { CancelMutation, CancelOrderSuccess, OrderLifecycle } from './lifecycle.js';
 import { Mutation } from './mutation.js';
@@ -22,10 +31,10 @@ import { Subscription } from './subscription.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...ReturnQuery },
+  Query: { ...Query, ...ReturnQuery, ...BillingQuery },
   Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation },
   Subscription,
-  Order: { ...Order, ...OrderLifecycle, ...OrderReturns },
+  Order: { ...Order, ...OrderLifecycle, ...OrderReturns, ...OrderBilling },
   OrderLine,
   OrderEvent,
   Customer,
@@ -38,4 +47,9 @@ export const resolvers: Resolvers = {
   RejectReturnSuccess,
   ReceiveReturnSuccess,
   RefundReturnSuccess,
+  Invoice,
+  InvoiceLine,
+  CreditNote,
+  CreditNoteLine,
+  BillingParty,
 };
