@@ -15,6 +15,7 @@ export interface InvoicedBefore {
   quantities: ReadonlyMap<string, number>;
   discount: number;
   shipping: number;
+  tax: number;
 }
 
 export interface InvoiceLineDraft {
@@ -46,10 +47,10 @@ export function orderTaxRate({ subtotal, discountTotal, shippingTotal, taxTotal 
 
 /**
  * The invoice of the units `quantities` (per order line) that captures of `amount` paid for.
- * The total is the amount captured, to the cent. Discount and shipping are the invoiced goods'
- * share of the order's (the invoice that completes the order takes what is left of them), and
- * the tax is what the capture charged beyond them, so that rounding never separates what an
- * invoice says from what was taken. Discounts and tax are spread over the lines by largest
+ * The total is the amount captured, to the cent. Discount, shipping and tax are the invoiced
+ * goods' share of the order's (the invoice that completes the order takes what is left of
+ * them), so the invoices of an order add up to its discount, shipping and tax exactly; the
+ * cent the capture's own rounding differs by is absorbed by the tax (see below). Discounts and tax are spread over the lines by largest
  * remainder, shipping being a line of its own.
  */
 export function draftInvoice({
@@ -71,21 +72,26 @@ export function draftInvoice({
     (line) =>
       (before.quantities.get(line.id) ?? 0) + (quantities.get(line.id) ?? 0) >= line.quantity,
   );
-  const discountLeft = order.discountTotal - before.discount;
-  const shippingLeft = order.shippingTotal - before.shipping;
   const share = (whole: number, left: number) =>
-    completes
-      ? left
-      : order.subtotal > 0
-        ? Math.min(left, mulDivHalfUp(whole, value, order.subtotal))
-        : 0;
-  let discount = Math.max(0, share(order.discountTotal, discountLeft));
-  const shipping = Math.max(0, share(order.shippingTotal, shippingLeft));
-  let tax = amount - (value - discount + shipping);
-  // a capture rounded below the goods' share (or a free order): the difference is a discount
-  if (tax < 0) {
-    discount = Math.min(value + shipping, discount - tax);
-    tax = amount - (value - discount + shipping);
+    Math.max(
+      0,
+      completes
+        ? left
+        : order.subtotal > 0
+          ? Math.min(left, mulDivHalfUp(whole, value, order.subtotal))
+          : 0,
+    );
+  let discount = share(order.discountTotal, order.discountTotal - before.discount);
+  let shipping = share(order.shippingTotal, order.shippingTotal - before.shipping);
+  let tax = share(order.taxTotal, order.taxTotal - before.tax);
+  // the capture was rounded once, the parts each on their own: the cent or two between them
+  // goes to the tax, or where the order has none, to shipping or the discount
+  const residual = amount - (value - discount + shipping + tax);
+  if (residual !== 0) {
+    if (order.taxTotal > 0 && tax + residual >= 0) tax += residual;
+    else if (order.shippingTotal > 0 && shipping + residual >= 0) shipping += residual;
+    else if (discount - residual >= 0) discount -= residual;
+    else tax += residual;
   }
   const rate = orderTaxRate(order);
   const discounts = allocate(
@@ -96,7 +102,7 @@ export function draftInvoice({
     ({ line, quantity }, index) => line.unitPrice * quantity - discounts[index]!,
   );
   const withShipping = shipping > 0 ? [...nets, shipping] : nets;
-  const taxes = allocate(Math.max(0, tax), withShipping);
+  const taxes = allocate(tax, withShipping);
   const lines: InvoiceLineDraft[] = goods.map(({ line, quantity }, index) => ({
     orderLineId: line.id,
     description: line.sku,
@@ -127,8 +133,8 @@ export function draftInvoice({
     subtotal: value,
     discountTotal: discount,
     shippingTotal: shipping,
-    taxTotal: Math.max(0, tax),
-    total: value - discount + shipping + Math.max(0, tax),
+    taxTotal: tax,
+    total: value - discount + shipping + tax,
   };
 }
 

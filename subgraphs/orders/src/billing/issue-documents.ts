@@ -45,6 +45,7 @@ export function createDocumentIssuer({
       quantities: new Map<string, number>(),
       discount: earlier.reduce((sum, row) => sum + row.discountTotal, 0),
       shipping: earlier.reduce((sum, row) => sum + row.shippingTotal, 0),
+      tax: earlier.reduce((sum, row) => sum + row.taxTotal, 0),
     };
     for (const line of earlierLines) {
       if (!line.orderLineId) continue;
