@@ -22,9 +22,11 @@ import { authenticateWithExpiry } from './auth.js';
 import { authorizeGateway } from './authorization/gateway.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
-import { createDataSources, createGateway } from './gateway.js';
+import { createDataSources, createGateway, DEFAULT_SUBGRAPH_TIMEOUT_MS } from './gateway.js';
+import { createSubgraphClient } from './subgraph-client.js';
 import { createClientAddress } from './http/client-address.js';
 import { createCors } from './http/cors.js';
+import { createDocumentRoute } from './http/documents.js';
 import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS, isLandingPageRequest } from './http/csrf.js';
 import { createRouterErrorFormatter } from './http/error-masking.js';
 import { createSchemaExposure } from './http/schema-exposure.js';
@@ -216,6 +218,18 @@ export async function createRouter({
     limits,
   });
   const executeOperation = createOperationExecutor(apollo, log);
+  // invoices' and credit notes' PDFs (Invoice.pdfUrl), for the viewers of the documents
+  const documentClient = createSubgraphClient({
+    timeoutMs: subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+  });
+  const documents = createDocumentRoute({
+    supergraphSdl,
+    ordersUrl: subgraphUrls.orders,
+    signingSecret,
+    jwt,
+    client: documentClient,
+    log,
+  });
   // API keys and operation policies hold on the streaming transports as over HTTP
   const admission = createStreamAdmission(operations);
   const handleServerSentEvents = createServerSentEventsHandler({
@@ -338,6 +352,7 @@ export async function createRouter({
         if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
         return handleGraphQL(request, response);
       }
+      if (path && documents.matches(path)) return documents.handle(request, response, path);
       if (sandbox && path && (path === '/' || path.startsWith('/sandbox/'))) {
         if (await sandbox.handle(request, response, path)) return;
       }
@@ -399,6 +414,7 @@ export async function createRouter({
     reload(sdl) {
       gateway.update(sdl);
       subscriptions.reload(sdl);
+      documents.reload(sdl);
       log.info('supergraph reloaded');
     },
     subscriptionStats,
@@ -418,6 +434,7 @@ export async function createRouter({
         await subscriptions.stop();
         cutOff = await drain.finish({ timeoutMs: shutdownTimeoutMs });
         await apollo.stop();
+        documentClient.close();
         await operations.close();
         await limits.close();
         if (redis) await closeRedis(redis);
