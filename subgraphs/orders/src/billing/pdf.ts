@@ -202,7 +202,7 @@ export function renderInvoicePdf({
     ]);
     doc.moveDown(2);
     doc.font('regular').fontSize(9).fillColor('#555555');
-    doc.text('Paid in full by card. Thank you for your order.', MARGIN);
+    doc.text('Paid by card. Thank you for your order.', MARGIN);
   }, `Invoice ${invoice.number}`);
 }
 
