@@ -38,6 +38,9 @@ const subgraphs: Record<string, Record<string, string>> = {
     ReceiveReturnSuccess: '../return-results.js#ReturnSuccessResult',
     RefundReturnSuccess: '../refund-flow.js#RefundReturnSuccessResult',
     LoggedEvent: '@ordergraph/shared#FeedEvent',
+    OrderSearchConnection: '../order-search.js#OrderSearchPage',
+    ExportJob: '../db/schema.js#ExportJobRow',
+    ExportOrdersSuccess: '../export-jobs/start-export.js#ExportStarted',
   },
   inventory: {
     Warehouse: '../db/schema.js#WarehouseRow',

@@ -24,6 +24,7 @@ import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
 import { createClientAddress } from './http/client-address.js';
+import { createExportDownload } from './http/export-download.js';
 import { createCors } from './http/cors.js';
 import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS, isLandingPageRequest } from './http/csrf.js';
 import { createRouterErrorFormatter } from './http/error-masking.js';
@@ -229,6 +230,13 @@ export async function createRouter({
     clientAddress,
   });
 
+  // export files of the orders service, for the caller of the token (see ExportJob.downloadUrl)
+  const exportDownload = createExportDownload({
+    ordersUrl: subgraphUrls.orders,
+    signingSecret,
+    jwt,
+  });
+
   const handleHttpSubscription = createHttpSubscriptionHandler({
     service: subscriptions,
     visibleErrors: schemaExposure.errorsFor,
@@ -337,6 +345,9 @@ export async function createRouter({
         assertDeclaredBodyWithin(request, limits.maxBodyBytes);
         if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
         return handleGraphQL(request, response);
+      }
+      if (path && exportDownload.matches(path)) {
+        return exportDownload.handle(request, response, path);
       }
       if (sandbox && path && (path === '/' || path.startsWith('/sandbox/'))) {
         if (await sandbox.handle(request, response, path)) return;

@@ -1,9 +1,25 @@
-import type { BaseContext, Database, EventFeed, EventTail } from '@ordergraph/shared';
+import type DataLoader from 'dataloader';
+import {
+  rowLoader,
+  type BaseContext,
+  type Database,
+  type EventFeed,
+  type EventTail,
+} from '@ordergraph/shared';
+import type { ExportJobRow } from './db/export-jobs.js';
 import type { OrderCancellation } from './cancel-order.js';
+import { createExportJobsRepository } from './export-jobs/jobs.repository.js';
+import type { ExportRowSource } from './export-jobs/row-source.js';
+import type { ExportWatch } from './export-jobs/watch.js';
 import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { createOrdersRepository, type OrdersRepository } from './orders.repository.js';
+import type { OrderFilter } from './order-search.js';
+import {
+  createOrderSearchRepository,
+  type OrderSearchRepository,
+} from './order-search.repository.js';
 import type { OrderPlacement } from './place-order.js';
 import type { RefundFlow } from './refund-flow.js';
 import type { ReturnFlows } from './return-flows.js';
@@ -13,7 +29,9 @@ import { createReturnsRepository } from './returns.repository.js';
 export interface Context extends BaseContext {
   db: Database;
   orders: OrdersRepository;
-  loaders: Loaders & ReturnLoaders & LifecycleLoaders;
+  /** the staff search over all orders */
+  search: OrderSearchRepository;
+  loaders: Loaders & ReturnLoaders & LifecycleLoaders & { exportJobById: ExportJobLoader };
   placement: OrderPlacement;
   cancellation: OrderCancellation;
   returnFlows: ReturnFlows;
@@ -22,7 +40,18 @@ export interface Context extends BaseContext {
   feed: EventFeed;
   /** this process's reader of new events, which feeds subscriptions */
   tail: EventTail;
+  exports: Exports;
 }
+
+/** What exports need in a request: the orders row source and the watch of jobs. */
+export interface Exports {
+  orders: ExportRowSource<OrderFilter>;
+  watch: ExportWatch;
+  /** the most rows one export may hold */
+  maxRows: number;
+}
+
+type ExportJobLoader = DataLoader<string, ExportJobRow | null>;
 
 /** Builds the per-request context: repository and fresh loaders. */
 export function createContext({
@@ -33,6 +62,7 @@ export function createContext({
   refunds,
   feed,
   tail,
+  exports,
   ...base
 }: BaseContext & {
   db: Database;
@@ -42,12 +72,17 @@ export function createContext({
   refunds: RefundFlow;
   feed: EventFeed;
   tail: EventTail;
+  exports: Exports;
 }): Context {
   const orders = createOrdersRepository({ db });
   const loaders = {
     ...createLoaders(orders),
     ...createReturnLoaders(createReturnsRepository({ db })),
     ...createLifecycleLoaders(createLifecycleRepository({ db })),
+    exportJobById: rowLoader(
+      (ids: readonly string[]) => createExportJobsRepository({ db }).findByIds(ids),
+      (row: ExportJobRow) => row.id,
+    ),
   };
   return {
     ...base,
@@ -59,6 +94,8 @@ export function createContext({
     refunds,
     feed,
     tail,
+    exports,
+    search: createOrderSearchRepository({ db }),
     loaders,
   };
 }
