@@ -88,6 +88,8 @@ async function runExports({
   const repository = createExportJobsRepository({ db: handle.db });
   const byKind = new Map(sources.map((source) => [source.kind, source]));
   let stopped = false;
+  // ends a wait before a retry at once when the runner stops
+  const stopping = new AbortController();
   let passes = 0;
   const waiters = new Set<{ afterPass: number; resolve: () => void }>();
 
@@ -130,7 +132,9 @@ async function runExports({
         await fenced((tx) => inTx(tx).recordFailure({ id: job.id, error: reason, failed }));
         if (failed) return;
         job = { ...job, failures };
-        await sleep(retryDelayMs * 2 ** (failures - 1));
+        await sleep(retryDelayMs * 2 ** (failures - 1), undefined, {
+          signal: stopping.signal,
+        }).catch(() => {});
         continue;
       }
       const last = page.rows.length < pageSize;
@@ -198,6 +202,7 @@ async function runExports({
       }),
     async stop() {
       stopped = true;
+      stopping.abort();
       await loop.stop();
       for (const waiter of waiters) waiter.resolve();
     },
