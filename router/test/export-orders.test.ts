@@ -100,6 +100,40 @@ const download = (path: string, token?: string) =>
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
 
+describe('staff search through the router', () => {
+  it('goes from a customer e-mail to their orders in two queries', async () => {
+    const found = await stack.request({
+      token: staff,
+      query: `query($search: String) { customers(search: $search) { nodes { id email } } }`,
+      variables: { search: 'grace@' },
+    });
+    assert.deepEqual(found.data?.['customers'].nodes, [{ id: GRACE, email: 'grace@example.com' }]);
+    const orders = await stack.request({
+      token: staff,
+      query: `query($filter: OrderFilter) { orders(filter: $filter) {
+        totalCount totalCountIsExact nodes { customer { id email } } } }`,
+      variables: { filter: { customerId: found.data!['customers'].nodes[0].id } },
+    });
+    assert.equal(orders.data?.['orders'].totalCount, 2);
+    assert.equal(orders.data?.['orders'].totalCountIsExact, true);
+    assert.deepEqual(
+      orders.data?.['orders'].nodes.map((node: { customer: unknown }) => node.customer),
+      [
+        { id: GRACE, email: 'grace@example.com' },
+        { id: GRACE, email: 'grace@example.com' },
+      ],
+    );
+  });
+
+  it('refuses the search to customers and to anonymous callers at the router', async () => {
+    const query = `{ orders { totalCount } }`;
+    const customer = await stack.request({ token: await stack.token(ADA, ['customer']), query });
+    assert.equal(customer.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+    const anonymous = await stack.request({ query });
+    assert.equal(anonymous.errors?.[0]?.extensions?.['code'], 'UNAUTHENTICATED');
+  });
+});
+
 describe('exportOrders through the router', () => {
   it('writes a CSV file in pages, downloadable by the staff member who started it', async () => {
     const filter = { customerId: ADA };
