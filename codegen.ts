@@ -43,6 +43,9 @@ const subgraphs: Record<string, Record<string, string>> = {
     CreditNote: '../db/schema.js#CreditNoteRow',
     CreditNoteLine: '../billing/documents.js#CreditNoteLineWithCurrency',
     BillingParty: '../db/schema.js#Party',
+    OrderSearchConnection: '../order-search.js#OrderSearchPage',
+    ExportJob: '../db/schema.js#ExportJobRow',
+    ExportOrdersSuccess: '../export-jobs/start-export.js#ExportStarted',
   },
   inventory: {
     Warehouse: '../db/schema.js#WarehouseRow',

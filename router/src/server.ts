@@ -25,6 +25,7 @@ import type { RouterContext } from './context.js';
 import { createDataSources, createGateway, DEFAULT_SUBGRAPH_TIMEOUT_MS } from './gateway.js';
 import { createSubgraphClient } from './subgraph-client.js';
 import { createClientAddress } from './http/client-address.js';
+import { createExportDownload } from './http/export-download.js';
 import { createCors } from './http/cors.js';
 import { createDocumentRoute } from './http/documents.js';
 import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS, isLandingPageRequest } from './http/csrf.js';
@@ -243,6 +244,13 @@ export async function createRouter({
     clientAddress,
   });
 
+  // export files of the orders service, for the caller of the token (see ExportJob.downloadUrl)
+  const exportDownload = createExportDownload({
+    ordersUrl: subgraphUrls.orders,
+    signingSecret,
+    jwt,
+  });
+
   const handleHttpSubscription = createHttpSubscriptionHandler({
     service: subscriptions,
     visibleErrors: schemaExposure.errorsFor,
@@ -353,6 +361,9 @@ export async function createRouter({
         return handleGraphQL(request, response);
       }
       if (path && documents.matches(path)) return documents.handle(request, response, path);
+      if (path && exportDownload.matches(path)) {
+        return exportDownload.handle(request, response, path);
+      }
       if (sandbox && path && (path === '/' || path.startsWith('/sandbox/'))) {
         if (await sandbox.handle(request, response, path)) return;
       }

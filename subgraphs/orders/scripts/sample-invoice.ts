@@ -66,7 +66,7 @@ const factory = (
         height: number,
       ): {
         canvas: { toBuffer(type: string): Buffer };
-        context: CanvasRenderingContext2D;
+        context: Parameters<typeof page.render>[0]['canvasContext'];
       };
     };
   }

@@ -15,6 +15,7 @@ export const loadConfig = () =>
       CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),
       INVENTORY_URL: z.url().default('http://127.0.0.1:4004/graphql'),
       SHIPMENTS_URL: z.url().default('http://127.0.0.1:4005/graphql'),
+      CUSTOMERS_URL: z.url().default('http://127.0.0.1:4001/graphql'),
       RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
       // after how long untouched a placeOrder attempt counts as abandoned and is recovered;
       // longer than any one call of the saga (service calls time out after 10 s)

@@ -34,6 +34,8 @@ await startSubgraph({
       catalogUrl: config.CATALOG_URL,
       inventoryUrl: config.INVENTORY_URL,
       shipmentsUrl: config.SHIPMENTS_URL,
+      customersUrl: config.CUSTOMERS_URL,
+      runExports: true,
       returnWindowDays: config.RETURN_WINDOW_DAYS,
       sagaRecoveryAfterMs: config.SAGA_RECOVERY_AFTER_MS,
       leaseTtlMs: config.leaseTtlMs,

@@ -12,10 +12,16 @@ import {
 import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { createCatalogClient } from './clients/catalog.js';
 import { createInventoryClient } from './clients/inventory.js';
+import { createCustomersClient } from './clients/customers.js';
 import { createShipmentsClient } from './clients/shipments.js';
 import { createOrderCancellation } from './cancel-order.js';
 import { startConsumers, type Consumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
+import { createExportDownload } from './export-jobs/download.js';
+import { startExportRunner, type ExportRunner } from './export-jobs/runner.js';
+import { MAX_EXPORT_ROWS } from './export-jobs/start-export.js';
+import { startExportWatch } from './export-jobs/watch.js';
+import { createOrderExportSource } from './order-export.js';
 import type { ClaimTiming } from './order-requests.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { createTestPaymentProvider } from './payments/test-provider.js';
@@ -36,6 +42,8 @@ export interface OrdersServer extends SubgraphServer {
   consumers: Consumers | null;
   /** the reader of new events that feeds `orderUpdated` subscriptions */
   tail: EventTail;
+  /** the writer of export files, when this server runs one (`runExports`) */
+  exportRunner: ExportRunner | null;
 }
 
 /**
@@ -52,6 +60,10 @@ export async function createServer({
   catalogUrl = 'http://127.0.0.1:4002/graphql',
   inventoryUrl = 'http://127.0.0.1:4004/graphql',
   shipmentsUrl,
+  customersUrl = 'http://127.0.0.1:4001/graphql',
+  runExports = false,
+  exportPageSize,
+  maxExportRows = MAX_EXPORT_ROWS,
   payments = createTestPaymentProvider({ db: handle.db }),
   claimTiming,
   onConsumers,
@@ -74,6 +86,17 @@ export async function createServer({
    * and cancelOrder asks it to cancel the order's shipments; cancelOrder is unavailable without
    */
   shipmentsUrl?: string;
+  /** the customers subgraph, which an order export asks for e-mails */
+  customersUrl?: string;
+  /**
+   * whether this server writes export files in the background (on one replica at a time,
+   * under a lease); index.ts turns it on, tests that export do
+   */
+  runExports?: boolean;
+  /** rows per page of an export file (export-jobs/runner.ts) */
+  exportPageSize?: number;
+  /** the most rows one export may hold: MAX_EXPORT_ROWS (1,000,000) unless lowered */
+  maxExportRows?: number;
   /** the payment service provider; the built-in test provider unless another is given */
   payments?: PaymentProvider;
   /** how placeOrder waits for a twin request with the same idempotency key */
@@ -114,6 +137,15 @@ export async function createServer({
   const refunds = createRefundFlow({ db: handle.db, payments });
   const feed = createEventFeed(handle);
   const tail = await startEventTail({ handle, log });
+  const exportSources = [
+    createOrderExportSource({
+      db: handle.db,
+      customers: createCustomersClient({ url: customersUrl, signingSecret }),
+    }),
+  ];
+  const exportWatch = await startExportWatch({ handle });
+  const download = createExportDownload({ db: handle.db, sources: exportSources });
+  let exportRunner: ExportRunner | null = null;
   let consumers: Consumers | null = null;
   let recovery: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
@@ -135,8 +167,13 @@ export async function createServer({
         feed,
         tail,
         billing,
+        exports: { orders: exportSources[0]!, watch: exportWatch, maxRows: maxExportRows },
       }),
+    // an export's file, passed on by the router (export-jobs/download.ts)
+    httpRoutes: [{ prefix: '/exports/', handle: download }],
     onStop: async () => {
+      await exportRunner?.stop();
+      await exportWatch.stop();
       await recovery?.stop();
       await consumers?.stop();
       await tail.stop();
@@ -154,6 +191,21 @@ export async function createServer({
         refunds,
         afterMs: sagaRecoveryAfterMs,
         log,
+        metrics: server.metrics,
+        leaseTtlMs,
+      });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
+  if (runExports) {
+    try {
+      exportRunner = await startExportRunner({
+        handle,
+        sources: exportSources,
+        log,
+        pageSize: exportPageSize,
         metrics: server.metrics,
         leaseTtlMs,
       });
@@ -183,5 +235,5 @@ export async function createServer({
     }
     onConsumers?.(consumers);
   }
-  return { ...server, consumers, tail };
+  return { ...server, consumers, tail, exportRunner };
 }

@@ -19,11 +19,14 @@ export async function startWakeLoop({
   drain,
   onError,
   pollIntervalMs = 5_000,
+  channel = EVENT_LOG_CHANNEL,
 }: {
   handle: DatabaseHandle;
   drain: () => Promise<void>;
   onError: (error: unknown) => void;
   pollIntervalMs?: number;
+  /** the NOTIFY channel that wakes it: the event log's unless the work has its own */
+  channel?: string;
 }): Promise<WakeLoop> {
   let stopped = false;
   let draining: Promise<void> | null = null;
@@ -54,7 +57,7 @@ export async function startWakeLoop({
       });
   };
 
-  const unlisten = await handle.listen(EVENT_LOG_CHANNEL, wake);
+  const unlisten = await handle.listen(channel, wake);
   const poll = setInterval(wake, pollIntervalMs);
   poll.unref();
   wake();

@@ -28,12 +28,23 @@ import {
 } from './returns.js';
 import { ReturnMutation } from './returns-mutation.js';
 import { Subscription } from './subscription.js';
+import { OrderSearchConnection, SearchQuery } from './search.js';
+import {
+  ExportJob,
+  ExportMutation,
+  ExportOrdersSuccess,
+  ExportQuery,
+  ExportSubscription,
+} from './exports.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...ReturnQuery, ...BillingQuery },
-  Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation },
-  Subscription,
+  Query: { ...Query, ...ReturnQuery, ...SearchQuery, ...ExportQuery, ...BillingQuery },
+  Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation, ...ExportMutation },
+  Subscription: { ...Subscription, ...ExportSubscription },
+  OrderSearchConnection,
+  ExportJob,
+  ExportOrdersSuccess,
   Order: { ...Order, ...OrderLifecycle, ...OrderReturns, ...OrderBilling },
   OrderLine,
   OrderEvent,
