@@ -46,6 +46,7 @@ const subgraphs: Record<string, Record<string, string>> = {
     OrderSearchConnection: '../order-search.js#OrderSearchPage',
     ExportJob: '../db/schema.js#ExportJobRow',
     ExportOrdersSuccess: '../export-jobs/start-export.js#ExportStarted',
+    ExportLedgerSuccess: '../billing/ledger-export.js#ExportLedgerStarted',
   },
   inventory: {
     Warehouse: '../db/schema.js#WarehouseRow',

@@ -8,6 +8,7 @@ import {
 } from '@ordergraph/shared';
 import { createBillingLoaders, type BillingLoaders } from './billing/billing.loaders.js';
 import { createBillingRepository } from './billing/billing.repository.js';
+import type { LedgerParams } from './billing/ledger-export.js';
 import type { BillingSettings } from './billing/settings.js';
 import type { ExportJobRow } from './db/export-jobs.js';
 import type { OrderCancellation } from './cancel-order.js';
@@ -54,6 +55,8 @@ export interface Context extends BaseContext {
 /** What exports need in a request: the orders row source and the watch of jobs. */
 export interface Exports {
   orders: ExportRowSource<OrderFilter>;
+  /** the journal entries of invoices, credit notes and payments (billing/ledger-export.ts) */
+  ledger: ExportRowSource<LedgerParams>;
   watch: ExportWatch;
   /** the most rows one export may hold */
   maxRows: number;

@@ -9,6 +9,7 @@ import {
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
+import { createLedgerExportSource } from './billing/ledger-export.js';
 import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { createCatalogClient } from './clients/catalog.js';
 import { createInventoryClient } from './clients/inventory.js';
@@ -137,12 +138,12 @@ export async function createServer({
   const refunds = createRefundFlow({ db: handle.db, payments });
   const feed = createEventFeed(handle);
   const tail = await startEventTail({ handle, log });
-  const exportSources = [
-    createOrderExportSource({
-      db: handle.db,
-      customers: createCustomersClient({ url: customersUrl, signingSecret }),
-    }),
-  ];
+  const orderExport = createOrderExportSource({
+    db: handle.db,
+    customers: createCustomersClient({ url: customersUrl, signingSecret }),
+  });
+  const ledgerExport = createLedgerExportSource({ db: handle.db });
+  const exportSources = [orderExport, ledgerExport];
   const exportWatch = await startExportWatch({ handle });
   const download = createExportDownload({ db: handle.db, sources: exportSources });
   let exportRunner: ExportRunner | null = null;
@@ -167,7 +168,12 @@ export async function createServer({
         feed,
         tail,
         billing,
-        exports: { orders: exportSources[0]!, watch: exportWatch, maxRows: maxExportRows },
+        exports: {
+          orders: orderExport,
+          ledger: ledgerExport,
+          watch: exportWatch,
+          maxRows: maxExportRows,
+        },
       }),
     // an export's file, passed on by the router (export-jobs/download.ts)
     httpRoutes: [{ prefix: '/exports/', handle: download }],

@@ -11,6 +11,7 @@ import type { RefundReturnSuccessResult } from '../refund-flow.js';
 import type { InvoiceLineWithCurrency, CreditNoteLineWithCurrency } from '../billing/documents.js';
 import type { OrderSearchPage } from '../order-search.js';
 import type { ExportStarted } from '../export-jobs/start-export.js';
+import type { ExportLedgerStarted } from '../billing/ledger-export.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -201,6 +202,30 @@ export type ExportJobStatus =
   | 'RUNNING'
   /** Written: the file can be downloaded until `expiresAt`. */
   | 'SUCCEEDED';
+
+/** What a ledger export posts: the journal entries of the documents issued or settled in a range. */
+export type ExportLedgerInput = {
+  /** The file's format. */
+  format: ExportFormat;
+  /** From this instant on (included). */
+  from: Scalars['DateTime']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first job and starts no other. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Only the invoices and credit notes of these series (e.g. ["INV"]), without the payments; every document when left out. A series the service does not issue is an InvalidInputError. */
+  series?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Up to this instant (excluded); at most 3 years after `from`. */
+  to: Scalars['DateTime']['input'];
+};
+
+/** The outcome of exportLedger. */
+export type ExportLedgerResult = ExportLedgerSuccess | ExportTooLargeError | InvalidInputError;
+
+/** A ledger export was started. */
+export type ExportLedgerSuccess = {
+  __typename?: 'ExportLedgerSuccess';
+  /** The new job, QUEUED; its file is downloaded like an order export's. */
+  job: ExportJob;
+};
 
 /** An export of orders to start. */
 export type ExportOrdersInput = {
@@ -417,6 +442,8 @@ export type Mutation = {
   approveReturn: ApproveReturnResult;
   /** Cancels an order before anything of it has shipped: its shipments are cancelled, its stock released and its payment authorization voided. The order's customer while it is CONFIRMED, staff while nothing has shipped. */
   cancelOrder: CancelOrderResult;
+  /** Starts exporting the ledger for accountants as a CSV (or JSON Lines) file and returns the job at once: one journal entry per row (date, document type and number, order number, account, debit, credit, currency) for every invoice, credit note, capture and refund in the range, each document balanced (staff, admin). */
+  exportLedger: ExportLedgerResult;
   /** Starts exporting the orders a filter matches as a CSV or JSON Lines file and returns the job at once; the file is written in the background and downloaded from the job's `downloadUrl` for 24 hours (staff, admin). More than 1,000,000 orders are refused. */
   exportOrders: ExportOrdersResult;
   /** Places an order: prices it exactly as `quote` does, reserves its stock and authorizes its payment, or does none of it and returns why. */
@@ -439,6 +466,11 @@ export type MutationApproveReturnArgs = {
 
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
+};
+
+
+export type MutationExportLedgerArgs = {
+  input: ExportLedgerInput;
 };
 
 
@@ -1281,6 +1313,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( OrderNotCancellableError & { __typename: 'OrderNotCancellableError' } )
     | ( OrderNotFoundError & { __typename: 'OrderNotFoundError' } )
   ;
+  ExportLedgerResult:
+    | ( ExportLedgerStarted & { __typename: 'ExportLedgerSuccess' } )
+    | ( ExportTooLargeError & { __typename: 'ExportTooLargeError' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
   ExportOrdersResult:
     | ( ExportStarted & { __typename: 'ExportOrdersSuccess' } )
     | ( ExportTooLargeError & { __typename: 'ExportTooLargeError' } )
@@ -1364,6 +1401,9 @@ export type ResolversTypes = ResolversObject<{
   ExportJob: ResolverTypeWrapper<ExportJobRow>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ExportJobStatus: ExportJobStatus;
+  ExportLedgerInput: ExportLedgerInput;
+  ExportLedgerResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExportLedgerResult']>;
+  ExportLedgerSuccess: ResolverTypeWrapper<ExportLedgerStarted>;
   ExportOrdersInput: ExportOrdersInput;
   ExportOrdersResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExportOrdersResult']>;
   ExportOrdersSuccess: ResolverTypeWrapper<ExportStarted>;
@@ -1459,6 +1499,9 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   ExportJob: ExportJobRow;
   Float: Scalars['Float']['output'];
+  ExportLedgerInput: ExportLedgerInput;
+  ExportLedgerResult: ResolversUnionTypes<ResolversParentTypes>['ExportLedgerResult'];
+  ExportLedgerSuccess: ExportLedgerStarted;
   ExportOrdersInput: ExportOrdersInput;
   ExportOrdersResult: ResolversUnionTypes<ResolversParentTypes>['ExportOrdersResult'];
   ExportOrdersSuccess: ExportStarted;
@@ -1602,6 +1645,15 @@ export type ExportJobResolvers<ContextType = Context, ParentType extends Resolve
   status?: Resolver<ResolversTypes['ExportJobStatus'], ParentType, ContextType>;
 }>;
 
+export type ExportLedgerResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExportLedgerResult'] = ResolversParentTypes['ExportLedgerResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ExportLedgerSuccess' | 'ExportTooLargeError' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type ExportLedgerSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExportLedgerSuccess'] = ResolversParentTypes['ExportLedgerSuccess']> = ResolversObject<{
+  job?: Resolver<ResolversTypes['ExportJob'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ExportOrdersResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExportOrdersResult'] = ResolversParentTypes['ExportOrdersResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'ExportOrdersSuccess' | 'ExportTooLargeError' | 'InvalidInputError', ParentType, ContextType>;
 }>;
@@ -1705,6 +1757,7 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   approveReturn?: Resolver<ResolversTypes['ApproveReturnResult'], ParentType, ContextType, RequireFields<MutationApproveReturnArgs, 'input'>>;
   cancelOrder?: Resolver<ResolversTypes['CancelOrderResult'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'input'>>;
+  exportLedger?: Resolver<ResolversTypes['ExportLedgerResult'], ParentType, ContextType, RequireFields<MutationExportLedgerArgs, 'input'>>;
   exportOrders?: Resolver<ResolversTypes['ExportOrdersResult'], ParentType, ContextType, RequireFields<MutationExportOrdersArgs, 'input'>>;
   placeOrder?: Resolver<ResolversTypes['PlaceOrderResult'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
   receiveReturn?: Resolver<ResolversTypes['ReceiveReturnResult'], ParentType, ContextType, RequireFields<MutationReceiveReturnArgs, 'input'>>;
@@ -1959,6 +2012,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ExportJob?: ExportJobResolvers<ContextType>;
+  ExportLedgerResult?: ExportLedgerResultResolvers<ContextType>;
+  ExportLedgerSuccess?: ExportLedgerSuccessResolvers<ContextType>;
   ExportOrdersResult?: ExportOrdersResultResolvers<ContextType>;
   ExportOrdersSuccess?: ExportOrdersSuccessResolvers<ContextType>;
   ExportTooLargeError?: ExportTooLargeErrorResolvers<ContextType>;

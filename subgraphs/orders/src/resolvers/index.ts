@@ -10,6 +10,7 @@ import {
   OrderBilling,
 } from './billing.js';
 import { Customer } from './customer.js';
+import { ExportLedgerSuccess, LedgerMutation } from './ledger.js';
 import { CancelMutation, CancelOrderSuccess, OrderLifecycle } from './lifecycle.js';
 import { Mutation } from './mutation.js';
 import { Order, OrderEvent, OrderLine } from './order.js';
@@ -40,11 +41,18 @@ import {
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: { ...Query, ...ReturnQuery, ...SearchQuery, ...ExportQuery, ...BillingQuery },
-  Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation, ...ExportMutation },
+  Mutation: {
+    ...Mutation,
+    ...CancelMutation,
+    ...ReturnMutation,
+    ...ExportMutation,
+    ...LedgerMutation,
+  },
   Subscription: { ...Subscription, ...ExportSubscription },
   OrderSearchConnection,
   ExportJob,
   ExportOrdersSuccess,
+  ExportLedgerSuccess,
   Order: { ...Order, ...OrderLifecycle, ...OrderReturns, ...OrderBilling },
   OrderLine,
   OrderEvent,
