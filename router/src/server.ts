@@ -22,8 +22,7 @@ import { authenticateWithExpiry } from './auth.js';
 import { authorizeGateway } from './authorization/gateway.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
-import { createDataSources, createGateway, DEFAULT_SUBGRAPH_TIMEOUT_MS } from './gateway.js';
-import { createSubgraphClient } from './subgraph-client.js';
+import { createDataSources, createGateway } from './gateway.js';
 import { createClientAddress } from './http/client-address.js';
 import { createExportDownload } from './http/export-download.js';
 import { createCors } from './http/cors.js';
@@ -220,16 +219,11 @@ export async function createRouter({
   });
   const executeOperation = createOperationExecutor(apollo, log);
   // invoices' and credit notes' PDFs (Invoice.pdfUrl), for the viewers of the documents
-  const documentClient = createSubgraphClient({
-    timeoutMs: subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
-  });
   const documents = createDocumentRoute({
     supergraphSdl,
     ordersUrl: subgraphUrls.orders,
     signingSecret,
     jwt,
-    client: documentClient,
-    log,
   });
   // API keys and operation policies hold on the streaming transports as over HTTP
   const admission = createStreamAdmission(operations);
@@ -445,7 +439,6 @@ export async function createRouter({
         await subscriptions.stop();
         cutOff = await drain.finish({ timeoutMs: shutdownTimeoutMs });
         await apollo.stop();
-        documentClient.close();
         await operations.close();
         await limits.close();
         if (redis) await closeRedis(redis);

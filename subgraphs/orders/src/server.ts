@@ -9,6 +9,7 @@ import {
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
+import { createDocumentDownload } from './billing/document-download.js';
 import { createLedgerExportSource } from './billing/ledger-export.js';
 import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { createCatalogClient } from './clients/catalog.js';
@@ -176,7 +177,11 @@ export async function createServer({
         },
       }),
     // an export's file, passed on by the router (export-jobs/download.ts)
-    httpRoutes: [{ prefix: '/exports/', handle: download }],
+    httpRoutes: [
+      { prefix: '/exports/', handle: download },
+      // invoices' and credit notes' PDFs, passed on by the router (billing/document-download.ts)
+      { prefix: '/documents/', handle: createDocumentDownload({ db: handle.db }) },
+    ],
     onStop: async () => {
       await exportRunner?.stop();
       await exportWatch.stop();

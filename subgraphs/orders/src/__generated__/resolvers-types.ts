@@ -47,13 +47,6 @@ export type ApproveReturnSuccess = {
   return: Return;
 };
 
-/** The kinds of billing documents. */
-export type BillingDocumentKind =
-  /** A credit note. */
-  | 'CREDIT_NOTE'
-  /** An invoice. */
-  | 'INVOICE';
-
 /** A party of an invoice or a credit note. */
 export type BillingParty = {
   __typename?: 'BillingParty';
@@ -816,8 +809,6 @@ export type PromoCodeRejection =
 
 export type Query = {
   __typename?: 'Query';
-  /** A document's PDF, base64-encoded, for the router's /documents route: for the viewers of the document; null when no document has the id. */
-  billingDocumentPdf: Maybe<Scalars['String']['output']>;
   /** An export job by id: for the staff member who started it and for admins (null with a FORBIDDEN error for anyone else); null when no job has the id or it has expired. */
   exportJob: Maybe<ExportJob>;
   /** An invoice by id: for the order's customer and staff (null with a FORBIDDEN error for anyone else); null when no invoice has the id. */
@@ -832,12 +823,6 @@ export type Query = {
   ordersEventLog: Array<LoggedEvent>;
   /** A return by id: for its order's customer, staff and the warehouse (null with a FORBIDDEN error for anyone else); null when no return has the id. */
   return: Maybe<Return>;
-};
-
-
-export type QueryBillingDocumentPdfArgs = {
-  id: Scalars['ID']['input'];
-  kind: BillingDocumentKind;
 };
 
 
@@ -1387,7 +1372,6 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ApproveReturnResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ApproveReturnResult']>;
   ApproveReturnSuccess: ResolverTypeWrapper<ReturnSuccessResult>;
-  BillingDocumentKind: BillingDocumentKind;
   BillingParty: ResolverTypeWrapper<Party>;
   CancelOrderInput: CancelOrderInput;
   CancelOrderResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CancelOrderResult']>;
@@ -1875,7 +1859,6 @@ export type ProductVariantResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  billingDocumentPdf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryBillingDocumentPdfArgs, 'id' | 'kind'>>;
   exportJob?: Resolver<Maybe<ResolversTypes['ExportJob']>, ParentType, ContextType, RequireFields<QueryExportJobArgs, 'id'>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
   invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;

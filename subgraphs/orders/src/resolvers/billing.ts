@@ -9,7 +9,6 @@ import {
 import type { QueryResolvers, Resolvers } from '../__generated__/resolvers-types.js';
 import { createBillingRepository, type DocumentCursor } from '../billing/billing.repository.js';
 import { canSeeDocument, pdfPathOf, percentOf } from '../billing/documents.js';
-import { renderCreditNotePdf, renderInvoicePdf } from '../billing/pdf.js';
 import { seriesOfNumber } from '../billing/settings.js';
 import { checkIssuedRange } from '../billing/ranges.js';
 
@@ -88,7 +87,7 @@ export const BillingParty: Resolvers['BillingParty'] = {
   addressLines: (party) => party.lines,
 };
 
-export const BillingQuery: Pick<QueryResolvers, 'invoice' | 'invoices' | 'billingDocumentPdf'> = {
+export const BillingQuery: Pick<QueryResolvers, 'invoice' | 'invoices'> = {
   invoice: async (_parent, { id }, { viewer, loaders }) => {
     const invoice = await loaders.invoiceById.load(id);
     if (!invoice) return null;
@@ -117,25 +116,5 @@ export const BillingQuery: Pick<QueryResolvers, 'invoice' | 'invoices' | 'billin
       limit: page.limit,
       cursorOf: (row) => ({ issuedAt: row.issuedAt.toISOString(), id: row.id }),
     });
-  },
-
-  billingDocumentPdf: async (_parent, { kind, id }, { viewer, loaders }) => {
-    if (kind === 'INVOICE') {
-      const invoice = await loaders.invoiceById.load(id);
-      if (!invoice) return null;
-      if (!canSeeDocument(viewer, invoice)) throw forbidden('You may only see your own invoices.');
-      const lines = await loaders.invoiceLinesByInvoiceId.load(id);
-      return (await renderInvoicePdf({ invoice, lines })).toString('base64');
-    }
-    const note = await loaders.creditNoteById.load(id);
-    if (!note) return null;
-    if (!canSeeDocument(viewer, note)) throw forbidden('You may only see your own credit notes.');
-    const [lines, invoice] = await Promise.all([
-      loaders.creditNoteLinesByCreditNoteId.load(id),
-      loaders.invoiceById.load(note.invoiceId),
-    ]);
-    return (await renderCreditNotePdf({ note, lines, invoiceNumber: invoice!.number })).toString(
-      'base64',
-    );
   },
 };
