@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, Param, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { anyOf, executeRows, type Database } from '@ordergraph/shared';
 import { allocations, orderLines, orders, type OrderRow } from './db/schema.js';
 import type { OrderFilter, OrderSort, SearchCursor } from './order-search.js';
@@ -10,11 +11,20 @@ const likeLiteral = (text: string) => text.replaceAll(/[\\%_]/g, (char) => `\\${
 const prefixUpperBound = (prefix: string) =>
   prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 
+/**
+ * `column = any($1::text[]::enum[])`: an enum column among values, sent as text (PGlite cannot
+ * bind an array of an enum type), the cast on the parameter so that the column's index serves.
+ */
+const anyOfEnum = (column: PgColumn, values: readonly string[]) =>
+  sql`${column} = any(${new Param([...values])}::text[]::${sql.raw(column.getSQLType())}[])`;
+
 /** The WHERE conditions of a filter; each one has an index to use (see db/schema.ts). */
 export function filterConditions(filter: OrderFilter): SQL[] {
   const conditions: SQL[] = [];
-  if (filter.statuses) conditions.push(anyOf(orders.status, filter.statuses));
-  if (filter.paymentStatuses) conditions.push(anyOf(orders.paymentStatus, filter.paymentStatuses));
+  if (filter.statuses) conditions.push(anyOfEnum(orders.status, filter.statuses));
+  if (filter.paymentStatuses) {
+    conditions.push(anyOfEnum(orders.paymentStatus, filter.paymentStatuses));
+  }
   if (filter.placedFrom) conditions.push(gte(orders.placedAt, filter.placedFrom));
   if (filter.placedTo) conditions.push(lt(orders.placedAt, filter.placedTo));
   if (filter.number) conditions.push(eq(orders.number, filter.number));

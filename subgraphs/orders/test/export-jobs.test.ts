@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { executeRows, sql, type DatabaseHandle } from '@ordergraph/shared';
-import { testLogger, viewers, type TestSubgraph } from '@ordergraph/shared/testing';
+import { executeRows, signViewer, sql, type DatabaseHandle } from '@ordergraph/shared';
+import {
+  testLogger,
+  TEST_SIGNING_SECRET,
+  viewers,
+  type TestSubgraph,
+} from '@ordergraph/shared/testing';
 import { exportChunks, exportJobs } from '../src/db/schema.js';
 import { createExportJobsRepository } from '../src/export-jobs/jobs.repository.js';
 import type { ExportRowSource } from '../src/export-jobs/row-source.js';
@@ -186,10 +191,30 @@ describe('export jobs', () => {
     assert.deepEqual(read.data?.['exportJob'], { status: 'EXPIRED', downloadUrl: null });
   });
 
-  it('serves a file only through a signed request', async () => {
+  it('serves a file only through a signed request, once written and until it expires', async () => {
+    const get = (id: string, signed = true) =>
+      fetch(new URL(`/exports/${id}/download`, subgraph.url), {
+        headers: signed ? signViewer(viewers.staff(), { secret: TEST_SIGNING_SECRET }) : {},
+      });
+    const queued = await insertJob({ kind: 'waiting' });
+    const notReady = await get(queued);
+    assert.equal(notReady.status, 409);
+    assert.equal(((await notReady.json()) as any).errors[0].extensions.code, 'NOT_READY');
+    await handle.db.update(exportJobs).set({ status: 'FAILED' }).where(eq(exportJobs.id, queued));
+
     const id = await insertJob();
     await runOnce(numbersSource());
-    const unsigned = await fetch(new URL(`/exports/${id}/download`, subgraph.url));
-    assert.equal(unsigned.status, 401);
+    assert.equal((await get(id, false)).status, 401);
+    const served = await get(id);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('cache-control'), 'private, no-store');
+    assert.equal(await served.text(), `n,square,label\r\n${csvOf(1, 7)}`);
+    await handle.db
+      .update(exportJobs)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(exportJobs.id, id));
+    const gone = await get(id);
+    assert.equal(gone.status, 410);
+    assert.equal(((await gone.json()) as any).errors[0].extensions.code, 'EXPIRED');
   });
 });
