@@ -1,5 +1,4 @@
-import { and, asc, desc, eq, gte, lt, lte, Param, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { anyOf, executeRows, type Database } from '@ordergraph/shared';
 import { allocations, orderLines, orders, type OrderRow } from './db/schema.js';
 import type { OrderFilter, OrderSort, SearchCursor } from './order-search.js';
@@ -11,19 +10,14 @@ const likeLiteral = (text: string) => text.replaceAll(/[\\%_]/g, (char) => `\\${
 const prefixUpperBound = (prefix: string) =>
   prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 
-/**
- * `column = any($1::text[]::enum[])`: an enum column among values, sent as text (PGlite cannot
- * bind an array of an enum type), the cast on the parameter so that the column's index serves.
- */
-const anyOfEnum = (column: PgColumn, values: readonly string[]) =>
-  sql`${column} = any(${new Param([...values])}::text[]::${sql.raw(column.getSQLType())}[])`;
-
 /** The WHERE conditions of a filter; each one has an index to use (see db/schema.ts). */
 export function filterConditions(filter: OrderFilter): SQL[] {
   const conditions: SQL[] = [];
-  if (filter.statuses) conditions.push(anyOfEnum(orders.status, filter.statuses));
+  // one parameter per value (at most 8 of them): PGlite cannot bind an array of an enum
+  // type, and the planner estimates a list of constants better than a cast array
+  if (filter.statuses) conditions.push(inArray(orders.status, filter.statuses));
   if (filter.paymentStatuses) {
-    conditions.push(anyOfEnum(orders.paymentStatus, filter.paymentStatuses));
+    conditions.push(inArray(orders.paymentStatus, filter.paymentStatuses));
   }
   if (filter.placedFrom) conditions.push(gte(orders.placedAt, filter.placedFrom));
   if (filter.placedTo) conditions.push(lt(orders.placedAt, filter.placedTo));
