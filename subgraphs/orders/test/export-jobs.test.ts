@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { executeRows, signViewer, sql, type DatabaseHandle } from '@ordergraph/shared';
 import {
+  openTestDatabaseReplica,
   testLogger,
   TEST_SIGNING_SECRET,
   viewers,
@@ -13,6 +14,7 @@ import { exportChunks, exportJobs } from '../src/db/schema.js';
 import { createExportJobsRepository } from '../src/export-jobs/jobs.repository.js';
 import type { ExportRowSource } from '../src/export-jobs/row-source.js';
 import { startExportRunner } from '../src/export-jobs/runner.js';
+import { migrationsFolder } from '../src/server.js';
 import { startOrders, type Request } from './support.js';
 
 let subgraph: TestSubgraph;
@@ -134,6 +136,57 @@ describe('export jobs', () => {
     assert.equal(job.attempts, 2);
     assert.equal(job.rowCount, 7);
     assert.equal(await fileOf(id), `n,square,label\r\n${csvOf(1, 7)}`);
+  });
+
+  it('moves a job to the replica that takes the lease over, refusing the late page of the one that left', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const plain = numbersSource();
+    let pages = 0;
+    // the first replica's third page hangs until it has let go of the lease
+    const gated: ExportRowSource<{ upTo: number }> = {
+      ...plain,
+      async page(options) {
+        if (++pages === 3) await gate;
+        return plain.page(options);
+      },
+    };
+    const id = await insertJob({ params: { upTo: 10 }, totalRows: 10 });
+    const first = await startExportRunner({
+      handle,
+      sources: [gated],
+      log: testLogger('exports'),
+      pageSize: 3,
+    });
+    while ((await jobOf(id)).chunkCount < 2) await new Promise((r) => setTimeout(r, 20));
+    const leaving = first.stop();
+    release();
+    await leaving;
+    const left = await jobOf(id);
+    assert.equal(left.status, 'RUNNING');
+    assert.equal(left.chunkCount, 2);
+    assert.equal(left.rowCount, 6);
+
+    const replica = await openTestDatabaseReplica({ of: handle, migrationsFolder });
+    try {
+      const second = await startExportRunner({
+        handle: replica,
+        sources: [plain],
+        log: testLogger('exports-replica'),
+        pageSize: 3,
+      });
+      await second.settled();
+      await second.stop();
+    } finally {
+      await replica.close();
+    }
+    const job = await jobOf(id);
+    assert.equal(job.status, 'SUCCEEDED');
+    assert.equal(job.attempts, 2);
+    assert.equal(job.rowCount, 10);
+    assert.equal(await fileOf(id), `n,square,label\r\n${csvOf(1, 10)}`);
   });
 
   it('fails a job whose runs keep being interrupted, saying so', async () => {
