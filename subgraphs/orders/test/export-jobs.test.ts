@@ -2,12 +2,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { executeRows, sql, type DatabaseHandle } from '@ordergraph/shared';
-import { testLogger, viewers, type TestSubgraph } from '@ordergraph/shared/testing';
+import { executeRows, signViewer, sql, type DatabaseHandle } from '@ordergraph/shared';
+import {
+  openTestDatabaseReplica,
+  testLogger,
+  TEST_SIGNING_SECRET,
+  viewers,
+  type TestSubgraph,
+} from '@ordergraph/shared/testing';
 import { exportChunks, exportJobs } from '../src/db/schema.js';
 import { createExportJobsRepository } from '../src/export-jobs/jobs.repository.js';
 import type { ExportRowSource } from '../src/export-jobs/row-source.js';
 import { startExportRunner } from '../src/export-jobs/runner.js';
+import { migrationsFolder } from '../src/server.js';
 import { startOrders, type Request } from './support.js';
 
 let subgraph: TestSubgraph;
@@ -131,6 +138,57 @@ describe('export jobs', () => {
     assert.equal(await fileOf(id), `n,square,label\r\n${csvOf(1, 7)}`);
   });
 
+  it('moves a job to the replica that takes the lease over, refusing the late page of the one that left', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const plain = numbersSource();
+    let pages = 0;
+    // the first replica's third page hangs until it has let go of the lease
+    const gated: ExportRowSource<{ upTo: number }> = {
+      ...plain,
+      async page(options) {
+        if (++pages === 3) await gate;
+        return plain.page(options);
+      },
+    };
+    const id = await insertJob({ params: { upTo: 10 }, totalRows: 10 });
+    const first = await startExportRunner({
+      handle,
+      sources: [gated],
+      log: testLogger('exports'),
+      pageSize: 3,
+    });
+    while ((await jobOf(id)).chunkCount < 2) await new Promise((r) => setTimeout(r, 20));
+    const leaving = first.stop();
+    release();
+    await leaving;
+    const left = await jobOf(id);
+    assert.equal(left.status, 'RUNNING');
+    assert.equal(left.chunkCount, 2);
+    assert.equal(left.rowCount, 6);
+
+    const replica = await openTestDatabaseReplica({ of: handle, migrationsFolder });
+    try {
+      const second = await startExportRunner({
+        handle: replica,
+        sources: [plain],
+        log: testLogger('exports-replica'),
+        pageSize: 3,
+      });
+      await second.settled();
+      await second.stop();
+    } finally {
+      await replica.close();
+    }
+    const job = await jobOf(id);
+    assert.equal(job.status, 'SUCCEEDED');
+    assert.equal(job.attempts, 2);
+    assert.equal(job.rowCount, 10);
+    assert.equal(await fileOf(id), `n,square,label\r\n${csvOf(1, 10)}`);
+  });
+
   it('fails a job whose runs keep being interrupted, saying so', async () => {
     const id = await insertJob({ status: 'RUNNING', attempts: 5, rowCount: 3, chunkCount: 1 });
     await runOnce(numbersSource());
@@ -186,10 +244,30 @@ describe('export jobs', () => {
     assert.deepEqual(read.data?.['exportJob'], { status: 'EXPIRED', downloadUrl: null });
   });
 
-  it('serves a file only through a signed request', async () => {
+  it('serves a file only through a signed request, once written and until it expires', async () => {
+    const get = (id: string, signed = true) =>
+      fetch(new URL(`/exports/${id}/download`, subgraph.url), {
+        headers: signed ? signViewer(viewers.staff(), { secret: TEST_SIGNING_SECRET }) : {},
+      });
+    const queued = await insertJob({ kind: 'waiting' });
+    const notReady = await get(queued);
+    assert.equal(notReady.status, 409);
+    assert.equal(((await notReady.json()) as any).errors[0].extensions.code, 'NOT_READY');
+    await handle.db.update(exportJobs).set({ status: 'FAILED' }).where(eq(exportJobs.id, queued));
+
     const id = await insertJob();
     await runOnce(numbersSource());
-    const unsigned = await fetch(new URL(`/exports/${id}/download`, subgraph.url));
-    assert.equal(unsigned.status, 401);
+    assert.equal((await get(id, false)).status, 401);
+    const served = await get(id);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('cache-control'), 'private, no-store');
+    assert.equal(await served.text(), `n,square,label\r\n${csvOf(1, 7)}`);
+    await handle.db
+      .update(exportJobs)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(exportJobs.id, id));
+    const gone = await get(id);
+    assert.equal(gone.status, 410);
+    assert.equal(((await gone.json()) as any).errors[0].extensions.code, 'EXPIRED');
   });
 });
