@@ -5,6 +5,7 @@ import { createTestDatabase } from '@ordergraph/shared/testing';
 import { applyBillingEvent } from '../src/billing/billing-events.js';
 import { createBillingRepository } from '../src/billing/billing.repository.js';
 import { DEFAULT_BILLING_SETTINGS } from '../src/billing/settings.js';
+import { createLifecycleRepository } from '../src/lifecycle.repository.js';
 import { migrationsFolder } from '../src/server.js';
 import { deliverOrder, insertAuthorizedOrder } from './returns-support.js';
 import { placedOrder } from './support.js';
@@ -82,5 +83,56 @@ describe('invoice numbers', () => {
       /issued documents are immutable/.test(String((error.cause as Error | undefined)?.message));
     await assert.rejects(handle.db.execute(sql`update invoices set total = total + 1`), refused);
     await assert.rejects(handle.db.execute(sql`delete from invoice_lines`), refused);
+  });
+
+  it('invoices a whole order once, when the settings say so and its last capture is settled', async () => {
+    const perOrder = { ...settings, invoicePer: 'order' as const };
+    const order = await insertAuthorizedOrder(
+      handle,
+      placedOrder({
+        lines: [
+          { sku: 'TEE-CLASSIC-BLK-M', quantity: 2, unitPrice: 2500 },
+          { sku: 'MUG-CERAMIC-WHT', quantity: 1, unitPrice: 1200 },
+        ],
+      }),
+    );
+    // two parcels, the second one's capture not taken yet
+    await deliverOrder(handle, order.id, {
+      shipments: (lines) =>
+        lines.map((line) => [{ orderLineId: line.id, quantity: line.quantity }]),
+      uncaptured: [1],
+    });
+    const apply = () =>
+      handle.db.transaction((transaction) =>
+        applyBillingEvent(captured(order.id, 99), transaction as unknown as Database, {
+          settings: perOrder,
+        }),
+      );
+    await apply();
+    const repository = createBillingRepository({ db: handle.db });
+    assert.deepEqual(await repository.findInvoicesByOrderIds([order.id]), []);
+
+    const lifecycle = createLifecycleRepository({ db: handle.db });
+    const pending = (await lifecycle.findCapturesByOrderIds([order.id])).find(
+      (capture) => capture.status === 'PENDING',
+    );
+    await lifecycle.settleCapture(pending!.shipmentId, {
+      status: 'CAPTURED',
+      providerCaptureId: 'cap_last',
+    });
+    await apply();
+    await apply();
+    const [invoice, ...more] = await repository.findInvoicesByOrderIds([order.id]);
+    assert.deepEqual(more, []);
+    assert.equal(invoice!.total, order.total);
+    const lines = await repository.findInvoiceLines([invoice!.id]);
+    assert.deepEqual(
+      lines.map((line) => [line.description, line.quantity]),
+      [
+        ['TEE-CLASSIC-BLK-M', 2],
+        ['MUG-CERAMIC-WHT', 1],
+        ['Shipping', 1],
+      ],
+    );
   });
 });
