@@ -24,7 +24,9 @@ import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { createDataSources, createGateway } from './gateway.js';
 import { createClientAddress } from './http/client-address.js';
+import { createExportDownload } from './http/export-download.js';
 import { createCors } from './http/cors.js';
+import { createDocumentRoute } from './http/documents.js';
 import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS, isLandingPageRequest } from './http/csrf.js';
 import { createRouterErrorFormatter } from './http/error-masking.js';
 import { createSchemaExposure } from './http/schema-exposure.js';
@@ -216,6 +218,13 @@ export async function createRouter({
     limits,
   });
   const executeOperation = createOperationExecutor(apollo, log);
+  // invoices' and credit notes' PDFs (Invoice.pdfUrl), for the viewers of the documents
+  const documents = createDocumentRoute({
+    supergraphSdl,
+    ordersUrl: subgraphUrls.orders,
+    signingSecret,
+    jwt,
+  });
   // API keys and operation policies hold on the streaming transports as over HTTP
   const admission = createStreamAdmission(operations);
   const handleServerSentEvents = createServerSentEventsHandler({
@@ -227,6 +236,13 @@ export async function createRouter({
     visibleErrors: schemaExposure.errorsFor,
     reservationLimits: sseReservations,
     clientAddress,
+  });
+
+  // export files of the orders service, for the caller of the token (see ExportJob.downloadUrl)
+  const exportDownload = createExportDownload({
+    ordersUrl: subgraphUrls.orders,
+    signingSecret,
+    jwt,
   });
 
   const handleHttpSubscription = createHttpSubscriptionHandler({
@@ -338,6 +354,10 @@ export async function createRouter({
         if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
         return handleGraphQL(request, response);
       }
+      if (path && documents.matches(path)) return documents.handle(request, response, path);
+      if (path && exportDownload.matches(path)) {
+        return exportDownload.handle(request, response, path);
+      }
       if (sandbox && path && (path === '/' || path.startsWith('/sandbox/'))) {
         if (await sandbox.handle(request, response, path)) return;
       }
@@ -399,6 +419,7 @@ export async function createRouter({
     reload(sdl) {
       gateway.update(sdl);
       subscriptions.reload(sdl);
+      documents.reload(sdl);
       log.info('supergraph reloaded');
     },
     subscriptionStats,

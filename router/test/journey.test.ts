@@ -68,12 +68,18 @@ const ORDER = `query($id: ID!) { order(id: $id) {
   returns { id status }
 } }`;
 const orderOf = async (id: string) => (await gql(tokens.grace, ORDER, { id }))['order'];
-const notificationsOf = async () =>
+const allNotificationsOf = async (): Promise<string[]> =>
   (await gql(tokens.grace, '{ me { notifications(first: 50) { nodes { kind } } } }'))[
     'me'
   ].notifications.nodes
     .map((n: { kind: string }) => n.kind)
     .reverse();
+// invoices come from the orders feed, shipping news from the shipments feed: their relative
+// order is not fixed, so the invoices are counted apart
+const notificationsOf = async () =>
+  (await allNotificationsOf()).filter((kind) => kind !== 'INVOICE_ISSUED');
+const invoiceNotificationsOf = async () =>
+  (await allNotificationsOf()).filter((kind) => kind === 'INVOICE_ISSUED').length;
 const stockOf = async (sku: string) => {
   const data = await gql(
     tokens.staff,
@@ -176,6 +182,8 @@ describe('the life of an order, through the router', () => {
       'ORDER_SHIPPED',
       'ORDER_SHIPPED',
     ]);
+    // one invoice per captured shipment
+    assert.equal(await invoiceNotificationsOf(), 2);
 
     const notCancellable = await mutate(tokens.staff, 'cancelOrder', { orderId });
     assert.equal(notCancellable.__typename, 'OrderNotCancellableError');

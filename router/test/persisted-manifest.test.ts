@@ -41,6 +41,7 @@ describe('the persisted operations manifest', () => {
         'query CatalogBrowse',
         'query OrderDetail',
         'query OrderHistory',
+        'query OrderInvoices',
         'subscription OrderTracking',
         'mutation PlaceOrder',
         'query QuoteBasket',

@@ -20,7 +20,12 @@ export type ServiceName = SubgraphName | 'router';
 const PEERS: Record<SubgraphName, Partial<Record<string, SubgraphName>>> = {
   customers: { ORDERS_URL: 'orders', SHIPMENTS_URL: 'shipments' },
   catalog: {},
-  orders: { CATALOG_URL: 'catalog', INVENTORY_URL: 'inventory', SHIPMENTS_URL: 'shipments' },
+  orders: {
+    CATALOG_URL: 'catalog',
+    INVENTORY_URL: 'inventory',
+    SHIPMENTS_URL: 'shipments',
+    CUSTOMERS_URL: 'customers',
+  },
   inventory: { CATALOG_URL: 'catalog', SHIPMENTS_URL: 'shipments' },
   shipments: { ORDERS_URL: 'orders' },
 };

@@ -73,10 +73,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 interface StackOptions {
   /** options of the stack's router (and of its restarts), e.g. a clients file */
   routerOptions?: Partial<RouterOptions>;
+  /** more options of the orders server, e.g. a smaller export page */
+  ordersOptions?: Partial<Parameters<typeof orders.createServer>[0]>;
 }
 
 async function assembleStack(
-  { routerOptions = {} }: StackOptions,
+  { routerOptions = {}, ordersOptions = {} }: StackOptions,
   started: { stop(): Promise<void> }[],
 ): Promise<Stack> {
   const tracked = <T extends { stop(): Promise<void> }>(service: T): T => {
@@ -84,10 +86,16 @@ async function assembleStack(
     return service;
   };
   // orders and shipments follow each other's event logs: their URLs are fixed up front
-  const [ordersPort, shipmentsPort] = [await freePort(), await freePort()];
+  const [ordersPort, shipmentsPort, customersPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const urlOf = (port: number) => `http://127.0.0.1:${port}/graphql`;
   const ordersUrl = urlOf(ordersPort);
   const shipmentsUrl = urlOf(shipmentsPort);
+  // orders asks customers for e-mails when it writes an export
+  const customersUrl = urlOf(customersPort);
 
   const catalogSubgraph = tracked(await startTestSubgraph({ name: 'catalog', ...catalog }));
   await seedCatalog(catalogSubgraph.handle);
@@ -118,6 +126,9 @@ async function assembleStack(
           catalogUrl: catalogSubgraph.url,
           inventoryUrl: inventorySubgraph.url,
           shipmentsUrl,
+          customersUrl,
+          runExports: true,
+          ...ordersOptions,
         }),
     }),
   );
@@ -132,6 +143,7 @@ async function assembleStack(
   const customersSubgraph = tracked(
     await startTestSubgraph({
       name: 'customers',
+      port: customersPort,
       migrationsFolder: customers.migrationsFolder,
       createServer: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
     }),
@@ -174,6 +186,9 @@ async function assembleStack(
         catalogUrl: catalogSubgraph.url,
         inventoryUrl: inventorySubgraph.url,
         shipmentsUrl,
+        customersUrl,
+        runExports: true,
+        ...ordersOptions,
       }),
     inventory: (options) =>
       inventory.createServer({

@@ -29,6 +29,7 @@ const KINDS: Record<SourceService, Record<string, NotificationKind>> = {
     'order.placed': 'ORDER_CONFIRMED',
     'order.cancelled': 'ORDER_CANCELLED',
     'refund.issued': 'REFUND_ISSUED',
+    'invoice.issued': 'INVOICE_ISSUED',
   },
   shipments: {
     'shipment.shipped': 'ORDER_SHIPPED',
@@ -112,6 +113,20 @@ export function describeNotification(
             ? `we have refunded ${refunded} for ${order}.`
             : `we have issued a refund for ${order}.`,
           'It may take a few days to appear on your statement.',
+        ),
+      };
+    }
+    case 'INVOICE_ISSUED': {
+      const invoice = text(payload['invoiceNumber']);
+      const total = amount(payload, 'total');
+      return {
+        kind,
+        title: invoice ? `Invoice ${invoice} for ${order}` : `An invoice for ${order}`,
+        message: sentence(
+          hello,
+          `we have issued ${invoice ? `invoice ${invoice}` : 'an invoice'} for ${order}.`,
+          total && `Amount charged: ${total}.`,
+          'You can download it with your order.',
         ),
       };
     }

@@ -52,6 +52,32 @@ describe('the notification an event becomes', () => {
     );
   });
 
+  it('tells an invoice with its number and the amount charged', () => {
+    assert.deepEqual(
+      describeNotification(
+        {
+          source: 'orders',
+          type: 'invoice.issued',
+          payload: {
+            customerId: 'c-1',
+            orderId: 'o-1',
+            number: 'OG-100042',
+            invoiceNumber: 'INV-2026-000123',
+            total: 6356,
+            currency: 'EUR',
+          },
+        },
+        remembered,
+      ),
+      {
+        kind: 'INVOICE_ISSUED',
+        title: 'Invoice INV-2026-000123 for your order OG-100042',
+        message:
+          'Hello Ada Lovelace, we have issued invoice INV-2026-000123 for your order OG-100042. Amount charged: 63.56 EUR. You can download it with your order.',
+      },
+    );
+  });
+
   it('tells a shipment with its carrier, tracking number and tracking page', () => {
     assert.deepEqual(
       describeNotification(

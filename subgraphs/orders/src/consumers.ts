@@ -1,10 +1,14 @@
 import {
   createServiceClient,
+  latestEventSeq,
   startEventConsumer,
   type DatabaseHandle,
+  type EventFeed,
   type Logger,
   type SubgraphMetrics,
 } from '@ordergraph/shared';
+import { startBillingConsumer } from './billing/billing-consumer.js';
+import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { startCaptureRunner } from './capture-runner.js';
 import type { InventoryClient } from './clients/inventory.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
@@ -17,7 +21,8 @@ export const SHIPMENTS_CONSUMER = 'orders:shipments';
 export interface Consumers {
   /**
    * Resolves once every event of the shipments feed up to `seq` has been applied and the
-   * payment captures they asked for are settled: what a test awaits after acting on shipments.
+   * payment captures they asked for are settled, and the documents this service's log calls
+   * for are issued: what a test awaits after acting on shipments.
    */
   caughtUp(shipmentsSeq: number): Promise<void>;
   stop(): Promise<void>;
@@ -38,8 +43,10 @@ export function warehouseCodesFrom(inventory: Pick<InventoryClient, 'warehouses'
 }
 
 /**
- * Starts following the shipments service (`orders:shipments`, see applyShipmentEvent) and the
- * capture runner that takes the payments shipped shipments owe, each under its own lease.
+ * Starts following the shipments service (`orders:shipments`, see applyShipmentEvent), the
+ * capture runner that takes the payments shipped shipments owe, and the billing consumer of
+ * this service's own log that invoices captures and credits refunds (`orders:billing`), each
+ * under its own lease.
  */
 export async function startConsumers({
   handle,
@@ -47,12 +54,17 @@ export async function startConsumers({
   signingSecret,
   inventory,
   payments,
+  feed,
+  billing,
   log,
   waitMs,
   metrics,
   leaseTtlMs,
 }: {
   handle: DatabaseHandle;
+  /** this service's own event log: given, the billing consumer follows it */
+  feed?: EventFeed | undefined;
+  billing?: BillingSettings | undefined;
   shipmentsUrl: string;
   signingSecret: string;
   inventory: Pick<InventoryClient, 'warehouses'>;
@@ -80,16 +92,28 @@ export async function startConsumers({
     ...(waitMs === undefined ? {} : { waitMs }),
     ...leases,
   });
+  const invoicing = feed
+    ? await startBillingConsumer({
+        handle,
+        feed,
+        settings: billing ?? DEFAULT_BILLING_SETTINGS,
+        log,
+        waitMs,
+        ...leases,
+      })
+    : null;
   let stopping: Promise<void> | null = null;
   return {
     async caughtUp(seq) {
       await shipments.caughtUp(seq);
       await captures.settled();
+      if (invoicing) await invoicing.caughtUp(await latestEventSeq(handle.db));
     },
     stop: () =>
       (stopping ??= (async () => {
         await shipments.stop();
         await captures.stop();
+        await invoicing?.stop();
       })()),
   };
 }

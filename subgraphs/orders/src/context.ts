@@ -1,9 +1,29 @@
-import type { BaseContext, Database, EventFeed, EventTail } from '@ordergraph/shared';
+import type DataLoader from 'dataloader';
+import {
+  rowLoader,
+  type BaseContext,
+  type Database,
+  type EventFeed,
+  type EventTail,
+} from '@ordergraph/shared';
+import { createBillingLoaders, type BillingLoaders } from './billing/billing.loaders.js';
+import { createBillingRepository } from './billing/billing.repository.js';
+import type { LedgerParams } from './billing/ledger-export.js';
+import type { BillingSettings } from './billing/settings.js';
+import type { ExportJobRow } from './db/export-jobs.js';
 import type { OrderCancellation } from './cancel-order.js';
+import { createExportJobsRepository } from './export-jobs/jobs.repository.js';
+import type { ExportRowSource } from './export-jobs/row-source.js';
+import type { ExportWatch } from './export-jobs/watch.js';
 import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { createOrdersRepository, type OrdersRepository } from './orders.repository.js';
+import type { OrderFilter } from './order-search.js';
+import {
+  createOrderSearchRepository,
+  type OrderSearchRepository,
+} from './order-search.repository.js';
 import type { OrderPlacement } from './place-order.js';
 import type { RefundFlow } from './refund-flow.js';
 import type { ReturnFlows } from './return-flows.js';
@@ -13,7 +33,12 @@ import { createReturnsRepository } from './returns.repository.js';
 export interface Context extends BaseContext {
   db: Database;
   orders: OrdersRepository;
-  loaders: Loaders & ReturnLoaders & LifecycleLoaders;
+  /** the staff search over all orders */
+  search: OrderSearchRepository;
+  loaders: Loaders &
+    ReturnLoaders &
+    LifecycleLoaders &
+    BillingLoaders & { exportJobById: ExportJobLoader };
   placement: OrderPlacement;
   cancellation: OrderCancellation;
   returnFlows: ReturnFlows;
@@ -22,7 +47,22 @@ export interface Context extends BaseContext {
   feed: EventFeed;
   /** this process's reader of new events, which feeds subscriptions */
   tail: EventTail;
+  /** the seller, series and tax labels of invoices and credit notes */
+  billing: BillingSettings;
+  exports: Exports;
 }
+
+/** What exports need in a request: the orders row source and the watch of jobs. */
+export interface Exports {
+  orders: ExportRowSource<OrderFilter>;
+  /** the journal entries of invoices, credit notes and payments (billing/ledger-export.ts) */
+  ledger: ExportRowSource<LedgerParams>;
+  watch: ExportWatch;
+  /** the most rows one export may hold */
+  maxRows: number;
+}
+
+type ExportJobLoader = DataLoader<string, ExportJobRow | null>;
 
 /** Builds the per-request context: repository and fresh loaders. */
 export function createContext({
@@ -33,6 +73,8 @@ export function createContext({
   refunds,
   feed,
   tail,
+  billing,
+  exports,
   ...base
 }: BaseContext & {
   db: Database;
@@ -42,12 +84,19 @@ export function createContext({
   refunds: RefundFlow;
   feed: EventFeed;
   tail: EventTail;
+  billing: BillingSettings;
+  exports: Exports;
 }): Context {
   const orders = createOrdersRepository({ db });
   const loaders = {
     ...createLoaders(orders),
     ...createReturnLoaders(createReturnsRepository({ db })),
     ...createLifecycleLoaders(createLifecycleRepository({ db })),
+    ...createBillingLoaders(createBillingRepository({ db })),
+    exportJobById: rowLoader(
+      (ids: readonly string[]) => createExportJobsRepository({ db }).findByIds(ids),
+      (row: ExportJobRow) => row.id,
+    ),
   };
   return {
     ...base,
@@ -59,6 +108,9 @@ export function createContext({
     refunds,
     feed,
     tail,
+    billing,
+    exports,
+    search: createOrderSearchRepository({ db }),
     loaders,
   };
 }

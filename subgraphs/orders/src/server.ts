@@ -9,12 +9,21 @@ import {
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
+import { createDocumentDownload } from './billing/document-download.js';
+import { createLedgerExportSource } from './billing/ledger-export.js';
+import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { createCatalogClient } from './clients/catalog.js';
 import { createInventoryClient } from './clients/inventory.js';
+import { createCustomersClient } from './clients/customers.js';
 import { createShipmentsClient } from './clients/shipments.js';
 import { createOrderCancellation } from './cancel-order.js';
 import { startConsumers, type Consumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
+import { createExportDownload } from './export-jobs/download.js';
+import { startExportRunner, type ExportRunner } from './export-jobs/runner.js';
+import { MAX_EXPORT_ROWS } from './export-jobs/start-export.js';
+import { startExportWatch } from './export-jobs/watch.js';
+import { createOrderExportSource } from './order-export.js';
 import type { ClaimTiming } from './order-requests.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { createTestPaymentProvider } from './payments/test-provider.js';
@@ -35,6 +44,8 @@ export interface OrdersServer extends SubgraphServer {
   consumers: Consumers | null;
   /** the reader of new events that feeds `orderUpdated` subscriptions */
   tail: EventTail;
+  /** the writer of export files, when this server runs one (`runExports`) */
+  exportRunner: ExportRunner | null;
 }
 
 /**
@@ -51,6 +62,10 @@ export async function createServer({
   catalogUrl = 'http://127.0.0.1:4002/graphql',
   inventoryUrl = 'http://127.0.0.1:4004/graphql',
   shipmentsUrl,
+  customersUrl = 'http://127.0.0.1:4001/graphql',
+  runExports = false,
+  exportPageSize,
+  maxExportRows = MAX_EXPORT_ROWS,
   payments = createTestPaymentProvider({ db: handle.db }),
   claimTiming,
   onConsumers,
@@ -58,6 +73,7 @@ export async function createServer({
   leaseTtlMs,
   sagaRecoveryAfterMs,
   returnWindowDays = 30,
+  billing = DEFAULT_BILLING_SETTINGS,
 }: {
   handle: DatabaseHandle;
   signingSecret: string;
@@ -72,6 +88,17 @@ export async function createServer({
    * and cancelOrder asks it to cancel the order's shipments; cancelOrder is unavailable without
    */
   shipmentsUrl?: string;
+  /** the customers subgraph, which an order export asks for e-mails */
+  customersUrl?: string;
+  /**
+   * whether this server writes export files in the background (on one replica at a time,
+   * under a lease); index.ts turns it on, tests that export do
+   */
+  runExports?: boolean;
+  /** rows per page of an export file (export-jobs/runner.ts) */
+  exportPageSize?: number;
+  /** the most rows one export may hold: MAX_EXPORT_ROWS (1,000,000) unless lowered */
+  maxExportRows?: number;
   /** the payment service provider; the built-in test provider unless another is given */
   payments?: PaymentProvider;
   /** how placeOrder waits for a twin request with the same idempotency key */
@@ -89,6 +116,8 @@ export async function createServer({
   sagaRecoveryAfterMs?: number | undefined;
   /** how many days after delivery a return may be requested */
   returnWindowDays?: number;
+  /** the seller, series and invoicing mode of invoices and credit notes (billing/settings.ts) */
+  billing?: BillingSettings;
 }): Promise<OrdersServer> {
   const inventory = createInventoryClient({ url: inventoryUrl, signingSecret });
   const placement = createOrderPlacement({
@@ -111,6 +140,15 @@ export async function createServer({
   // one read of the log per commit serves the subscriptions and the feeds other services follow
   const tail = await startEventTail({ handle, log });
   const feed = createEventFeed(handle, { tail });
+  const orderExport = createOrderExportSource({
+    db: handle.db,
+    customers: createCustomersClient({ url: customersUrl, signingSecret }),
+  });
+  const ledgerExport = createLedgerExportSource({ db: handle.db });
+  const exportSources = [orderExport, ledgerExport];
+  const exportWatch = await startExportWatch({ handle });
+  const download = createExportDownload({ db: handle.db, sources: exportSources });
+  let exportRunner: ExportRunner | null = null;
   let consumers: Consumers | null = null;
   let recovery: { stop(): Promise<void> } | null = null;
   const server = await createSubgraphServer<Context>({
@@ -131,8 +169,23 @@ export async function createServer({
         refunds,
         feed,
         tail,
+        billing,
+        exports: {
+          orders: orderExport,
+          ledger: ledgerExport,
+          watch: exportWatch,
+          maxRows: maxExportRows,
+        },
       }),
+    // an export's file, passed on by the router (export-jobs/download.ts)
+    httpRoutes: [
+      { prefix: '/exports/', handle: download },
+      // invoices' and credit notes' PDFs, passed on by the router (billing/document-download.ts)
+      { prefix: '/documents/', handle: createDocumentDownload({ db: handle.db }) },
+    ],
     onStop: async () => {
+      await exportRunner?.stop();
+      await exportWatch.stop();
       await recovery?.stop();
       await consumers?.stop();
       // the feed answers its waiting readers first: it follows the tail
@@ -159,6 +212,21 @@ export async function createServer({
       throw error;
     }
   }
+  if (runExports) {
+    try {
+      exportRunner = await startExportRunner({
+        handle,
+        sources: exportSources,
+        log,
+        pageSize: exportPageSize,
+        metrics: server.metrics,
+        leaseTtlMs,
+      });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
   if (shipmentsUrl) {
     try {
       consumers = await startConsumers({
@@ -167,6 +235,8 @@ export async function createServer({
         signingSecret,
         inventory,
         payments,
+        feed,
+        billing,
         log,
         waitMs: consumerWaitMs,
         metrics: server.metrics,
@@ -178,5 +248,5 @@ export async function createServer({
     }
     onConsumers?.(consumers);
   }
-  return { ...server, consumers, tail };
+  return { ...server, consumers, tail, exportRunner };
 }

@@ -55,6 +55,24 @@ export interface SubgraphServerOptions<Context extends BaseContext> {
   onStop?: () => Promise<void>;
   /** how long `stop` waits for requests under way before closing their connections */
   shutdownTimeoutMs?: number;
+  /**
+   * HTTP endpoints besides /graphql (a file download, say), each under its own path prefix;
+   * like /graphql, only requests signed by the router (or a sibling service) reach them
+   */
+  httpRoutes?: readonly HttpRoute[];
+}
+
+/** An HTTP endpoint of a subgraph besides /graphql: see `httpRoutes`. */
+export interface HttpRoute {
+  /** the paths it answers start with this, e.g. "/exports/" */
+  prefix: string;
+  handle(request: {
+    path: string;
+    method: string;
+    viewer: Viewer;
+    requestId: string;
+    response: ServerResponse;
+  }): Promise<void>;
 }
 
 export interface SubgraphServer {
@@ -130,6 +148,7 @@ export async function createSubgraphServer<Context extends BaseContext>({
   plugins = [],
   onStop = async () => {},
   shutdownTimeoutMs = 10_000,
+  httpRoutes = [],
 }: SubgraphServerOptions<Context>): Promise<SubgraphServer> {
   const metrics = createSubgraphMetrics({ service: name });
   const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolvers });
@@ -202,6 +221,18 @@ export async function createSubgraphServer<Context extends BaseContext>({
         return response.end(await metrics.registry.metrics());
       }
       if (path === '/graphql') return handleGraphQL(request, response);
+      const route = httpRoutes.find((candidate) => path?.startsWith(candidate.prefix));
+      if (route && path) {
+        const headers = toHeaderMap(request);
+        const viewer = verifyViewer(headers, { secret: signingSecret });
+        if (!viewer) {
+          throw new HttpError(401, 'UNAUTHENTICATED', 'Missing or invalid router signature.');
+        }
+        const requestId = headers.get('x-request-id') ?? randomUUID();
+        return requestScope.run({ requestId }, () =>
+          route.handle({ path, method: request.method ?? 'GET', viewer, requestId, response }),
+        );
+      }
       sendJson(response, 404, { error: 'not found' });
     };
     handle().catch((error: unknown) => {

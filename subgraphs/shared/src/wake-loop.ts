@@ -26,7 +26,7 @@ export async function startWakeLoop({
   drain: () => Promise<void>;
   onError: (error: unknown) => void;
   pollIntervalMs?: number;
-  /** the NOTIFY channel that wakes it */
+  /** the NOTIFY channel that wakes it: the event log's unless the work has its own */
   channel?: string;
 }): Promise<WakeLoop> {
   let stopped = false;

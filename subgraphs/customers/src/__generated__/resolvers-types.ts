@@ -245,6 +245,8 @@ export type NotificationEdge = {
 
 /** What a notification is about. */
 export type NotificationKind =
+  /** An invoice was issued for what was charged on an order (its PDF is on the order). */
+  | 'INVOICE_ISSUED'
   /** An order was cancelled. */
   | 'ORDER_CANCELLED'
   /** An order was placed and confirmed. */

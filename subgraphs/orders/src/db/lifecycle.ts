@@ -92,6 +92,8 @@ export const paymentCaptures = pgTable(
   (table) => [
     index('payment_captures_order_idx').on(table.orderId),
     index('payment_captures_status_idx').on(table.status),
+    // the ledger export walks settled captures by time (billing/ledger.repository.ts)
+    index('payment_captures_settled_idx').on(table.settledAt),
   ],
 );
 

@@ -117,6 +117,8 @@ export const refunds = pgTable(
     uniqueIndex('refunds_provider_key').on(table.providerKey),
     index('refunds_order_idx').on(table.orderId),
     index('refunds_return_idx').on(table.returnId),
+    // the ledger export walks settled refunds by time (billing/ledger.repository.ts)
+    index('refunds_settled_idx').on(table.settledAt),
     index('refunds_pending_idx')
       .on(table.touchedAt)
       .where(sql`${table.status} = 'PENDING'`),

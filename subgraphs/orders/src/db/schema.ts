@@ -20,6 +20,10 @@ export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/sha
 export * from './returns.js';
 // what orders learns of its shipments, payment captures and the test payment provider's records
 export * from './lifecycle.js';
+// invoices and credit notes (src/billing/)
+export * from './billing.js';
+// background export jobs and their files (export-jobs/)
+export * from './export-jobs.js';
 import { instant } from '@ordergraph/shared/tables';
 
 export const ORDER_STATUSES = [
@@ -78,6 +82,13 @@ export const orders = pgTable(
   (table) => [
     uniqueIndex('orders_number_key').on(table.number),
     index('orders_customer_placed_idx').on(table.customerId, table.placedAt, table.id),
+    // staff search (order-search.repository.ts): each filter and sort has an index to walk
+    index('orders_placed_idx').on(table.placedAt, table.id),
+    index('orders_total_idx').on(table.total, table.id),
+    index('orders_status_placed_idx').on(table.status, table.placedAt, table.id),
+    index('orders_payment_status_placed_idx').on(table.paymentStatus, table.placedAt, table.id),
+    // a number prefix is a LIKE 'OG-1000%': the pattern ops serve it whatever the collation
+    index('orders_number_pattern_idx').on(table.number.op('text_pattern_ops')),
   ],
 );
 
@@ -94,7 +105,11 @@ export const orderLines = pgTable(
     unitPrice: minorUnits('unit_price'),
     total: minorUnits('total'),
   },
-  (table) => [uniqueIndex('order_lines_order_position_key').on(table.orderId, table.position)],
+  (table) => [
+    uniqueIndex('order_lines_order_position_key').on(table.orderId, table.position),
+    // staff search by SKU
+    index('order_lines_sku_idx').on(table.sku, table.orderId),
+  ],
 );
 
 export const payments = pgTable(
@@ -129,7 +144,11 @@ export const allocations = pgTable(
     warehouseId: text('warehouse_id').notNull(),
     quantity: integer('quantity').notNull(),
   },
-  (table) => [index('allocations_order_idx').on(table.orderId)],
+  (table) => [
+    index('allocations_order_idx').on(table.orderId),
+    // staff search by warehouse
+    index('allocations_warehouse_idx').on(table.warehouseId, table.orderId),
+  ],
 );
 
 /**

@@ -1,6 +1,16 @@
 import { DateTimeScalar } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import {
+  BillingParty,
+  BillingQuery,
+  CreditNote,
+  CreditNoteLine,
+  Invoice,
+  InvoiceLine,
+  OrderBilling,
+} from './billing.js';
 import { Customer } from './customer.js';
+import { ExportLedgerSuccess, LedgerMutation } from './ledger.js';
 import { CancelMutation, CancelOrderSuccess, OrderLifecycle } from './lifecycle.js';
 import { Mutation } from './mutation.js';
 import { Order, OrderEvent, OrderLine } from './order.js';
@@ -19,13 +29,31 @@ import {
 } from './returns.js';
 import { ReturnMutation } from './returns-mutation.js';
 import { Subscription } from './subscription.js';
+import { OrderSearchConnection, SearchQuery } from './search.js';
+import {
+  ExportJob,
+  ExportMutation,
+  ExportOrdersSuccess,
+  ExportQuery,
+  ExportSubscription,
+} from './exports.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...ReturnQuery },
-  Mutation: { ...Mutation, ...CancelMutation, ...ReturnMutation },
-  Subscription,
-  Order: { ...Order, ...OrderLifecycle, ...OrderReturns },
+  Query: { ...Query, ...ReturnQuery, ...SearchQuery, ...ExportQuery, ...BillingQuery },
+  Mutation: {
+    ...Mutation,
+    ...CancelMutation,
+    ...ReturnMutation,
+    ...ExportMutation,
+    ...LedgerMutation,
+  },
+  Subscription: { ...Subscription, ...ExportSubscription },
+  OrderSearchConnection,
+  ExportJob,
+  ExportOrdersSuccess,
+  ExportLedgerSuccess,
+  Order: { ...Order, ...OrderLifecycle, ...OrderReturns, ...OrderBilling },
   OrderLine,
   OrderEvent,
   Customer,
@@ -38,4 +66,9 @@ export const resolvers: Resolvers = {
   RejectReturnSuccess,
   ReceiveReturnSuccess,
   RefundReturnSuccess,
+  Invoice,
+  InvoiceLine,
+  CreditNote,
+  CreditNoteLine,
+  BillingParty,
 };
