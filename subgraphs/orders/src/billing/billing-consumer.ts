@@ -8,7 +8,7 @@ import {
   type ServiceClient,
   type SubgraphMetrics,
 } from '@ordergraph/shared';
-import { applyBillingEvent } from './billing-events.js';
+import { applyBillingEvent, BILLING_EVENT_TYPES } from './billing-events.js';
 import type { BillingSettings } from './settings.js';
 
 /** The cursor key (and lease name) of the consumer that issues invoices and credit notes. */
@@ -28,12 +28,13 @@ export function localFeedSource(feed: EventFeed): ServiceClient {
       variables?: Record<string, unknown>;
       signal?: AbortSignal;
     }) {
-      const { after, first, waitMs } = variables as {
+      const { after, first, waitMs, types } = variables as {
         after: string;
         first: number;
         waitMs: number;
+        types?: string[];
       };
-      const read = feed.read({ after: Number(after), first, waitMs });
+      const read = feed.read({ after: Number(after), first, waitMs, types });
       // a stopping consumer does not wait for the long poll: the feed's close ends it later
       read.catch(() => undefined);
       const aborted = new Promise<never>((_resolve, reject) => {
@@ -77,6 +78,8 @@ export function startBillingConsumer({
     handle,
     source: localFeedSource(feed),
     field: 'ordersEventLog',
+    // a carrier scan's events do not wake it, nor cost it a transaction
+    types: BILLING_EVENT_TYPES,
     onEvent: (event, tx) => applyBillingEvent(event, tx, { settings }),
     log,
     ...(waitMs === undefined ? {} : { waitMs }),
