@@ -48,6 +48,10 @@ const subgraphs: Record<string, Record<string, string>> = {
     ReserveStockSuccess: '../inventory.js#ReserveStockSuccessResult',
     AdjustStockSuccess: '../inventory.js#AdjustStockSuccessResult',
     SetLowStockThresholdSuccess: '../inventory.js#SetLowStockThresholdSuccessResult',
+    CreateWarehouseSuccess: "../warehouses.js#WarehouseSuccessResult<'CreateWarehouseSuccess'>",
+    UpdateWarehouseSuccess: "../warehouses.js#WarehouseSuccessResult<'UpdateWarehouseSuccess'>",
+    DeactivateWarehouseSuccess:
+      "../warehouses.js#WarehouseSuccessResult<'DeactivateWarehouseSuccess'>",
     LoggedEvent: '@ordergraph/shared#FeedEvent',
   },
   shipments: {

@@ -77,7 +77,8 @@ export async function reserveStock(
 
       const wanted = mergeLines(lines);
       const stock = await inventory.lockStock(wanted.map((line) => line.sku));
-      const outcome = allocate({ lines: wanted, stock });
+      // an inactive warehouse keeps its stock, but nothing is allocated from it
+      const outcome = allocate({ lines: wanted, stock: stock.filter((row) => row.active) });
       if (!outcome.ok) throw new Rollback(insufficientStock(outcome.shortage));
 
       const { alerts } = await moveStock(

@@ -40,7 +40,14 @@ describe('warehouses', () => {
         country,
         priority,
       })),
-      DEMO_WAREHOUSES,
+      DEMO_WAREHOUSES.map(({ id, code, name, address, priority }) => ({
+        id,
+        code,
+        name,
+        city: address.city,
+        country: address.country,
+        priority,
+      })),
     );
   });
 
@@ -129,6 +136,7 @@ describe('stock levels', () => {
       warehouseId,
       warehouseCode: warehouseId === 'wh-east' ? 'EAST' : 'WEST',
       priority: warehouseId === 'wh-east' ? 1 : 2,
+      active: true,
       onHand,
       reserved: 0,
       available: onHand,

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { WarehouseRow, StockMovementRow } from '../db/schema.js';
 import type { StockLevelView } from '../inventory.repository.js';
 import type { VariantReference, ReceiveStockSuccessResult, ReserveStockSuccessResult, AdjustStockSuccessResult, SetLowStockThresholdSuccessResult } from '../inventory.js';
+import type { WarehouseSuccessResult } from '../warehouses.js';
 import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
@@ -59,6 +60,50 @@ export type ConfirmReservationInput = {
   reservationId: Scalars['ID']['input'];
 };
 
+/** A warehouse to create. */
+export type CreateWarehouseInput = {
+  /** Whether it takes part in allocation and receipts from the start; true when absent. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Where it is. */
+  address: WarehouseAddressInput;
+  /** A short unique code: 2 to 20 letters, digits or dashes, stored upper-case (" east " is "EAST"). */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The warehouse's name, up to 200 characters. */
+  name: Scalars['String']['input'];
+  /** Which warehouse ships first when several could, 0 to 1000: lower ships first. 100 when absent. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of createWarehouse. */
+export type CreateWarehouseResult = CreateWarehouseSuccess | InvalidInputError | WarehouseCodeTakenError;
+
+/** The warehouse was created. */
+export type CreateWarehouseSuccess = {
+  __typename?: 'CreateWarehouseSuccess';
+  /** The new warehouse. */
+  warehouse: Warehouse;
+};
+
+/** Which warehouse to take out of service. */
+export type DeactivateWarehouseInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The warehouse's id. */
+  warehouseId: Scalars['ID']['input'];
+};
+
+/** The outcome of deactivateWarehouse. */
+export type DeactivateWarehouseResult = DeactivateWarehouseSuccess | InvalidInputError;
+
+/** The warehouse is inactive (it may have been already). */
+export type DeactivateWarehouseSuccess = {
+  __typename?: 'DeactivateWarehouseSuccess';
+  /** The warehouse as it now is. */
+  warehouse: Warehouse;
+};
+
 /** Not enough stock is available for a line. */
 export type InsufficientStockError = UserError & {
   __typename?: 'InsufficientStockError';
@@ -112,6 +157,17 @@ export type Mutation = {
    * false when it is unknown or was released. Repeating the call changes nothing.
    */
   confirmReservation: Scalars['Boolean']['output'];
+  /**
+   * Creates a warehouse (staff or admin; FORBIDDEN otherwise). Its id is made from its code
+   * ("EAST" gets "wh-east"); the code is unique and never changes.
+   */
+  createWarehouse: CreateWarehouseResult;
+  /**
+   * Takes a warehouse out of service (staff or admin; FORBIDDEN otherwise): it keeps its stock
+   * and history, nothing more is allocated from it and it takes no receipts. Shipments already
+   * allocated to it still ship. `updateWarehouse` with `active: true` brings it back.
+   */
+  deactivateWarehouse: DeactivateWarehouseResult;
   /** Records units arriving in a warehouse (staff, admin or warehouse; FORBIDDEN otherwise). */
   receiveStock: ReceiveStockResult;
   /**
@@ -142,6 +198,11 @@ export type Mutation = {
    * the reservation holds nothing there (unknown, released, or never allocated there).
    */
   shipReservation: Scalars['Boolean']['output'];
+  /**
+   * Changes a warehouse's name, address, priority or active flag (staff or admin; FORBIDDEN
+   * otherwise). Fields left out stay as they are; the code cannot change.
+   */
+  updateWarehouse: UpdateWarehouseResult;
 };
 
 
@@ -152,6 +213,16 @@ export type MutationAdjustStockArgs = {
 
 export type MutationConfirmReservationArgs = {
   input: ConfirmReservationInput;
+};
+
+
+export type MutationCreateWarehouseArgs = {
+  input: CreateWarehouseInput;
+};
+
+
+export type MutationDeactivateWarehouseArgs = {
+  input: DeactivateWarehouseInput;
 };
 
 
@@ -184,6 +255,11 @@ export type MutationShipReservationArgs = {
   input: ShipReservationInput;
 };
 
+
+export type MutationUpdateWarehouseArgs = {
+  input: UpdateWarehouseInput;
+};
+
 /** An order line as a basket holds it: a SKU and a quantity. */
 export type OrderLineInput = {
   /** How many, 1 to 1000. */
@@ -204,7 +280,7 @@ export type PageInfo = {
 /** One sellable version of a product (a size, a colour), identified by its SKU. Other services refer to it by SKU. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
-  /** Units that can be sold across all warehouses: the sum of onHand - reserved. */
+  /** Units that can be sold across all active warehouses: the sum of onHand - reserved. */
   available: Scalars['Int']['output'];
   /** The stock keeping unit: upper-case letters, digits and dashes, unique in the catalog. */
   sku: Scalars['ID']['output'];
@@ -226,7 +302,7 @@ export type Query = {
   stockMovements: StockMovementConnection;
   /** A warehouse by id; null when there is none. */
   warehouse: Maybe<Warehouse>;
-  /** All warehouses, highest priority first. */
+  /** All warehouses, highest priority first (inactive ones included unless `active` says otherwise). */
   warehouses: Array<Warehouse>;
 };
 
@@ -249,6 +325,11 @@ export type QueryStockMovementsArgs = {
 
 export type QueryWarehouseArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryWarehousesArgs = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Units arriving in a warehouse. */
@@ -529,6 +610,32 @@ export type UnknownSkuError = UserError & {
   sku: Scalars['ID']['output'];
 };
 
+/** Changes to a warehouse; fields left out (or null) stay as they are. */
+export type UpdateWarehouseInput = {
+  /** False takes the warehouse out of service (as deactivateWarehouse does); true brings it back. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A new address (all of it). */
+  address?: InputMaybe<WarehouseAddressInput>;
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** A new name, up to 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A new priority, 0 to 1000: lower ships first. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** The warehouse's id. */
+  warehouseId: Scalars['ID']['input'];
+};
+
+/** The outcome of updateWarehouse. */
+export type UpdateWarehouseResult = InvalidInputError | UpdateWarehouseSuccess;
+
+/** The warehouse was changed. */
+export type UpdateWarehouseSuccess = {
+  __typename?: 'UpdateWarehouseSuccess';
+  /** The warehouse as it now is. */
+  warehouse: Warehouse;
+};
+
 /** An expected business failure of a mutation, returned as data. */
 export type UserError = {
   /** What went wrong, in words fit to show a user. */
@@ -538,18 +645,73 @@ export type UserError = {
 /** A place that holds stock and ships orders. Owned by the inventory service. */
 export type Warehouse = {
   __typename?: 'Warehouse';
+  /**
+   * False once deactivated: the warehouse keeps its stock and history, but nothing is allocated
+   * from it and it takes no receipts.
+   */
+  active: Scalars['Boolean']['output'];
+  /** Where the warehouse is. */
+  address: WarehouseAddress;
   /** The city the warehouse is in. */
   city: Scalars['String']['output'];
   /** A short unique code, e.g. "EAST". */
   code: Scalars['String']['output'];
   /** ISO 3166-1 alpha-2 country code, e.g. "US". */
   country: Scalars['String']['output'];
+  /** When the warehouse was created. */
+  createdAt: Scalars['DateTime']['output'];
   /** The warehouse's unique id, e.g. "wh-east". */
   id: Scalars['ID']['output'];
   /** The warehouse's name. */
   name: Scalars['String']['output'];
   /** Which warehouse ships first when several could: lower ships first. */
   priority: Scalars['Int']['output'];
+  /** When the warehouse was last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A warehouse's street address. */
+export type WarehouseAddress = {
+  __typename?: 'WarehouseAddress';
+  /** The city. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['output'];
+  /** The street and number; null for a warehouse created before addresses were recorded. */
+  line1: Maybe<Scalars['String']['output']>;
+  /** A second address line. */
+  line2: Maybe<Scalars['String']['output']>;
+  /** The postal code; null for a warehouse created before addresses were recorded. */
+  postalCode: Maybe<Scalars['String']['output']>;
+  /** The state, province or region. */
+  region: Maybe<Scalars['String']['output']>;
+};
+
+/** A warehouse's street address, as given to createWarehouse and updateWarehouse. */
+export type WarehouseAddressInput = {
+  /** The city, up to 100 characters. */
+  city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US" (any case). */
+  country: Scalars['String']['input'];
+  /** The street and number, up to 200 characters. */
+  line1: Scalars['String']['input'];
+  /** A second address line, up to 200 characters. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** The postal code, up to 20 characters. */
+  postalCode: Scalars['String']['input'];
+  /** The state, province or region, up to 100 characters. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Another warehouse already has this code. */
+export type WarehouseCodeTakenError = UserError & {
+  __typename?: 'WarehouseCodeTakenError';
+  /** The code that is taken, as normalised. */
+  code: Scalars['String']['output'];
+  /** The input field at fault: "code". */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong. */
+  message: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -655,6 +817,15 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( StockBelowReservedError & { __typename: 'StockBelowReservedError' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
   ;
+  CreateWarehouseResult:
+    | ( WarehouseSuccessResult<'CreateWarehouseSuccess'> & { __typename: 'CreateWarehouseSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( WarehouseCodeTakenError & { __typename: 'WarehouseCodeTakenError' } )
+  ;
+  DeactivateWarehouseResult:
+    | ( WarehouseSuccessResult<'DeactivateWarehouseSuccess'> & { __typename: 'DeactivateWarehouseSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
   ReceiveStockResult:
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( ReceiveStockSuccessResult & { __typename: 'ReceiveStockSuccess' } )
@@ -670,6 +841,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( SetLowStockThresholdSuccessResult & { __typename: 'SetLowStockThresholdSuccess' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
   ;
+  UpdateWarehouseResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( WarehouseSuccessResult<'UpdateWarehouseSuccess'> & { __typename: 'UpdateWarehouseSuccess' } )
+  ;
 }>;
 
 /** Mapping of interface types */
@@ -679,6 +854,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( StockBelowReservedError & { __typename: 'StockBelowReservedError' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
+    | ( WarehouseCodeTakenError & { __typename: 'WarehouseCodeTakenError' } )
   ;
 }>;
 
@@ -691,12 +867,18 @@ export type ResolversTypes = ResolversObject<{
   AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
   AdjustStockSuccess: ResolverTypeWrapper<AdjustStockSuccessResult>;
   ConfirmReservationInput: ConfirmReservationInput;
+  CreateWarehouseInput: CreateWarehouseInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateWarehouseResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateWarehouseResult']>;
+  CreateWarehouseSuccess: ResolverTypeWrapper<WarehouseSuccessResult<'CreateWarehouseSuccess'>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeactivateWarehouseInput: DeactivateWarehouseInput;
+  DeactivateWarehouseResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DeactivateWarehouseResult']>;
+  DeactivateWarehouseSuccess: ResolverTypeWrapper<WarehouseSuccessResult<'DeactivateWarehouseSuccess'>>;
   InsufficientStockError: ResolverTypeWrapper<InsufficientStockError>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
   LoggedEvent: ResolverTypeWrapper<FeedEvent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   OrderLineInput: OrderLineInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ProductVariant: ResolverTypeWrapper<VariantReference>;
@@ -724,8 +906,14 @@ export type ResolversTypes = ResolversObject<{
   StockMovementKind: StockMovementKind;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UnknownSkuError: ResolverTypeWrapper<UnknownSkuError>;
+  UpdateWarehouseInput: UpdateWarehouseInput;
+  UpdateWarehouseResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateWarehouseResult']>;
+  UpdateWarehouseSuccess: ResolverTypeWrapper<WarehouseSuccessResult<'UpdateWarehouseSuccess'>>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<WarehouseRow>;
+  WarehouseAddress: ResolverTypeWrapper<WarehouseAddress>;
+  WarehouseAddressInput: WarehouseAddressInput;
+  WarehouseCodeTakenError: ResolverTypeWrapper<WarehouseCodeTakenError>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -737,12 +925,18 @@ export type ResolversParentTypes = ResolversObject<{
   AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
   AdjustStockSuccess: AdjustStockSuccessResult;
   ConfirmReservationInput: ConfirmReservationInput;
+  CreateWarehouseInput: CreateWarehouseInput;
+  Boolean: Scalars['Boolean']['output'];
+  CreateWarehouseResult: ResolversUnionTypes<ResolversParentTypes>['CreateWarehouseResult'];
+  CreateWarehouseSuccess: WarehouseSuccessResult<'CreateWarehouseSuccess'>;
   DateTime: Scalars['DateTime']['output'];
+  DeactivateWarehouseInput: DeactivateWarehouseInput;
+  DeactivateWarehouseResult: ResolversUnionTypes<ResolversParentTypes>['DeactivateWarehouseResult'];
+  DeactivateWarehouseSuccess: WarehouseSuccessResult<'DeactivateWarehouseSuccess'>;
   InsufficientStockError: InsufficientStockError;
   InvalidInputError: InvalidInputError;
   LoggedEvent: FeedEvent;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   OrderLineInput: OrderLineInput;
   PageInfo: PageInfo;
   ProductVariant: VariantReference;
@@ -768,8 +962,14 @@ export type ResolversParentTypes = ResolversObject<{
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
   Subscription: Record<PropertyKey, never>;
   UnknownSkuError: UnknownSkuError;
+  UpdateWarehouseInput: UpdateWarehouseInput;
+  UpdateWarehouseResult: ResolversUnionTypes<ResolversParentTypes>['UpdateWarehouseResult'];
+  UpdateWarehouseSuccess: WarehouseSuccessResult<'UpdateWarehouseSuccess'>;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: WarehouseRow;
+  WarehouseAddress: WarehouseAddress;
+  WarehouseAddressInput: WarehouseAddressInput;
+  WarehouseCodeTakenError: WarehouseCodeTakenError;
 }>;
 
 export type AdjustStockResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AdjustStockResult'] = ResolversParentTypes['AdjustStockResult']> = ResolversObject<{
@@ -782,9 +982,27 @@ export type AdjustStockSuccessResolvers<ContextType = Context, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CreateWarehouseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWarehouseResult'] = ResolversParentTypes['CreateWarehouseResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CreateWarehouseSuccess' | 'InvalidInputError' | 'WarehouseCodeTakenError', ParentType, ContextType>;
+}>;
+
+export type CreateWarehouseSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWarehouseSuccess'] = ResolversParentTypes['CreateWarehouseSuccess']> = ResolversObject<{
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeactivateWarehouseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeactivateWarehouseResult'] = ResolversParentTypes['DeactivateWarehouseResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'DeactivateWarehouseSuccess' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type DeactivateWarehouseSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeactivateWarehouseSuccess'] = ResolversParentTypes['DeactivateWarehouseSuccess']> = ResolversObject<{
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type InsufficientStockErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InsufficientStockError'] = ResolversParentTypes['InsufficientStockError']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -812,12 +1030,15 @@ export type LoggedEventResolvers<ContextType = Context, ParentType extends Resol
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   adjustStock?: Resolver<ResolversTypes['AdjustStockResult'], ParentType, ContextType, RequireFields<MutationAdjustStockArgs, 'input'>>;
   confirmReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationConfirmReservationArgs, 'input'>>;
+  createWarehouse?: Resolver<ResolversTypes['CreateWarehouseResult'], ParentType, ContextType, RequireFields<MutationCreateWarehouseArgs, 'input'>>;
+  deactivateWarehouse?: Resolver<ResolversTypes['DeactivateWarehouseResult'], ParentType, ContextType, RequireFields<MutationDeactivateWarehouseArgs, 'input'>>;
   receiveStock?: Resolver<ResolversTypes['ReceiveStockResult'], ParentType, ContextType, RequireFields<MutationReceiveStockArgs, 'input'>>;
   releaseReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'input'>>;
   reserveStock?: Resolver<ResolversTypes['ReserveStockResult'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'input'>>;
   restockReturn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRestockReturnArgs, 'input'>>;
   setLowStockThreshold?: Resolver<ResolversTypes['SetLowStockThresholdResult'], ParentType, ContextType, RequireFields<MutationSetLowStockThresholdArgs, 'input'>>;
   shipReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationShipReservationArgs, 'input'>>;
+  updateWarehouse?: Resolver<ResolversTypes['UpdateWarehouseResult'], ParentType, ContextType, RequireFields<MutationUpdateWarehouseArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -836,7 +1057,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   inventoryEventLog?: Resolver<Array<ResolversTypes['LoggedEvent']>, ParentType, ContextType, RequireFields<QueryInventoryEventLogArgs, 'after' | 'first' | 'waitMs'>>;
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first'>>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
-  warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType, Partial<QueryWarehousesArgs>>;
 }>;
 
 export type ReceiveStockResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReceiveStockResult'] = ResolversParentTypes['ReceiveStockResult']> = ResolversObject<{
@@ -942,24 +1163,57 @@ export type UnknownSkuErrorResolvers<ContextType = Context, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UpdateWarehouseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateWarehouseResult'] = ResolversParentTypes['UpdateWarehouseResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'UpdateWarehouseSuccess', ParentType, ContextType>;
+}>;
+
+export type UpdateWarehouseSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateWarehouseSuccess'] = ResolversParentTypes['UpdateWarehouseSuccess']> = ResolversObject<{
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'StockBelowReservedError' | 'UnknownSkuError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'StockBelowReservedError' | 'UnknownSkuError' | 'WarehouseCodeTakenError', ParentType, ContextType>;
 }>;
 
 export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse'], FederationReferenceType extends FederationReferenceTypes['Warehouse'] = FederationReferenceTypes['Warehouse']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  address?: Resolver<ResolversTypes['WarehouseAddress'], ParentType, ContextType>;
   city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type WarehouseAddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WarehouseAddress'] = ResolversParentTypes['WarehouseAddress']> = ResolversObject<{
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type WarehouseCodeTakenErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WarehouseCodeTakenError'] = ResolversParentTypes['WarehouseCodeTakenError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   AdjustStockResult?: AdjustStockResultResolvers<ContextType>;
   AdjustStockSuccess?: AdjustStockSuccessResolvers<ContextType>;
+  CreateWarehouseResult?: CreateWarehouseResultResolvers<ContextType>;
+  CreateWarehouseSuccess?: CreateWarehouseSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeactivateWarehouseResult?: DeactivateWarehouseResultResolvers<ContextType>;
+  DeactivateWarehouseSuccess?: DeactivateWarehouseSuccessResolvers<ContextType>;
   InsufficientStockError?: InsufficientStockErrorResolvers<ContextType>;
   InvalidInputError?: InvalidInputErrorResolvers<ContextType>;
   LoggedEvent?: LoggedEventResolvers<ContextType>;
@@ -982,7 +1236,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StockMovementEdge?: StockMovementEdgeResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   UnknownSkuError?: UnknownSkuErrorResolvers<ContextType>;
+  UpdateWarehouseResult?: UpdateWarehouseResultResolvers<ContextType>;
+  UpdateWarehouseSuccess?: UpdateWarehouseSuccessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
+  WarehouseAddress?: WarehouseAddressResolvers<ContextType>;
+  WarehouseCodeTakenError?: WarehouseCodeTakenErrorResolvers<ContextType>;
 }>;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -19,11 +20,19 @@ export const warehouses = pgTable(
     id: text('id').primaryKey(),
     code: text('code').notNull(),
     name: text('name').notNull(),
+    // the street address; null for warehouses made before it was asked for
+    line1: text('line1'),
+    line2: text('line2'),
     city: text('city').notNull(),
+    region: text('region'),
+    postalCode: text('postal_code'),
     country: text('country').notNull(),
     // lower ships first; ties are broken by code
     priority: integer('priority').notNull(),
+    // an inactive warehouse keeps its stock and history but is never allocated and takes no receipts
+    active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('warehouses_code_key').on(table.code)],
 );

@@ -8,12 +8,13 @@ import { AdjustStockSuccess, ReceiveStockSuccess, SetLowStockThresholdSuccess } 
 import { StockLevel } from './stock-level.js';
 import { StockMovement } from './stock-movement.js';
 import { Subscription } from './subscription.js';
-import { Warehouse } from './warehouse.js';
+import { Warehouse, WarehouseResults } from './warehouse.js';
+import { WarehouseMutation } from './warehouse-mutation.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
-  Mutation: { ...Mutation, ...InternalMutation },
+  Mutation: { ...Mutation, ...WarehouseMutation, ...InternalMutation },
   Subscription,
   Warehouse,
   StockLevel,
@@ -22,4 +23,5 @@ export const resolvers: Resolvers = {
   ReceiveStockSuccess,
   AdjustStockSuccess,
   SetLowStockThresholdSuccess,
+  ...WarehouseResults,
 };

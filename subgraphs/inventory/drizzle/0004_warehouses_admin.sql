@@ -1,0 +1,6 @@
+ALTER TABLE "warehouses" ADD COLUMN "line1" text;--> statement-breakpoint
+ALTER TABLE "warehouses" ADD COLUMN "line2" text;--> statement-breakpoint
+ALTER TABLE "warehouses" ADD COLUMN "region" text;--> statement-breakpoint
+ALTER TABLE "warehouses" ADD COLUMN "postal_code" text;--> statement-breakpoint
+ALTER TABLE "warehouses" ADD COLUMN "active" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE "warehouses" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;
