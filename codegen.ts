@@ -61,6 +61,8 @@ const subgraphs: Record<string, Record<string, string>> = {
     Carrier: '../db/schema.js#CarrierRow',
     Order: '../shipments.js#OrderReference',
     ShipmentSuccess: '../shipments.js#ShipmentSuccessResult',
+    CreateCarrierSuccess: "../carriers.js#CarrierSuccessResult<'CreateCarrierSuccess'>",
+    UpdateCarrierSuccess: "../carriers.js#CarrierSuccessResult<'UpdateCarrierSuccess'>",
     LoggedEvent: '@ordergraph/shared#FeedEvent',
   },
 };

@@ -120,9 +120,13 @@ export function createShipmentsRepository({ db }: { db: Database }) {
       return row ?? null;
     },
 
-    /** every carrier, by name */
-    async listCarriers(): Promise<CarrierRow[]> {
-      return db.select().from(carriers).orderBy(asc(carriers.name));
+    /** every carrier, by name; only active or inactive ones when `active` is given */
+    async listCarriers({ active }: { active?: boolean | null } = {}): Promise<CarrierRow[]> {
+      return db
+        .select()
+        .from(carriers)
+        .where(active == null ? undefined : eq(carriers.active, active))
+        .orderBy(asc(carriers.name));
     },
 
     async findCarriersByCodes(codes: readonly string[]): Promise<CarrierRow[]> {

@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ShipmentRow, ShipmentLineRow, TrackingEventRow, CarrierRow } from '../db/schema.js';
 import type { OrderReference, ShipmentSuccessResult } from '../shipments.js';
+import type { CarrierSuccessResult } from '../carriers.js';
 import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
@@ -30,10 +31,62 @@ export type CancelOrderShipmentsInput = {
 /** A parcel carrier. */
 export type Carrier = {
   __typename?: 'Carrier';
+  /** False when the carrier takes no new parcels; those it has keep being tracked. */
+  active: Scalars['Boolean']['output'];
   /** The carrier's short code, e.g. "ups"; `RecordTrackingEventInput.carrierCode` names it. */
   code: Scalars['String']['output'];
   /** The carrier's name as customers know it, e.g. "UPS". */
   name: Scalars['String']['output'];
+  /**
+   * The carrier's tracking page with `{trackingNumber}` where a parcel's number goes; each
+   * shipment's `trackingUrl` is made from it.
+   */
+  trackingUrlTemplate: Scalars['String']['output'];
+  /**
+   * Business days the carrier usually takes from hand-over to delivery, for a shipment's
+   * `estimatedDeliveryAt`.
+   */
+  transitDays: Scalars['Int']['output'];
+};
+
+/** Another carrier already has this code. */
+export type CarrierCodeTakenError = UserError & {
+  __typename?: 'CarrierCodeTakenError';
+  /** The code that is taken, as normalised. */
+  code: Scalars['String']['output'];
+  /** The input field at fault: "code". */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+};
+
+/** A carrier to add. */
+export type CreateCarrierInput = {
+  /** Whether it takes parcels from the start; true when absent. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A short unique code: 2 to 20 letters, digits or dashes, stored in lower case (" UPS " is "ups"). */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The carrier's name as customers know it, up to 100 characters. */
+  name: Scalars['String']['input'];
+  /**
+   * The carrier's tracking page: an http(s) URL, at most 500 characters, with `{trackingNumber}`
+   * once where the number goes, e.g. "https://track.example.com/{trackingNumber}".
+   */
+  trackingUrlTemplate: Scalars['String']['input'];
+  /** Business days from hand-over to delivery, 0 to 60; 3 when absent. */
+  transitDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of createCarrier. */
+export type CreateCarrierResult = CarrierCodeTakenError | CreateCarrierSuccess | InvalidInputError;
+
+/** The carrier was added. */
+export type CreateCarrierSuccess = {
+  __typename?: 'CreateCarrierSuccess';
+  /** The new carrier. */
+  carrier: Carrier;
 };
 
 /** The input was not acceptable; `field` names the offending input field. */
@@ -82,6 +135,11 @@ export type Mutation = {
    * Repeating it is harmless.
    */
   cancelOrderShipments: Scalars['Boolean']['output'];
+  /**
+   * Adds a carrier shipments can travel with (staff or admin; FORBIDDEN otherwise). The code is
+   * unique and never changes: carrier clients and tracking numbers are bound to it.
+   */
+  createCarrier: CreateCarrierResult;
   /** The warehouse has packed a PICKING shipment (warehouse, staff, admin). */
   markPacked: ShipmentResult;
   /**
@@ -98,11 +156,22 @@ export type Mutation = {
   shipShipment: ShipmentResult;
   /** The warehouse starts picking a PENDING shipment (warehouse, staff, admin). */
   startPicking: ShipmentResult;
+  /**
+   * Changes a carrier's name, tracking-URL template, transit days or active flag (staff or admin;
+   * FORBIDDEN otherwise). Fields left out stay as they are. A new template applies to the
+   * carrier's parcels at once, shipped ones included.
+   */
+  updateCarrier: UpdateCarrierResult;
 };
 
 
 export type MutationCancelOrderShipmentsArgs = {
   input: CancelOrderShipmentsInput;
+};
+
+
+export type MutationCreateCarrierArgs = {
+  input: CreateCarrierInput;
 };
 
 
@@ -123,6 +192,11 @@ export type MutationShipShipmentArgs = {
 
 export type MutationStartPickingArgs = {
   input: ShipmentActionInput;
+};
+
+
+export type MutationUpdateCarrierArgs = {
+  input: UpdateCarrierInput;
 };
 
 /** An order a customer placed: what was bought, at what price, where it goes and how it stands. */
@@ -146,7 +220,7 @@ export type ProductVariant = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Every carrier shipments can travel with, by name. */
+  /** Every carrier, by name (inactive ones included unless `active` says otherwise). */
   carriers: Array<Carrier>;
   /**
    * A shipment by id: its customer, staff, the warehouse, or its carrier; null with a FORBIDDEN
@@ -163,6 +237,11 @@ export type Query = {
    * shipments (services only). With `waitMs`, an empty read waits that long for new events.
    */
   shipmentsEventLog: Array<LoggedEvent>;
+};
+
+
+export type QueryCarriersArgs = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -398,6 +477,32 @@ export type TrackingEvent = {
   status: ShipmentStatus;
 };
 
+/** Changes to a carrier; fields left out (or null) stay as they are. */
+export type UpdateCarrierInput = {
+  /** False stops the carrier taking new parcels (those it has keep being tracked); true resumes. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The carrier's code. */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** A new name, up to 100 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A new tracking-URL template (see CreateCarrierInput). */
+  trackingUrlTemplate?: InputMaybe<Scalars['String']['input']>;
+  /** New business days from hand-over to delivery, 0 to 60. */
+  transitDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of updateCarrier. */
+export type UpdateCarrierResult = InvalidInputError | UpdateCarrierSuccess;
+
+/** The carrier was changed. */
+export type UpdateCarrierSuccess = {
+  __typename?: 'UpdateCarrierSuccess';
+  /** The carrier as it now is. */
+  carrier: Carrier;
+};
+
 /** An expected business failure of a mutation, returned as data. */
 export type UserError = {
   /** What went wrong, in words fit to show a user. */
@@ -508,17 +613,27 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  CreateCarrierResult:
+    | ( CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' } )
+    | ( CarrierSuccessResult<'CreateCarrierSuccess'> & { __typename: 'CreateCarrierSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
   ShipmentResult:
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
     | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
     | ( ShipmentSuccessResult & { __typename: 'ShipmentSuccess' } )
   ;
+  UpdateCarrierResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( CarrierSuccessResult<'UpdateCarrierSuccess'> & { __typename: 'UpdateCarrierSuccess' } )
+  ;
 }>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   UserError:
+    | ( CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' } )
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
     | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
@@ -530,17 +645,21 @@ export type ResolversTypes = ResolversObject<{
   CancelOrderShipmentsInput: CancelOrderShipmentsInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Carrier: ResolverTypeWrapper<CarrierRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CarrierCodeTakenError: ResolverTypeWrapper<CarrierCodeTakenError>;
+  CreateCarrierInput: CreateCarrierInput;
+  CreateCarrierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateCarrierResult']>;
+  CreateCarrierSuccess: ResolverTypeWrapper<CarrierSuccessResult<'CreateCarrierSuccess'>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
   InvalidTransitionError: ResolverTypeWrapper<InvalidTransitionError>;
   LoggedEvent: ResolverTypeWrapper<FeedEvent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderReference>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RecordTrackingEventInput: RecordTrackingEventInput;
   ShipShipmentInput: ShipShipmentInput;
   Shipment: ResolverTypeWrapper<ShipmentRow>;
@@ -555,6 +674,9 @@ export type ResolversTypes = ResolversObject<{
   ShipmentUpdate: ResolverTypeWrapper<Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversTypes['Shipment'] }>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TrackingEvent: ResolverTypeWrapper<TrackingEventRow>;
+  UpdateCarrierInput: UpdateCarrierInput;
+  UpdateCarrierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateCarrierResult']>;
+  UpdateCarrierSuccess: ResolverTypeWrapper<CarrierSuccessResult<'UpdateCarrierSuccess'>>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<Warehouse>;
 }>;
@@ -564,17 +686,21 @@ export type ResolversParentTypes = ResolversObject<{
   CancelOrderShipmentsInput: CancelOrderShipmentsInput;
   ID: Scalars['ID']['output'];
   Carrier: CarrierRow;
+  Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  CarrierCodeTakenError: CarrierCodeTakenError;
+  CreateCarrierInput: CreateCarrierInput;
+  CreateCarrierResult: ResolversUnionTypes<ResolversParentTypes>['CreateCarrierResult'];
+  CreateCarrierSuccess: CarrierSuccessResult<'CreateCarrierSuccess'>;
   DateTime: Scalars['DateTime']['output'];
   InvalidInputError: InvalidInputError;
   InvalidTransitionError: InvalidTransitionError;
   LoggedEvent: FeedEvent;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Order: OrderReference;
   ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   RecordTrackingEventInput: RecordTrackingEventInput;
   ShipShipmentInput: ShipShipmentInput;
   Shipment: ShipmentRow;
@@ -587,13 +713,35 @@ export type ResolversParentTypes = ResolversObject<{
   ShipmentUpdate: Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversParentTypes['Shipment'] };
   Subscription: Record<PropertyKey, never>;
   TrackingEvent: TrackingEventRow;
+  UpdateCarrierInput: UpdateCarrierInput;
+  UpdateCarrierResult: ResolversUnionTypes<ResolversParentTypes>['UpdateCarrierResult'];
+  UpdateCarrierSuccess: CarrierSuccessResult<'UpdateCarrierSuccess'>;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: Warehouse;
 }>;
 
 export type CarrierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  trackingUrlTemplate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transitDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CarrierCodeTakenErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CarrierCodeTakenError'] = ResolversParentTypes['CarrierCodeTakenError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CreateCarrierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCarrierResult'] = ResolversParentTypes['CreateCarrierResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CarrierCodeTakenError' | 'CreateCarrierSuccess' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type CreateCarrierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCarrierSuccess'] = ResolversParentTypes['CreateCarrierSuccess']> = ResolversObject<{
+  carrier?: Resolver<ResolversTypes['Carrier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -624,10 +772,12 @@ export type LoggedEventResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelOrderShipments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCancelOrderShipmentsArgs, 'input'>>;
+  createCarrier?: Resolver<ResolversTypes['CreateCarrierResult'], ParentType, ContextType, RequireFields<MutationCreateCarrierArgs, 'input'>>;
   markPacked?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationMarkPackedArgs, 'input'>>;
   recordTrackingEvent?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationRecordTrackingEventArgs, 'input'>>;
   shipShipment?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationShipShipmentArgs, 'input'>>;
   startPicking?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationStartPickingArgs, 'input'>>;
+  updateCarrier?: Resolver<ResolversTypes['UpdateCarrierResult'], ParentType, ContextType, RequireFields<MutationUpdateCarrierArgs, 'input'>>;
 }>;
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -641,7 +791,7 @@ export type ProductVariantResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType>;
+  carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType, Partial<QueryCarriersArgs>>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentArgs, 'id'>>;
   shipmentByTracking?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentByTrackingArgs, 'carrierCode' | 'trackingNumber'>>;
   shipmentsEventLog?: Resolver<Array<ResolversTypes['LoggedEvent']>, ParentType, ContextType, RequireFields<QueryShipmentsEventLogArgs, 'after' | 'first' | 'waitMs'>>;
@@ -713,8 +863,17 @@ export type TrackingEventResolvers<ContextType = Context, ParentType extends Res
   status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
 }>;
 
+export type UpdateCarrierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCarrierResult'] = ResolversParentTypes['UpdateCarrierResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'UpdateCarrierSuccess', ParentType, ContextType>;
+}>;
+
+export type UpdateCarrierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCarrierSuccess'] = ResolversParentTypes['UpdateCarrierSuccess']> = ResolversObject<{
+  carrier?: Resolver<ResolversTypes['Carrier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CarrierCodeTakenError' | 'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError', ParentType, ContextType>;
 }>;
 
 export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = ResolversObject<{
@@ -723,6 +882,9 @@ export type WarehouseResolvers<ContextType = Context, ParentType extends Resolve
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Carrier?: CarrierResolvers<ContextType>;
+  CarrierCodeTakenError?: CarrierCodeTakenErrorResolvers<ContextType>;
+  CreateCarrierResult?: CreateCarrierResultResolvers<ContextType>;
+  CreateCarrierSuccess?: CreateCarrierSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   InvalidInputError?: InvalidInputErrorResolvers<ContextType>;
   InvalidTransitionError?: InvalidTransitionErrorResolvers<ContextType>;
@@ -740,6 +902,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ShipmentUpdate?: ShipmentUpdateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TrackingEvent?: TrackingEventResolvers<ContextType>;
+  UpdateCarrierResult?: UpdateCarrierResultResolvers<ContextType>;
+  UpdateCarrierSuccess?: UpdateCarrierSuccessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
 }>;

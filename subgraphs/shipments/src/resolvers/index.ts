@@ -1,5 +1,7 @@
 import { DateTimeScalar, type EventFeed, type EventTail } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { CarrierResults } from './carrier.js';
+import { CarrierMutation } from './carrier-mutation.js';
 import { Mutation } from './mutation.js';
 import { Order } from './order.js';
 import { createQuery } from './query.js';
@@ -18,10 +20,11 @@ export const createResolvers = ({
 }): Resolvers => ({
   DateTime: DateTimeScalar,
   Query: createQuery({ feed }),
-  Mutation,
+  Mutation: { ...Mutation, ...CarrierMutation },
   Subscription: createSubscription({ tail }),
   Shipment,
   ShipmentLine,
   ShipmentSuccess,
   Order,
+  ...CarrierResults,
 });

@@ -4,7 +4,6 @@ import {
   checkText,
   forbidden,
   hasRole,
-  invalidInput,
   isUuid,
   unauthenticated,
   withIdempotency,
@@ -12,6 +11,7 @@ import {
   type Viewer,
 } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { inactiveCarrier, unknownCarrier } from '../carriers.js';
 import { createFulfilment, trackingNumberTaken, type ShipmentOutcome } from '../fulfilment.js';
 import { normalizeCarrierCode, validateShipInput, validateTrackingInput } from '../inputs.js';
 import type { Loaders } from '../loaders.js';
@@ -72,8 +72,8 @@ export const Mutation: MutationResolvers = {
     if ('__typename' in checked) return checked;
     if (!isUuid(input.shipmentId)) return shipmentNotFound({ shipmentId: input.shipmentId });
     const [carrier] = await shipments.findCarriersByCodes([checked.carrierCode]);
-    if (!carrier)
-      return invalidInput(`No carrier has the code ${checked.carrierCode}.`, 'carrierCode');
+    if (!carrier) return unknownCarrier(checked.carrierCode, 'carrierCode');
+    if (!carrier.active) return inactiveCarrier(carrier.code);
     try {
       const result = await withIdempotency<ShipmentOutcome>(db, {
         scope: scope('shipShipment', viewer),
