@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pgErrorCode, type DatabaseHandle } from '@ordergraph/shared';
+import { pgErrorCode, systemActor, type DatabaseHandle } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
 import type { StockMovementKind } from '../src/db/schema.js';
 import { createInventoryRepository } from '../src/inventory.repository.js';
@@ -66,7 +66,7 @@ const cause = (sku: string, warehouseId: string, quantity: number) => ({
   warehouseId,
   quantity,
   reference: 'ref',
-  actor: 'tester',
+  actor: systemActor('tester'),
 });
 const apply = (...movements: NewMovement[]) =>
   handle.db.transaction((tx) => createLedgerRepository({ db: tx }).applyMovements(movements));

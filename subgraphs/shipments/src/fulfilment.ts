@@ -1,4 +1,4 @@
-import { invalidInput, type Database, type InvalidInput } from '@ordergraph/shared';
+import { invalidInput, type Actor, type Database, type InvalidInput } from '@ordergraph/shared';
 import type { CarrierRow, ShipmentRow } from './db/schema.js';
 import { appendShipmentEvent } from './shipment-events.js';
 import { canTransition, checkTransition, type InvalidTransition } from './shipment-status.js';
@@ -26,9 +26,9 @@ const GENERATION_ATTEMPTS = 5;
 
 /**
  * The shipment life cycle's writes, each on the caller's transaction: the shipment row is
- * locked first, the state machine decides, and the event is appended last.
+ * locked first, the state machine decides, and the event is appended last, naming `actor`.
  */
-export function createFulfilment({ db }: { db: Database }) {
+export function createFulfilment({ db, actor }: { db: Database; actor: Actor }) {
   const repository = createShipmentsRepository({ db });
 
   const lines = async (shipmentId: string) =>
@@ -70,6 +70,7 @@ export function createFulfilment({ db }: { db: Database }) {
       }
       for (const shipment of created) {
         await appendShipmentEvent(db, {
+          actor,
           shipment,
           previousStatus: null,
           type: 'shipment.created',
@@ -92,7 +93,11 @@ export function createFulfilment({ db }: { db: Database }) {
       const refused = checkTransition(shipment.status, to);
       if (refused) return refused;
       const moved = await repository.updateStatus({ id: shipment.id, status: to });
-      await appendShipmentEvent(db, { shipment: moved, previousStatus: shipment.status });
+      await appendShipmentEvent(db, {
+        actor,
+        shipment: moved,
+        previousStatus: shipment.status,
+      });
       return shipmentSuccess(shipment.id);
     },
 
@@ -132,6 +137,7 @@ export function createFulfilment({ db }: { db: Database }) {
         },
       });
       await appendShipmentEvent(db, {
+        actor,
         shipment: shipped,
         previousStatus: shipment.status,
         details: {
@@ -169,6 +175,9 @@ export function createFulfilment({ db }: { db: Database }) {
         shipmentId: shipment.id,
         ...report,
         dedupeKey: trackingDedupeKey(report),
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorName: actor.name,
       });
       if (!recorded) return shipmentSuccess(shipment.id);
       const tracking = {
@@ -179,6 +188,7 @@ export function createFulfilment({ db }: { db: Database }) {
       if (outcome.kind === 'history') {
         await repository.touch(shipment.id);
         await appendShipmentEvent(db, {
+          actor,
           shipment,
           previousStatus: shipment.status,
           type: 'shipment.tracking_recorded',
@@ -195,6 +205,7 @@ export function createFulfilment({ db }: { db: Database }) {
         },
       });
       await appendShipmentEvent(db, {
+        actor,
         shipment: moved,
         previousStatus: shipment.status,
         details: tracking,
@@ -219,7 +230,11 @@ export function createFulfilment({ db }: { db: Database }) {
         ]);
       }
       for (const [before, after] of cancelled) {
-        await appendShipmentEvent(db, { shipment: after, previousStatus: before.status });
+        await appendShipmentEvent(db, {
+          actor,
+          shipment: after,
+          previousStatus: before.status,
+        });
       }
       return true;
     },

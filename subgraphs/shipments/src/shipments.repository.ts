@@ -1,5 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { isUniqueViolation, isUuid, type Database, anyOf } from '@ordergraph/shared';
+import {
+  isUniqueViolation,
+  isUuid,
+  type ActorKind,
+  type Database,
+  anyOf,
+} from '@ordergraph/shared';
 import {
   cancelledOrders,
   carriers,
@@ -47,6 +53,9 @@ export interface NewTrackingEvent {
   location: string | null;
   occurredAt: Date;
   dedupeKey: string;
+  actorKind: ActorKind;
+  actorId: string | null;
+  actorName: string | null;
 }
 
 /** Another parcel of the carrier already has this tracking number. */

@@ -23,6 +23,38 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a kind and, when known, an id and a name. */
+export type Actor = {
+  __typename?: 'Actor';
+  /**
+   * The user's id (the customer id for a customer), the carrier's code, the partner client's name,
+   * or the service's name for SYSTEM; null when not known.
+   */
+  id: Maybe<Scalars['ID']['output']>;
+  /** What kind of caller it was. */
+  kind: ActorKind;
+  /**
+   * A name to show (the token's name claim, the partner client, the carrier or the service); null
+   * when the identity carries none.
+   */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** The kinds of caller an Actor can be. */
+export type ActorKind =
+  /** A parcel carrier, by its token or API key. */
+  | 'CARRIER'
+  /** A customer, acting on their own orders. */
+  | 'CUSTOMER'
+  /** A partner integration acting with its own API key. */
+  | 'PARTNER'
+  /** A staff member or an admin. */
+  | 'STAFF'
+  /** A service acting on its own: a consumer of another service's events, a runner, a sweep. */
+  | 'SYSTEM'
+  /** A warehouse worker. */
+  | 'WAREHOUSE';
+
 /** A hand correction of a stock count. */
 export type AdjustStockInput = {
   /**
@@ -517,8 +549,12 @@ export type StockLevel = {
 /** One change of a stock level, as recorded: the movements are an append-only ledger. */
 export type StockMovement = {
   __typename?: 'StockMovement';
-  /** Who recorded it: the user's id, or the name of the service that did. */
-  actor: Maybe<Scalars['String']['output']>;
+  /**
+   * Who caused it, from the signed identity of the request: the warehouse worker or staff member
+   * who received or corrected stock, or SYSTEM with the service's name for steps a service took
+   * (a reservation for an order, a sale when a shipment left, an expired reservation).
+   */
+  actor: Actor;
   /** The movement's id, increasing in the order the movements were recorded. */
   id: Scalars['ID']['output'];
   /** What happened. */
@@ -860,10 +896,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Actor: ResolverTypeWrapper<Actor>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ActorKind: ActorKind;
   AdjustStockInput: AdjustStockInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
   AdjustStockSuccess: ResolverTypeWrapper<AdjustStockSuccessResult>;
   ConfirmReservationInput: ConfirmReservationInput;
@@ -918,10 +956,11 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Actor: Actor;
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   AdjustStockInput: AdjustStockInput;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
-  ID: Scalars['ID']['output'];
   AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
   AdjustStockSuccess: AdjustStockSuccessResult;
   ConfirmReservationInput: ConfirmReservationInput;
@@ -970,6 +1009,12 @@ export type ResolversParentTypes = ResolversObject<{
   WarehouseAddress: WarehouseAddress;
   WarehouseAddressInput: WarehouseAddressInput;
   WarehouseCodeTakenError: WarehouseCodeTakenError;
+}>;
+
+export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type AdjustStockResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AdjustStockResult'] = ResolversParentTypes['AdjustStockResult']> = ResolversObject<{
@@ -1128,7 +1173,7 @@ export type StockLevelResolvers<ContextType = Context, ParentType extends Resolv
 }>;
 
 export type StockMovementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StockMovement'] = ResolversParentTypes['StockMovement']> = ResolversObject<{
-  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StockMovementKind'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1207,6 +1252,7 @@ export type WarehouseCodeTakenErrorResolvers<ContextType = Context, ParentType e
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
   AdjustStockResult?: AdjustStockResultResolvers<ContextType>;
   AdjustStockSuccess?: AdjustStockSuccessResolvers<ContextType>;
   CreateWarehouseResult?: CreateWarehouseResultResolvers<ContextType>;

@@ -12,6 +12,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+import type { ActorKind } from '@ordergraph/shared';
+
 export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 export const warehouses = pgTable(
@@ -129,7 +131,10 @@ export const stockMovements = pgTable(
     onHandChange: integer('on_hand_change').notNull(),
     reservedChange: integer('reserved_change').notNull(),
     reference: text('reference'),
+    // who caused it: the id (a user, a carrier code, a partner client, a service), kind and name
     actor: text('actor'),
+    actorKind: text('actor_kind').$type<ActorKind>(),
+    actorName: text('actor_name'),
     reason: text('reason').$type<AdjustmentReason>(),
     note: text('note'),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' })

@@ -1,4 +1,10 @@
-import { forbidden, hasRole, withIdempotency, type InvalidInput } from '@ordergraph/shared';
+import {
+  actorOf,
+  forbidden,
+  hasRole,
+  withIdempotency,
+  type InvalidInput,
+} from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
 import {
@@ -50,7 +56,7 @@ export const Mutation: MutationResolvers = {
         await receiveStock(tx, {
           ...receipt,
           reference: input.idempotencyKey,
-          actor: context.viewer.subject,
+          actor: actorOf(context.viewer),
         });
         return {
           __typename: 'ReceiveStockSuccess',
@@ -77,7 +83,7 @@ export const Mutation: MutationResolvers = {
         adjustStock(tx, {
           ...correction,
           reference: input.idempotencyKey,
-          actor: context.viewer.subject,
+          actor: actorOf(context.viewer),
         }),
     });
   },

@@ -25,6 +25,38 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a kind and, when known, an id and a name. */
+export type Actor = {
+  __typename?: 'Actor';
+  /**
+   * The user's id (the customer id for a customer), the carrier's code, the partner client's name,
+   * or the service's name for SYSTEM; null when not known.
+   */
+  id: Maybe<Scalars['ID']['output']>;
+  /** What kind of caller it was. */
+  kind: ActorKind;
+  /**
+   * A name to show (the token's name claim, the partner client, the carrier or the service); null
+   * when the identity carries none.
+   */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** The kinds of caller an Actor can be. */
+export type ActorKind =
+  /** A parcel carrier, by its token or API key. */
+  | 'CARRIER'
+  /** A customer, acting on their own orders. */
+  | 'CUSTOMER'
+  /** A partner integration acting with its own API key. */
+  | 'PARTNER'
+  /** A staff member or an admin. */
+  | 'STAFF'
+  /** A service acting on its own: a consumer of another service's events, a runner, a sweep. */
+  | 'SYSTEM'
+  /** A warehouse worker. */
+  | 'WAREHOUSE';
+
 /** A return to approve. */
 export type ApproveReturnInput = {
   /** Makes retries safe: a repeated call with the same key returns the first result. */
@@ -286,6 +318,13 @@ export type OrderEdge = {
 /** A change on an order's timeline. */
 export type OrderEvent = {
   __typename?: 'OrderEvent';
+  /**
+   * Who caused it, from the signed identity of the request: the customer or staff member who
+   * placed, cancelled or returned, the warehouse worker or carrier of a shipment step, or SYSTEM
+   * with the service's name for a step a service took on its own (a payment captured, the order
+   * status following its shipments).
+   */
+  actor: Actor;
   /**
    * The event's place in the order's updates: a page that shows the timeline subscribes to
    * `orderUpdated` with the last entry's cursor as `after`, and misses nothing in between.
@@ -966,9 +1005,11 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  ApproveReturnInput: ApproveReturnInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Actor: ResolverTypeWrapper<Actor>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ActorKind: ActorKind;
+  ApproveReturnInput: ApproveReturnInput;
   ApproveReturnResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ApproveReturnResult']>;
   ApproveReturnSuccess: ResolverTypeWrapper<ReturnSuccessResult>;
   CancelOrderInput: CancelOrderInput;
@@ -1041,9 +1082,10 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  ApproveReturnInput: ApproveReturnInput;
-  String: Scalars['String']['output'];
+  Actor: Actor;
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  ApproveReturnInput: ApproveReturnInput;
   ApproveReturnResult: ResolversUnionTypes<ResolversParentTypes>['ApproveReturnResult'];
   ApproveReturnSuccess: ReturnSuccessResult;
   CancelOrderInput: CancelOrderInput;
@@ -1104,6 +1146,12 @@ export type ResolversParentTypes = ResolversObject<{
   Subscription: Record<PropertyKey, never>;
   UnknownSkuError: UnknownSkuError;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
+}>;
+
+export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ApproveReturnResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApproveReturnResult'] = ResolversParentTypes['ApproveReturnResult']> = ResolversObject<{
@@ -1222,6 +1270,7 @@ export type OrderEdgeResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type OrderEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEvent'] = ResolversParentTypes['OrderEvent']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1406,6 +1455,7 @@ export type UserErrorResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
   ApproveReturnResult?: ApproveReturnResultResolvers<ContextType>;
   ApproveReturnSuccess?: ApproveReturnSuccessResolvers<ContextType>;
   CancelOrderResult?: CancelOrderResultResolvers<ContextType>;

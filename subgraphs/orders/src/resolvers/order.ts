@@ -1,4 +1,4 @@
-import { encodeEventCursor, toMoney } from '@ordergraph/shared';
+import { encodeEventCursor, readActor, systemActor, toMoney } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { canSeeOrder } from '../orders.js';
 import { describeEvent } from '../timeline.js';
@@ -44,4 +44,6 @@ export const OrderEvent: Resolvers['OrderEvent'] = {
   id: (event) => String(event.seq),
   message: (event) => describeEvent(event),
   cursor: (event) => encodeEventCursor(event.streamType, event.seq),
+  // kept in the event's payload; events from before actors were kept read as the service's own
+  actor: (event) => readActor(event.payload['actor'], systemActor('orders')),
 };

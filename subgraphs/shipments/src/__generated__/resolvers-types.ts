@@ -22,6 +22,38 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a kind and, when known, an id and a name. */
+export type Actor = {
+  __typename?: 'Actor';
+  /**
+   * The user's id (the customer id for a customer), the carrier's code, the partner client's name,
+   * or the service's name for SYSTEM; null when not known.
+   */
+  id: Maybe<Scalars['ID']['output']>;
+  /** What kind of caller it was. */
+  kind: ActorKind;
+  /**
+   * A name to show (the token's name claim, the partner client, the carrier or the service); null
+   * when the identity carries none.
+   */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** The kinds of caller an Actor can be. */
+export type ActorKind =
+  /** A parcel carrier, by its token or API key. */
+  | 'CARRIER'
+  /** A customer, acting on their own orders. */
+  | 'CUSTOMER'
+  /** A partner integration acting with its own API key. */
+  | 'PARTNER'
+  /** A staff member or an admin. */
+  | 'STAFF'
+  /** A service acting on its own: a consumer of another service's events, a runner, a sweep. */
+  | 'SYSTEM'
+  /** A warehouse worker. */
+  | 'WAREHOUSE';
+
 /** The order whose shipments the orders service cancels. */
 export type CancelOrderShipmentsInput = {
   /** The order's id. */
@@ -366,6 +398,12 @@ export type ShipmentActionInput = {
 /** A change of a shipment. */
 export type ShipmentEvent = {
   __typename?: 'ShipmentEvent';
+  /**
+   * Who caused it: the warehouse worker or staff member for a warehouse step, the carrier (by its
+   * code) for a carrier's report, SYSTEM with the service's name for a step a service took (a
+   * shipment created for a placed order, cancelled with its order).
+   */
+  actor: Actor;
   /** The event's id, increasing in the order events happened. */
   id: Scalars['ID']['output'];
   /** What happened, in words fit to show a customer. */
@@ -467,6 +505,11 @@ export type SubscriptionShipmentUpdatedArgs = {
 /** One step of a parcel's journey, as the warehouse or the carrier reported it. */
 export type TrackingEvent = {
   __typename?: 'TrackingEvent';
+  /**
+   * Who reported it: the carrier (by its code) or the staff member who recorded it; SYSTEM for
+   * events recorded before reporters were kept.
+   */
+  actor: Actor;
   /** What happened, in words fit to show a customer. */
   description: Scalars['String']['output'];
   /** Where it happened, e.g. "Louisville, KY, US", when known. */
@@ -642,11 +685,13 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  Actor: ResolverTypeWrapper<Actor>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ActorKind: ActorKind;
+  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
   Carrier: ResolverTypeWrapper<CarrierRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CarrierCodeTakenError: ResolverTypeWrapper<CarrierCodeTakenError>;
   CreateCarrierInput: CreateCarrierInput;
@@ -683,11 +728,12 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  Actor: Actor;
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
   Carrier: CarrierRow;
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   CarrierCodeTakenError: CarrierCodeTakenError;
   CreateCarrierInput: CreateCarrierInput;
@@ -718,6 +764,12 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateCarrierSuccess: CarrierSuccessResult<'UpdateCarrierSuccess'>;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: Warehouse;
+}>;
+
+export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CarrierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier']> = ResolversObject<{
@@ -817,6 +869,7 @@ export type ShipmentResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type ShipmentEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentEvent'] = ResolversParentTypes['ShipmentEvent']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -857,6 +910,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -881,6 +935,7 @@ export type WarehouseResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
   Carrier?: CarrierResolvers<ContextType>;
   CarrierCodeTakenError?: CarrierCodeTakenErrorResolvers<ContextType>;
   CreateCarrierResult?: CreateCarrierResultResolvers<ContextType>;

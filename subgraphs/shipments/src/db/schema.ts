@@ -13,6 +13,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../shipment-status.js';
 
+import type { ActorKind } from '@ordergraph/shared';
+
 export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -108,6 +110,10 @@ export const trackingEvents = pgTable(
     occurredAt: timestamptz('occurred_at').notNull(),
     // carriers deliver the same scan more than once; the key makes the second a no-op
     dedupeKey: text('dedupe_key').notNull(),
+    // who reported it (the carrier by its code, or staff): in the row, no statement more
+    actorKind: text('actor_kind').$type<ActorKind>(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
     recordedAt: timestamptz('recorded_at').notNull().defaultNow(),
   },
   (table) => [

@@ -8,6 +8,7 @@ import { createQuery } from './query.js';
 import { ShipmentSuccess } from './results.js';
 import { Shipment } from './shipment.js';
 import { ShipmentLine } from './shipment-line.js';
+import { TrackingEvent } from './tracking-event.js';
 import { createSubscription } from './subscription.js';
 
 /** The resolvers of one server: the event feed and the tail are the server's own. */
@@ -24,6 +25,7 @@ export const createResolvers = ({
   Subscription: createSubscription({ tail }),
   Shipment,
   ShipmentLine,
+  TrackingEvent,
   ShipmentSuccess,
   Order,
   ...CarrierResults,

@@ -1,4 +1,5 @@
 import {
+  actorOf,
   badUserInput,
   checkIdempotencyKey,
   checkText,
@@ -57,7 +58,11 @@ const warehouseStep =
       scope: scope(mutation, viewer),
       key: input.idempotencyKey,
       input,
-      run: (tx) => createFulfilment({ db: tx }).advance({ shipmentId: input.shipmentId, to }),
+      run: (tx) =>
+        createFulfilment({ db: tx, actor: actorOf(viewer) }).advance({
+          shipmentId: input.shipmentId,
+          to,
+        }),
     });
     return settle(loaders, result);
   };
@@ -80,7 +85,7 @@ export const Mutation: MutationResolvers = {
         key: input.idempotencyKey,
         input: { ...input, ...checked },
         run: (tx) =>
-          createFulfilment({ db: tx }).ship({
+          createFulfilment({ db: tx, actor: actorOf(viewer) }).ship({
             shipmentId: input.shipmentId,
             carrier,
             trackingNumber: checked.trackingNumber,
@@ -112,7 +117,11 @@ export const Mutation: MutationResolvers = {
         occurredAt: report.occurredAt.toISOString(),
       },
       run: (tx) =>
-        createFulfilment({ db: tx }).recordTracking({ carrierCode, trackingNumber, report }),
+        createFulfilment({ db: tx, actor: actorOf(viewer) }).recordTracking({
+          carrierCode,
+          trackingNumber,
+          report,
+        }),
     });
     return settle(loaders, result);
   },
@@ -123,9 +132,10 @@ export const Mutation: MutationResolvers = {
     const problem = checkText(input.orderId, { field: 'orderId', max: 100 });
     if (problem) throw badUserInput(problem.message, 'orderId');
     return db.transaction((tx) =>
-      createFulfilment({ db: tx as unknown as Database }).cancelOrderShipments(
-        input.orderId.trim(),
-      ),
+      createFulfilment({
+        db: tx as unknown as Database,
+        actor: actorOf(viewer),
+      }).cancelOrderShipments(input.orderId.trim()),
     );
   },
 };
