@@ -23,6 +23,8 @@ const subgraphs: Record<string, Record<string, string>> = {
     CreateProductSuccess: '../catalog.js#CreateProductSuccessResult',
   },
   orders: {
+    OrderNote: '../db/schema.js#OrderNoteRow',
+    AddOrderNoteSuccess: '../notes.js#AddOrderNoteSuccessResult',
     Order: '../db/schema.js#OrderRow',
     OrderLine: '../orders.js#OrderLineWithCurrency',
     OrderEvent: '@ordergraph/shared#EventLogRow',

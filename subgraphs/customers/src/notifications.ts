@@ -29,6 +29,7 @@ const KINDS: Record<SourceService, Record<string, NotificationKind>> = {
     'order.placed': 'ORDER_CONFIRMED',
     'order.cancelled': 'ORDER_CANCELLED',
     'refund.issued': 'REFUND_ISSUED',
+    'order.note_added': 'ORDER_NOTE',
   },
   shipments: {
     'shipment.shipped': 'ORDER_SHIPPED',
@@ -110,6 +111,16 @@ export function describeNotification(
             : `we have issued a refund for ${order}.`,
           'It may take a few days to appear on your statement.',
         ),
+      };
+    }
+    case 'ORDER_NOTE': {
+      // an INTERNAL note is staff's own: the customer never hears of it
+      const note = text(payload['text']);
+      if (payload['visibility'] !== 'CUSTOMER' || !note) return null;
+      return {
+        kind,
+        title: `A note on ${order}`,
+        message: sentence(hello, `about ${order}:`, note),
       };
     }
     case 'ORDER_SHIPPED': {

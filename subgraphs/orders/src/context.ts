@@ -3,6 +3,8 @@ import type { OrderCancellation } from './cancel-order.js';
 import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { createNoteLoaders, type NoteLoaders } from './notes.loaders.js';
+import { createNotesRepository } from './notes.repository.js';
 import { createOrdersRepository, type OrdersRepository } from './orders.repository.js';
 import type { OrderPlacement } from './place-order.js';
 import type { RefundFlow } from './refund-flow.js';
@@ -13,7 +15,7 @@ import { createReturnsRepository } from './returns.repository.js';
 export interface Context extends BaseContext {
   db: Database;
   orders: OrdersRepository;
-  loaders: Loaders & ReturnLoaders & LifecycleLoaders;
+  loaders: Loaders & ReturnLoaders & LifecycleLoaders & NoteLoaders;
   placement: OrderPlacement;
   cancellation: OrderCancellation;
   returnFlows: ReturnFlows;
@@ -48,6 +50,7 @@ export function createContext({
     ...createLoaders(orders),
     ...createReturnLoaders(createReturnsRepository({ db })),
     ...createLifecycleLoaders(createLifecycleRepository({ db })),
+    ...createNoteLoaders(createNotesRepository({ db })),
   };
   return {
     ...base,

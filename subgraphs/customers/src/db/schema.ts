@@ -59,6 +59,7 @@ export const NOTIFICATION_KINDS = [
   'ORDER_DELIVERED',
   'ORDER_CANCELLED',
   'REFUND_ISSUED',
+  'ORDER_NOTE',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['EMAIL', 'LOG'] as const;
 

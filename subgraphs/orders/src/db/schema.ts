@@ -20,6 +20,8 @@ export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/sha
 export * from './returns.js';
 // what orders learns of its shipments, payment captures and the test payment provider's records
 export * from './lifecycle.js';
+// notes staff write on orders
+export * from './notes.js';
 import { instant } from '@ordergraph/shared/tables';
 
 export const ORDER_STATUSES = [

@@ -31,7 +31,6 @@ export const Order: Resolvers['Order'] = {
   taxTotal: (order) => toMoney(order.taxTotal, order.currency),
   total: (order) => toMoney(order.total, order.currency),
   currencyCode: (order) => order.currency,
-  timeline: (order, _args, { loaders }) => loaders.timelineByOrderId.load(order.id),
 };
 
 export const OrderLine: Resolvers['OrderLine'] = {
