@@ -23,6 +23,8 @@ const subgraphs: Record<string, Record<string, string>> = {
     CreateProductSuccess: '../catalog.js#CreateProductSuccessResult',
   },
   orders: {
+    OrderNote: '../db/schema.js#OrderNoteRow',
+    AddOrderNoteSuccess: '../notes.js#AddOrderNoteSuccessResult',
     Order: '../db/schema.js#OrderRow',
     OrderLine: '../orders.js#OrderLineWithCurrency',
     OrderEvent: '@ordergraph/shared#EventLogRow',
@@ -70,6 +72,10 @@ const subgraphs: Record<string, Record<string, string>> = {
     PurchaseOrderSuccess: '../purchasing/purchase-orders.js#PurchaseOrderSuccessResult',
     CreatePurchaseOrdersFromSuggestionsSuccess:
       '../purchasing/purchase-orders.js#CreatePurchaseOrdersFromSuggestionsSuccessResult',
+    CreateWarehouseSuccess: "../warehouses.js#WarehouseSuccessResult<'CreateWarehouseSuccess'>",
+    UpdateWarehouseSuccess: "../warehouses.js#WarehouseSuccessResult<'UpdateWarehouseSuccess'>",
+    DeactivateWarehouseSuccess:
+      "../warehouses.js#WarehouseSuccessResult<'DeactivateWarehouseSuccess'>",
     LoggedEvent: '@ordergraph/shared#FeedEvent',
   },
   shipments: {
@@ -79,6 +85,8 @@ const subgraphs: Record<string, Record<string, string>> = {
     Carrier: '../db/schema.js#CarrierRow',
     Order: '../shipments.js#OrderReference',
     ShipmentSuccess: '../shipments.js#ShipmentSuccessResult',
+    CreateCarrierSuccess: "../carriers.js#CarrierSuccessResult<'CreateCarrierSuccess'>",
+    UpdateCarrierSuccess: "../carriers.js#CarrierSuccessResult<'UpdateCarrierSuccess'>",
     LoggedEvent: '@ordergraph/shared#FeedEvent',
   },
 };

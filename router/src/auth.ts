@@ -81,6 +81,8 @@ export async function authenticateWithExpiry(
       subject: payload.sub ?? null,
       roles,
       carrierCode: typeof payload['carrier'] === 'string' ? payload['carrier'] : null,
+      // shown as who did it on timelines and stock movements
+      ...(typeof payload['name'] === 'string' ? { name: payload['name'] } : {}),
     },
     expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
     scopes: typeof payload['scope'] === 'string' ? payload['scope'].split(' ').filter(Boolean) : [],
@@ -198,6 +200,7 @@ export async function signToken({
   subject,
   roles,
   carrierCode,
+  name,
   expiresIn = '12h',
   issuer,
   audience,
@@ -206,11 +209,17 @@ export async function signToken({
   subject: string;
   roles: Role[];
   carrierCode?: string;
+  /** the user's display name (the `name` claim) */
+  name?: string;
   expiresIn?: string | number;
   issuer?: string;
   audience?: string;
 }): Promise<string> {
-  let jwt = new SignJWT({ roles, ...(carrierCode ? { carrier: carrierCode } : {}) })
+  let jwt = new SignJWT({
+    roles,
+    ...(carrierCode ? { carrier: carrierCode } : {}),
+    ...(name ? { name } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()

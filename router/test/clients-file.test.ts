@@ -30,6 +30,18 @@ describe('clients file', () => {
     assert.throws(() => parseClientsFile({ clients: [{ ...partner, roles: ['service'] }] }));
   });
 
+  it('binds a carrier client to one carrier code, and only a carrier client', () => {
+    const { carrierCode: _code, ...unbound } = partner;
+    assert.throws(
+      () => parseClientsFile({ clients: [unbound] }),
+      /carrier role but no carrierCode/,
+    );
+    assert.throws(
+      () => parseClientsFile({ clients: [{ ...partner, roles: ['staff'] }] }),
+      /carrierCode but not the carrier role/,
+    );
+  });
+
   it('maps a key to its client: the client name goes into the viewer', () => {
     const callers = createCallerResolver(parseClientsFile({ clients: [partner] }));
     const anonymous = { subject: null, roles: [] };

@@ -37,18 +37,27 @@ describe('the persisted operations manifest', () => {
     assert.deepEqual(
       manifest.operations.map(({ name, type }) => `${type} ${name}`),
       [
+        'mutation AddOrderNote',
         'mutation CancelOrder',
+        'query Carriers',
         'query CatalogBrowse',
+        'mutation CreateCarrier',
+        'mutation CreateWarehouse',
+        'mutation DeactivateWarehouse',
         'query OrderDetail',
         'query OrderHistory',
         'query OrderInvoices',
+        'query OrderNotes',
         'subscription OrderTracking',
         'mutation PlaceOrder',
         'query QuoteBasket',
         'mutation RecordTrackingEvent',
         'query ShipmentByTracking',
         'query ShipmentDetail',
+        'mutation UpdateCarrier',
+        'mutation UpdateWarehouse',
         'query VariantBySku',
+        'query Warehouses',
       ],
     );
     assert.deepEqual(validateOperations(schema, manifest.operations), []);

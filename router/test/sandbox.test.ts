@@ -95,6 +95,8 @@ describe('the sandbox in development', () => {
       subject: ADA,
       roles: ['customer'],
       carrierCode: null,
+      // shown as who did it on the order's timeline
+      name: 'Ada Lovelace',
     });
     const carrier = await (await mint(base, 'carrier:ups')).json();
     assert.deepEqual(await authenticate(`Bearer ${carrier.token}`, { secret: JWT_SECRET }), {

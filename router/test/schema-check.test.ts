@@ -89,8 +89,8 @@ describe('npm run schema:check', () => {
   });
 
   it('fails on a removed field, and passes once that change is accepted with a reason', () => {
-    const newSupergraphSdl = compose({ inventory: removeField('Warehouse', 'priority') });
-    const removed = { type: 'FIELD_REMOVED', description: 'Warehouse.priority was removed.' };
+    const newSupergraphSdl = compose({ inventory: removeField('Warehouse', 'updatedAt') });
+    const removed = { type: 'FIELD_REMOVED', description: 'Warehouse.updatedAt was removed.' };
 
     const refused = checkSchema({ committedSupergraphSdl, newSupergraphSdl, operations });
     assert.equal(refused.ok, false);
@@ -100,13 +100,13 @@ describe('npm run schema:check', () => {
       formatSchemaCheck(refused),
       [
         'Breaking changes (not accepted):',
-        '  FIELD_REMOVED: Warehouse.priority was removed.',
+        '  FIELD_REMOVED: Warehouse.updatedAt was removed.',
         '',
         'To accept them, add these entries to schema/accepted-changes.json and fill in each reason:',
         '[',
         '  {',
         '    "type": "FIELD_REMOVED",',
-        '    "description": "Warehouse.priority was removed.",',
+        '    "description": "Warehouse.updatedAt was removed.",',
         '    "reason": ""',
         '  }',
         ']',
@@ -116,7 +116,7 @@ describe('npm run schema:check', () => {
     );
 
     const accepted = parseAcceptedChanges([
-      { ...removed, reason: 'warehouses are ordered by the server; no client reads the priority' },
+      { ...removed, reason: 'no client reads when a warehouse last changed' },
     ]);
     const passed = checkSchema({ committedSupergraphSdl, newSupergraphSdl, accepted, operations });
     assert.equal(passed.ok, true);

@@ -55,6 +55,12 @@ export function parseClientsFile(json: unknown, source = 'the clients file'): Cl
   for (const client of result.data.clients) {
     if (names.has(client.name)) problems.push(`client name "${client.name}" is used twice`);
     names.add(client.name);
+    // a carrier client acts for one carrier: its key must name it, and only it may
+    const isCarrier = client.roles.includes('carrier');
+    if (isCarrier && !client.carrierCode)
+      problems.push(`client "${client.name}" has the carrier role but no carrierCode`);
+    if (!isCarrier && client.carrierCode)
+      problems.push(`client "${client.name}" has a carrierCode but not the carrier role`);
     for (const { sha256 } of client.apiKeys) {
       if (hashes.has(sha256)) problems.push(`an API key of "${client.name}" is used twice`);
       hashes.add(sha256);

@@ -9,6 +9,8 @@ export interface DemoIdentity {
   subject: string;
   roles: Role[];
   carrierCode?: string;
+  /** the token's `name` claim: who did it, on timelines and stock movements */
+  name?: string;
 }
 
 /** The demo customers of the seed, then one staff, warehouse and carrier user. */
@@ -18,9 +20,22 @@ export const DEMO_IDENTITIES: readonly DemoIdentity[] = [
     label: `${customer.name} (customer)`,
     subject: customer.id,
     roles: ['customer'] as Role[],
+    name: customer.name,
   })),
-  { id: 'staff', label: 'Staff (customer service)', subject: 'staff-1', roles: ['staff'] },
-  { id: 'warehouse', label: 'Warehouse picker', subject: 'picker-1', roles: ['warehouse'] },
+  {
+    id: 'staff',
+    label: 'Staff (customer service)',
+    subject: 'staff-1',
+    roles: ['staff'],
+    name: 'Customer Service',
+  },
+  {
+    id: 'warehouse',
+    label: 'Warehouse picker',
+    subject: 'picker-1',
+    roles: ['warehouse'],
+    name: 'Picker One',
+  },
   {
     id: 'carrier:ups',
     label: 'Carrier (UPS)',
@@ -43,6 +58,7 @@ export async function mintDemoToken(
     roles: identity.roles,
     expiresIn: '12h',
     ...(identity.carrierCode ? { carrierCode: identity.carrierCode } : {}),
+    ...(identity.name ? { name: identity.name } : {}),
     ...(issuer ? { issuer } : {}),
     ...(audience ? { audience } : {}),
   });

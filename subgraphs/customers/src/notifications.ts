@@ -30,6 +30,7 @@ const KINDS: Record<SourceService, Record<string, NotificationKind>> = {
     'order.cancelled': 'ORDER_CANCELLED',
     'refund.issued': 'REFUND_ISSUED',
     'invoice.issued': 'INVOICE_ISSUED',
+    'order.note_added': 'ORDER_NOTE',
   },
   shipments: {
     'shipment.shipped': 'ORDER_SHIPPED',
@@ -128,6 +129,16 @@ export function describeNotification(
           total && `Amount charged: ${total}.`,
           'You can download it with your order.',
         ),
+      };
+    }
+    case 'ORDER_NOTE': {
+      // an INTERNAL note is staff's own: the customer never hears of it
+      const note = text(payload['text']);
+      if (payload['visibility'] !== 'CUSTOMER' || !note) return null;
+      return {
+        kind,
+        title: `A note on ${order}`,
+        message: sentence(hello, `about ${order}:`, note),
       };
     }
     case 'ORDER_SHIPPED': {

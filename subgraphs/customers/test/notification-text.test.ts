@@ -22,6 +22,24 @@ describe('the notification an event becomes', () => {
     );
   });
 
+  it('passes a CUSTOMER note on, and never an INTERNAL one', () => {
+    const note = (visibility: string) =>
+      describeNotification(
+        {
+          source: 'orders',
+          type: 'order.note_added',
+          payload: { orderId: ORDER_ID, customerId: ADA, visibility, text: 'Ships Monday.' },
+        },
+        remembered,
+      );
+    assert.deepEqual(note('CUSTOMER'), {
+      kind: 'ORDER_NOTE',
+      title: 'A note on your order OG-100042',
+      message: 'Hello Ada Lovelace, about your order OG-100042: Ships Monday.',
+    });
+    assert.equal(note('INTERNAL'), null);
+  });
+
   it('tells a cancellation with its reason', () => {
     assert.deepEqual(
       describeNotification(

@@ -8,6 +8,7 @@ import {
   type EventConsumer,
   type Logger,
   type SubgraphMetrics,
+  systemActor,
 } from '@ordergraph/shared';
 import { sellReservation } from './reservations.js';
 
@@ -46,7 +47,7 @@ export async function handleShipmentEvent(
     reservationId: orderId,
     warehouseId,
     shipmentId,
-    actor: 'shipments',
+    actor: systemActor('shipments'),
   });
   if (!sold) {
     log.warn(

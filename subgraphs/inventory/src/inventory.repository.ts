@@ -12,11 +12,17 @@ import {
 } from './db/schema.js';
 import { anyOf } from '@ordergraph/shared';
 
-/** A locked stock level, as allocation sees it and with its counts. */
-export type LockedStock = WarehouseStock & { onHand: number; reserved: number };
+/** A locked stock level, as allocation sees it, with its counts and its warehouse's state. */
+export type LockedStock = WarehouseStock & { onHand: number; reserved: number; active: boolean };
 
-/** A stock level with its own low-stock threshold (null: the default applies). */
-export type StockLevelView = StockLevelRow & { lowStockThreshold: number | null };
+/**
+ * A stock level with its own low-stock threshold (null: the default applies) and whether its
+ * warehouse is active (an inactive one's units cannot be sold).
+ */
+export type StockLevelView = StockLevelRow & {
+  lowStockThreshold: number | null;
+  warehouseActive: boolean;
+};
 
 /**
  * The inventory's SQL for warehouses, stock levels, low-stock thresholds and restocked returns,
@@ -32,16 +38,24 @@ export function createInventoryRepository({ db }: { db: Database }) {
         .where(anyOf(warehouses.id, [...ids]));
     },
 
-    /** highest priority first */
-    async listWarehouses(): Promise<WarehouseRow[]> {
-      return db.select().from(warehouses).orderBy(asc(warehouses.priority), asc(warehouses.code));
+    /** highest priority first; only active or inactive ones when `active` is given */
+    async listWarehouses({ active }: { active?: boolean | null } = {}): Promise<WarehouseRow[]> {
+      return db
+        .select()
+        .from(warehouses)
+        .where(active == null ? undefined : eq(warehouses.active, active))
+        .orderBy(asc(warehouses.priority), asc(warehouses.code));
     },
 
     /** the stock rows of these SKUs, each SKU's highest-priority warehouse first */
     async findStockBySkus(skus: readonly string[]): Promise<StockLevelView[]> {
       if (skus.length === 0) return [];
       const rows = await db
-        .select({ stock: stockLevels, threshold: lowStockThresholds.threshold })
+        .select({
+          stock: stockLevels,
+          threshold: lowStockThresholds.threshold,
+          active: warehouses.active,
+        })
         .from(stockLevels)
         .innerJoin(warehouses, eq(warehouses.id, stockLevels.warehouseId))
         .leftJoin(
@@ -53,7 +67,11 @@ export function createInventoryRepository({ db }: { db: Database }) {
         )
         .where(anyOf(stockLevels.sku, [...skus]))
         .orderBy(asc(stockLevels.sku), asc(warehouses.priority), asc(warehouses.code));
-      return rows.map(({ stock, threshold }) => ({ ...stock, lowStockThreshold: threshold }));
+      return rows.map(({ stock, threshold, active }) => ({
+        ...stock,
+        lowStockThreshold: threshold,
+        warehouseActive: active,
+      }));
     },
 
     /** true when the SKU has ever been stocked here (so the catalog knew it) */
@@ -79,6 +97,7 @@ export function createInventoryRepository({ db }: { db: Database }) {
           warehouseId: stockLevels.warehouseId,
           warehouseCode: warehouses.code,
           priority: warehouses.priority,
+          active: warehouses.active,
           onHand: stockLevels.onHand,
           reserved: stockLevels.reserved,
         })

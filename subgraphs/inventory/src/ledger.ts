@@ -1,3 +1,4 @@
+import type { Actor, ActorKind } from '@ordergraph/shared';
 import type { AdjustmentReason, StockMovementKind } from './db/schema.js';
 
 /** The available quantity at or below which a stock level counts as low, unless set otherwise. */
@@ -14,8 +15,10 @@ export interface NewMovement {
   reservedChange: number;
   /** what caused it: a reservation, a return, an idempotency key */
   reference: string | null;
-  /** who: the user's subject or the service's name */
+  /** who: the actor's id (a user, a carrier code, a partner client, a service), kind and name */
   actor: string | null;
+  actorKind: ActorKind;
+  actorName: string | null;
   reason?: AdjustmentReason | null;
   note?: string | null;
 }
@@ -33,8 +36,15 @@ type Cause = {
   warehouseId: string;
   quantity: number;
   reference: string | null;
-  actor: string | null;
+  actor: Actor;
 };
+
+// the actor goes into the movement's own row: no statement more per movement
+const actorColumns = ({ kind, id, name }: Actor) => ({
+  actor: id,
+  actorKind: kind,
+  actorName: name,
+});
 
 // the one place that says how each kind moves on hand and reserved, per unit
 const MOVEMENT_RULES: Record<
@@ -53,12 +63,13 @@ const MOVEMENT_RULES: Record<
 /** A movement of `kind` for `quantity` units (positive), with its signed changes. */
 export function movement(
   kind: Exclude<StockMovementKind, 'ADJUSTMENT'>,
-  { quantity, ...cause }: Cause,
+  { quantity, actor, ...cause }: Cause,
   extra: { reason?: AdjustmentReason; note?: string | null } = {},
 ): NewMovement {
   const rule = MOVEMENT_RULES[kind];
   return {
     ...cause,
+    ...actorColumns(actor),
     kind,
     quantity,
     onHandChange: rule.onHand * quantity,
@@ -85,8 +96,10 @@ export function adjustment({
   if (delta < 0 && (reason === 'DAMAGED' || reason === 'LOST')) {
     return movement('WRITE_OFF', { ...cause, quantity }, { reason, note });
   }
+  const { actor, ...rest } = cause;
   return {
-    ...cause,
+    ...rest,
+    ...actorColumns(actor),
     kind: 'ADJUSTMENT',
     quantity,
     onHandChange: delta,

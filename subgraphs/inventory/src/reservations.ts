@@ -1,4 +1,10 @@
-import { hashRequest, invalidInput, type Database } from '@ordergraph/shared';
+import {
+  hashRequest,
+  invalidInput,
+  systemActor,
+  type Actor,
+  type Database,
+} from '@ordergraph/shared';
 import { allocate, mergeLines, type Allocation, type AllocationLine } from './allocation.js';
 import type { AllocationRow } from './db/schema.js';
 import { createInventoryRepository } from './inventory.repository.js';
@@ -41,7 +47,7 @@ export async function reserveStock(
     reservationId,
     lines,
     actor,
-  }: { reservationId: string; lines: readonly AllocationLine[]; actor: string | null },
+  }: { reservationId: string; lines: readonly AllocationLine[]; actor: Actor },
 ): Promise<ReserveOutcome> {
   const requestHash = hashLines(lines);
   try {
@@ -77,7 +83,8 @@ export async function reserveStock(
 
       const wanted = mergeLines(lines);
       const stock = await inventory.lockStock(wanted.map((line) => line.sku));
-      const outcome = allocate({ lines: wanted, stock });
+      // an inactive warehouse keeps its stock, but nothing is allocated from it
+      const outcome = allocate({ lines: wanted, stock: stock.filter((row) => row.active) });
       if (!outcome.ok) throw new Rollback(insufficientStock(outcome.shortage));
 
       const { alerts } = await moveStock(
@@ -121,7 +128,7 @@ async function giveBack(
     note = null,
   }: {
     reservationId: string;
-    actor: string | null;
+    actor: Actor;
     type: 'stock.released' | 'stock.expired';
     note?: string | null;
   },
@@ -155,7 +162,7 @@ async function giveBack(
  */
 export async function releaseReservation(
   db: Database,
-  { reservationId, actor }: { reservationId: string; actor: string | null },
+  { reservationId, actor }: { reservationId: string; actor: Actor },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const reservations = createReservationsRepository({ db: tx });
@@ -205,7 +212,7 @@ export async function expireReservation(
     if (reservation?.status !== 'ACTIVE' || reservation.confirmedAt !== null) return false;
     await giveBack(tx, {
       reservationId,
-      actor: 'inventory',
+      actor: systemActor('inventory'),
       type: 'stock.expired',
       note: `not confirmed by an order within ${ttlMs} ms`,
     });
@@ -229,7 +236,7 @@ export async function sellReservation(
     reservationId: string;
     warehouseId: string;
     shipmentId?: string | null;
-    actor: string | null;
+    actor: Actor;
   },
 ): Promise<boolean> {
   const reservations = createReservationsRepository({ db: tx });
@@ -267,5 +274,5 @@ export async function sellReservation(
 /** sellReservation in a transaction of its own, for the shipReservation command. */
 export const shipReservation = (
   db: Database,
-  options: { reservationId: string; warehouseId: string; actor: string | null },
+  options: { reservationId: string; warehouseId: string; actor: Actor },
 ): Promise<boolean> => db.transaction((tx) => sellReservation(tx, options));

@@ -1,4 +1,4 @@
-import { badUserInput, hashRequest, type Database } from '@ordergraph/shared';
+import { badUserInput, hashRequest, type Actor, type Database } from '@ordergraph/shared';
 import { mergeLines } from './allocation.js';
 import { createInventoryRepository } from './inventory.repository.js';
 import type { Restock } from './inventory.js';
@@ -12,7 +12,7 @@ import { appendStockEvents, moveStock } from './stock.js';
  */
 export async function restockReturn(
   db: Database,
-  { returnId, warehouseId, lines, actor }: Restock & { actor: string | null },
+  { returnId, warehouseId, lines, actor }: Restock & { actor: Actor },
 ): Promise<boolean> {
   const merged = mergeLines(lines).sort((a, b) => (a.sku < b.sku ? -1 : 1));
   const requestHash = hashRequest({ lines: merged });

@@ -1,4 +1,4 @@
-import { appendEvent, type Database, type NewEvent } from '@ordergraph/shared';
+import { appendEvent, type Actor, type Database, type NewEvent } from '@ordergraph/shared';
 import { createInventoryRepository } from './inventory.repository.js';
 import {
   stockBelowReserved,
@@ -71,13 +71,7 @@ export async function appendStockEvents(
 /** Units arriving in a warehouse, as a RECEIPT. */
 export async function receiveStock(
   tx: Database,
-  {
-    sku,
-    warehouseId,
-    quantity,
-    reference,
-    actor,
-  }: Receipt & { reference: string; actor: string | null },
+  { sku, warehouseId, quantity, reference, actor }: Receipt & { reference: string; actor: Actor },
 ): Promise<void> {
   const { levels } = await moveStock(tx, [
     movement('RECEIPT', { sku, warehouseId, quantity, reference, actor }),
@@ -107,7 +101,7 @@ export async function adjustStock(
     note,
     reference,
     actor,
-  }: Adjustment & { reference: string; actor: string | null },
+  }: Adjustment & { reference: string; actor: Actor },
 ): Promise<AdjustStockSuccessResult | ReturnType<typeof stockBelowReserved>> {
   const stock = await createInventoryRepository({ db: tx }).lockStock([sku]);
   const level = stock.find((row) => row.warehouseId === warehouseId);

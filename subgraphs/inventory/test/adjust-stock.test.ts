@@ -44,7 +44,7 @@ describe('adjustStock', () => {
             reason: 'COUNT_CORRECTION',
             note: 'stock take',
             reference: `adj-${keys}`,
-            actor: 'warehouse-1',
+            actor: { kind: 'WAREHOUSE', id: 'warehouse-1', name: null },
           },
         },
       },
@@ -72,7 +72,7 @@ describe('adjustStock', () => {
       reason: 'DAMAGED',
       note: null,
       reference: `adj-${keys}`,
-      actor: 'staff-1',
+      actor: { kind: 'STAFF', id: 'staff-1', name: null },
     });
     await adjust({ delta: -1, reason: 'LOST' }, viewers.withRoles('admin-1', ['admin']));
     assert.deepEqual(await eventsOfType(testbed, 'stock.written_off'), [

@@ -48,7 +48,7 @@ const handle = (event: ConsumedEvent) =>
 const sales = async () =>
   (
     await testbed.request(
-      `{ stockMovements(kind: SALE) { nodes { sku warehouse { id } quantity onHandChange reservedChange reference actor } } }`,
+      `{ stockMovements(kind: SALE) { nodes { sku warehouse { id } quantity onHandChange reservedChange reference actor { kind id name } } } }`,
       { viewer: viewers.staff() },
     )
   ).data?.stockMovements.nodes;
@@ -71,7 +71,7 @@ describe('the shipments consumer', () => {
       onHandChange: -quantity,
       reservedChange: -quantity,
       reference: 'order-split',
-      actor: 'shipments',
+      actor: { kind: 'SYSTEM', id: 'shipments', name: 'shipments' },
     });
     assert.deepEqual(await sales(), [sale(cap, 1), sale(bottle, 2)]);
     assert.deepEqual(await eventsOfType(testbed, 'stock.sold'), [

@@ -124,7 +124,7 @@ export const ADJUST = `mutation($input: AdjustStockInput!) { adjustStock(input: 
   __typename
   ... on AdjustStockSuccess {
     stockLevel { sku warehouse { id } onHand reserved available }
-    movement { kind quantity onHandChange reservedChange reason note reference actor }
+    movement { kind quantity onHandChange reservedChange reason note reference actor { kind id name } }
   }
   ... on StockBelowReservedError { message sku warehouseId onHand reserved }
   ... on UnknownSkuError { message sku }

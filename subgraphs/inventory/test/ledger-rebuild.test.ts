@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { systemActor } from '@ordergraph/shared';
 import { viewers } from '@ordergraph/shared/testing';
 import { stockLevels } from '../src/db/schema.js';
 import { compareLevels, movement, rebuildStockLevels } from '../src/ledger.js';
@@ -107,7 +108,7 @@ describe('the stock ledger', () => {
             warehouseId: 'wh-west',
             quantity: 1,
             reference: 'net-zero',
-            actor: 'test',
+            actor: systemActor('test'),
           }),
         ),
       ),

@@ -9,7 +9,11 @@ import {
   type NewMovement,
 } from '../src/ledger.js';
 
-const cause = { sku: 'MUG', warehouseId: 'wh-east', reference: 'ref-1', actor: 'staff-1' };
+const staff = { kind: 'STAFF', id: 'staff-1', name: 'Sam' } as const;
+const cause = { sku: 'MUG', warehouseId: 'wh-east', reference: 'ref-1', actor: staff };
+// how a movement's row keeps its actor
+const { actor: _actor, ...recorded } = cause;
+const stored = { ...recorded, actor: 'staff-1', actorKind: 'STAFF', actorName: 'Sam' };
 const changes = ({ kind, quantity, onHandChange, reservedChange }: NewMovement) => ({
   kind,
   quantity,
@@ -35,7 +39,7 @@ describe('movements', () => {
 
   it('keeps the cause with the movement', () => {
     assert.deepEqual(movement('RECEIPT', { ...cause, quantity: 1 }), {
-      ...cause,
+      ...stored,
       kind: 'RECEIPT',
       quantity: 1,
       onHandChange: 1,
@@ -47,7 +51,7 @@ describe('movements', () => {
     const adjust = (delta: number, reason: Parameters<typeof adjustment>[0]['reason']) =>
       adjustment({ ...cause, delta, reason, note: 'n' });
     assert.deepEqual(adjust(-2, 'DAMAGED'), {
-      ...cause,
+      ...stored,
       kind: 'WRITE_OFF',
       quantity: 2,
       onHandChange: -2,

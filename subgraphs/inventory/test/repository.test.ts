@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pgErrorCode, type DatabaseHandle } from '@ordergraph/shared';
+import { pgErrorCode, systemActor, type DatabaseHandle } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
 import type { StockMovementKind } from '../src/db/schema.js';
 import { createInventoryRepository } from '../src/inventory.repository.js';
@@ -40,7 +40,14 @@ describe('warehouses', () => {
         country,
         priority,
       })),
-      DEMO_WAREHOUSES,
+      DEMO_WAREHOUSES.map(({ id, code, name, address, priority }) => ({
+        id,
+        code,
+        name,
+        city: address.city,
+        country: address.country,
+        priority,
+      })),
     );
   });
 
@@ -59,7 +66,7 @@ const cause = (sku: string, warehouseId: string, quantity: number) => ({
   warehouseId,
   quantity,
   reference: 'ref',
-  actor: 'tester',
+  actor: systemActor('tester'),
 });
 const apply = (...movements: NewMovement[]) =>
   handle.db.transaction((tx) => createLedgerRepository({ db: tx }).applyMovements(movements));
@@ -129,6 +136,7 @@ describe('stock levels', () => {
       warehouseId,
       warehouseCode: warehouseId === 'wh-east' ? 'EAST' : 'WEST',
       priority: warehouseId === 'wh-east' ? 1 : 2,
+      active: true,
       onHand,
       reserved: 0,
       available: onHand,

@@ -33,7 +33,7 @@ const errorsOf = (response: GraphQLResponse) =>
 const returnMovements = async () =>
   (
     await testbed.request(
-      `{ stockMovements(kind: RETURN) { nodes { sku warehouse { id } kind quantity onHandChange reservedChange reference actor } } }`,
+      `{ stockMovements(kind: RETURN) { nodes { sku warehouse { id } kind quantity onHandChange reservedChange reference actor { kind id name } } } }`,
       { viewer: viewers.staff() },
     )
   ).data?.stockMovements.nodes;
@@ -65,7 +65,7 @@ describe('restockReturn', () => {
       onHandChange: quantity,
       reservedChange: 0,
       reference: 'return-1',
-      actor: 'orders',
+      actor: { kind: 'SYSTEM', id: 'orders', name: 'orders' },
     });
     assert.deepEqual(await returnMovements(), [movement(throwSlate, 1), movement(throwOat, 2)]);
     assert.deepEqual(await eventsOfType(testbed, 'stock.returned'), [

@@ -1,4 +1,6 @@
 import {
+  actorOf,
+  type Actor,
   appendEvent,
   checkIdempotencyKey,
   checkText,
@@ -173,7 +175,12 @@ export function createOrderCancellation({
         input: request,
         run: async (tx) => {
           if (!('order' in decided)) return decided;
-          await cancelInTransaction(tx, decided.order.id, { reason, cancelledBy, log });
+          await cancelInTransaction(tx, decided.order.id, {
+            reason,
+            cancelledBy,
+            actor: actorOf(viewer),
+            log,
+          });
           return { __typename: 'CancelOrderSuccess', orderId: decided.order.id };
         },
       });
@@ -192,7 +199,9 @@ export function createOrderCancellation({
       await db.transaction(async (transaction) => {
         const tx = transaction as unknown as Database;
         await fence?.(tx);
-        if (cancels) await cancelInTransaction(tx, orderId, { reason, cancelledBy, log });
+        // who asked is known only as staff or the customer: the request's viewer is gone
+        if (cancels)
+          await cancelInTransaction(tx, orderId, { reason, cancelledBy, actor: null, log });
         else await createCancellationsRepository({ db: tx }).settle(orderId);
       });
       return cancels ? 'cancelled' : 'shipped';
@@ -207,7 +216,12 @@ const cancelledByOf = (viewer: Viewer) =>
 async function cancelInTransaction(
   tx: Database,
   orderId: string,
-  { reason, cancelledBy, log }: { reason: string | null; cancelledBy: string; log: Logger },
+  {
+    reason,
+    cancelledBy,
+    actor,
+    log,
+  }: { reason: string | null; cancelledBy: string; actor: Actor | null; log: Logger },
 ) {
   const repository = createLifecycleRepository({ db: tx });
   const order = await repository.lockOrder(orderId);
@@ -224,7 +238,15 @@ async function cancelInTransaction(
     ...(voids ? { paymentStatus: 'VOIDED' } : {}),
   });
   if (voids) await repository.setPaymentStatus(orderId, 'VOIDED');
-  const common = { orderId, customerId: order.customerId };
+  const common = {
+    orderId,
+    customerId: order.customerId,
+    actor: actor ?? {
+      kind: cancelledBy === 'staff' ? ('STAFF' as const) : ('CUSTOMER' as const),
+      id: cancelledBy === 'staff' ? null : order.customerId,
+      name: null,
+    },
+  };
   await appendEvent(tx, {
     streamType: 'order',
     streamId: orderId,

@@ -18,6 +18,8 @@ import type { ExportWatch } from './export-jobs/watch.js';
 import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { createNoteLoaders, type NoteLoaders } from './notes.loaders.js';
+import { createNotesRepository } from './notes.repository.js';
 import { createOrdersRepository, type OrdersRepository } from './orders.repository.js';
 import type { OrderFilter } from './order-search.js';
 import {
@@ -38,7 +40,8 @@ export interface Context extends BaseContext {
   loaders: Loaders &
     ReturnLoaders &
     LifecycleLoaders &
-    BillingLoaders & { exportJobById: ExportJobLoader };
+    BillingLoaders &
+    NoteLoaders & { exportJobById: ExportJobLoader };
   placement: OrderPlacement;
   cancellation: OrderCancellation;
   returnFlows: ReturnFlows;
@@ -97,6 +100,7 @@ export function createContext({
       (ids: readonly string[]) => createExportJobsRepository({ db }).findByIds(ids),
       (row: ExportJobRow) => row.id,
     ),
+    ...createNoteLoaders(createNotesRepository({ db })),
   };
   return {
     ...base,

@@ -7,6 +7,7 @@ import {
   type Database,
   type EventLogRow,
   anyOf,
+  type Actor,
 } from '@ordergraph/shared';
 import {
   allocations,
@@ -36,6 +37,8 @@ export interface PlacedOrder {
   shippingAddress: PostalAddress;
   payment: { provider: string; authorizationId: string };
   allocations: readonly StockAllocation[];
+  /** who placed it: the customer, or staff for them; kept in its events' payloads */
+  actor: Actor;
 }
 
 /** The orders service's SQL, as plain functions over `db` (a transaction works too). */
@@ -136,7 +139,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
      * `order.placed` and `payment.authorized` events. Call it last in a transaction.
      */
     async insertPlacedOrder(placed: PlacedOrder): Promise<OrderRow> {
-      const { id, customerId, priced, shippingAddress: address, payment } = placed;
+      const { id, customerId, priced, shippingAddress: address, payment, actor } = placed;
       const lines = priced.lines.map((line, position) => ({
         id: randomUUID(),
         orderId: id,
@@ -211,6 +214,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
           allocations: byWarehouse(lineAllocations),
           promoCode: priced.promoCode,
           ...totals,
+          actor,
         },
       });
       await appendEvent(db, {
@@ -224,6 +228,7 @@ export function createOrdersRepository({ db }: { db: Database }) {
           authorizationId: payment.authorizationId,
           amount: priced.total,
           currency: priced.currency,
+          actor,
         },
       });
       return order!;

@@ -1,4 +1,10 @@
-import { codedError, hashRequest, type Database, type Logger } from '@ordergraph/shared';
+import {
+  codedError,
+  hashRequest,
+  type Actor,
+  type Database,
+  type Logger,
+} from '@ordergraph/shared';
 import type { CatalogClient, QuoteResult } from './clients/catalog.js';
 import type { InventoryClient } from './clients/inventory.js';
 import { claimOrAwait, type ClaimTiming } from './order-requests.js';
@@ -86,6 +92,7 @@ export function createOrderPlacement({
     { claim, progress: recorded }: { claim: Claim; progress: SagaProgress },
     request: OrderRequest,
     requestId: string | undefined,
+    actor: Actor,
   ): Promise<PlaceOrderOutcome | typeof SUPERSEDED> {
     const { orderId } = claim;
     let progress: SagaProgress = { ...recorded, steps: [...recorded.steps] };
@@ -179,6 +186,7 @@ export function createOrderPlacement({
           shippingAddress: request.shippingAddress,
           payment: { provider: payments.name, authorizationId },
           allocations: reserved.allocations,
+          actor,
         });
         return true;
       });
@@ -214,10 +222,13 @@ export function createOrderPlacement({
       request,
       idempotencyKey,
       requestId,
+      actor,
     }: {
       request: OrderRequest;
       idempotencyKey: string;
       requestId?: string;
+      /** who places it, for its events; not part of the request a retry must repeat */
+      actor: Actor;
     }): Promise<PlaceOrderOutcome> {
       const scope = request.customerId;
       const requestHash = hashRequest(request);
@@ -229,7 +240,7 @@ export function createOrderPlacement({
           ...timing,
         });
         if ('result' in claimed) return claimed.result;
-        const outcome = await runSaga(claimed, request, requestId);
+        const outcome = await runSaga(claimed, request, requestId, actor);
         if (outcome !== SUPERSEDED) return outcome;
       }
     },

@@ -1,4 +1,5 @@
 import {
+  actorOf,
   appendEvent,
   canActForCustomer,
   invalidInput,
@@ -77,6 +78,7 @@ export function createReturnFlows({
             returnId,
             ...(approving ? {} : { reason: decision.rejectionReason }),
             decidedBy: viewer.subject,
+            actor: actorOf(viewer),
           },
         });
         return { __typename: success, returnId };
@@ -160,6 +162,7 @@ export function createReturnFlows({
               amount: valued.reduce((sum, line) => sum + line.amount, 0),
               currency: order.currency,
               requestedBy: viewer.subject,
+              actor: actorOf(viewer),
             },
           });
           return { __typename: 'RequestReturnSuccess', returnId: created.id };
@@ -266,6 +269,7 @@ export function createReturnFlows({
                 warehouseId,
               })),
               receivedBy: viewer.subject,
+              actor: actorOf(viewer),
             },
           });
           await change?.record();

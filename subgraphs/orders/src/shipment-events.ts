@@ -1,4 +1,11 @@
-import { appendEvent, type ConsumedEvent, type Database, type Logger } from '@ordergraph/shared';
+import {
+  appendEvent,
+  readActor,
+  systemActor,
+  type ConsumedEvent,
+  type Database,
+  type Logger,
+} from '@ordergraph/shared';
 import { captureAmount } from './captures.js';
 import type { OrderRow, OrderShipmentRow } from './db/schema.js';
 import { createLifecycleRepository, type LifecycleRepository } from './lifecycle.repository.js';
@@ -125,6 +132,8 @@ export async function applyShipmentEvent(
       description: text(payload['description']),
       location: text(payload['location']),
       occurredAt: text(payload['occurredAt']) ?? event.occurredAt.toISOString(),
+      // the step is the warehouse's or the carrier's: the timeline names them, not this consumer
+      actor: readActor(payload['actor'], systemActor('shipments')),
     },
   });
   if (moves) {

@@ -30,6 +30,11 @@ const SENTENCES: Record<string, (payload: Payload) => string> = {
     p['reason'] ? `Return rejected: ${text(p['reason'])}` : 'Return rejected',
   'return.received': () => 'Returned items received',
   'refund.issued': (p) => `Refund of ${amount(p)} issued`,
+  // only staff see INTERNAL notes on the timeline (see notes.ts)
+  'order.note_added': (p) =>
+    p['visibility'] === 'CUSTOMER'
+      ? `Note: ${text(p['text'])}`
+      : `Internal note: ${text(p['text'])}`,
 };
 
 /** A sentence for a timeline event, fit to show the customer. */

@@ -146,6 +146,7 @@ describe('orders repository', () => {
             shippingTotal: 500,
             taxTotal: 0,
             total: 9200,
+            actor: { kind: 'CUSTOMER', id: ADA, name: null },
           },
         },
         {
@@ -159,6 +160,7 @@ describe('orders repository', () => {
             authorizationId: placed.payment.authorizationId,
             amount: 9200,
             currency: 'USD',
+            actor: { kind: 'CUSTOMER', id: ADA, name: null },
           },
         },
       ],

@@ -57,6 +57,7 @@ describe('approveReturn and rejectReturn', () => {
       customerId: ADA,
       returnId,
       decidedBy: 'staff-1',
+      actor: { kind: 'STAFF', id: 'staff-1', name: null },
     });
   });
 
@@ -73,6 +74,7 @@ describe('approveReturn and rejectReturn', () => {
       returnId,
       reason: 'Worn and washed',
       decidedBy: 'staff-1',
+      actor: { kind: 'STAFF', id: 'staff-1', name: null },
     });
     const again = await act(
       REQUEST_RETURN,
@@ -160,6 +162,7 @@ describe('receiveReturn', () => {
         },
       ],
       receivedBy: 'warehouse-1',
+      actor: { kind: 'WAREHOUSE', id: 'warehouse-1', name: null },
     });
     assert.deepEqual(await lastEvent(order.id, 'order.status_changed'), {
       orderId: order.id,

@@ -94,6 +94,7 @@ describe('requestReturn', () => {
       amount: 2500,
       currency: 'USD',
       requestedBy: ADA,
+      actor: { kind: 'CUSTOMER', id: ADA, name: null },
     });
   });
 

@@ -67,6 +67,7 @@ export function placedOrder({
     shippingAddress: ADDRESS,
     payment: { provider: 'test', authorizationId: `auth_${randomUUID()}` },
     allocations: lines.map(({ sku, quantity }) => ({ sku, warehouseId, quantity })),
+    actor: { kind: 'CUSTOMER', id: customerId, name: null },
   };
 }
 

@@ -11,6 +11,8 @@ export interface Viewer {
   carrierCode?: string | null;
   /** the partner client name, for API-key callers */
   client?: string | null;
+  /** the user's display name, when the token carries one (its `name` claim) */
+  name?: string | null;
 }
 
 export const ANONYMOUS: Viewer = Object.freeze({ subject: null, roles: [] }) as Viewer;
@@ -64,6 +66,7 @@ export function verifyViewer(
       roles,
       carrierCode: parsed.carrierCode ?? null,
       client: parsed.client ?? null,
+      ...(typeof parsed.name === 'string' ? { name: parsed.name } : {}),
     };
   } catch {
     return null;

@@ -6,6 +6,7 @@ export * from './tables.js';
 export * from './any-of.js';
 export * from './http.js';
 export * from './identity.js';
+export * from './actor.js';
 export * from './loaders.js';
 export * from './logger.js';
 export * from './money.js';

@@ -8,6 +8,7 @@ import {
   type EventConsumer,
   type Logger,
   type SubgraphMetrics,
+  systemActor,
 } from '@ordergraph/shared';
 import { createFulfilment } from './fulfilment.js';
 
@@ -49,7 +50,7 @@ export function createOrderEventHandler({ log }: { log: Logger }) {
       return;
     }
     const { orderId, customerId, allocations } = parsed.data;
-    await createFulfilment({ db: tx }).createOrderShipments({
+    await createFulfilment({ db: tx, actor: systemActor('shipments') }).createOrderShipments({
       orderId,
       customerId,
       allocations: allocations.filter((allocation) => allocation.lines.length > 0),

@@ -1,4 +1,4 @@
-import { invalidInput, type Database, type InvalidInput } from '@ordergraph/shared';
+import { invalidInput, type Actor, type Database, type InvalidInput } from '@ordergraph/shared';
 import type { CarrierRow, ShipmentRow } from './db/schema.js';
 import { appendShipmentEvent } from './shipment-events.js';
 import { canTransition, checkTransition, type InvalidTransition } from './shipment-status.js';
@@ -26,13 +26,15 @@ const GENERATION_ATTEMPTS = 5;
 
 /**
  * The shipment life cycle's writes, each on the caller's transaction: the shipment row is
- * locked first, the state machine decides, and the event is appended last.
+ * locked first, the state machine decides, and the event is appended last, naming `actor`.
  */
 export function createFulfilment({
   db,
+  actor,
   moved = () => {},
 }: {
   db: Database;
+  actor: Actor;
   /** told each shipment row as a change leaves it, so a request can show it without a read */
   moved?: (shipment: ShipmentRow) => void;
 }) {
@@ -77,6 +79,7 @@ export function createFulfilment({
       }
       for (const shipment of created) {
         await appendShipmentEvent(db, {
+          actor,
           shipment,
           previousStatus: null,
           type: 'shipment.created',
@@ -99,7 +102,11 @@ export function createFulfilment({
       const refused = checkTransition(shipment.status, to);
       if (refused) return refused;
       const moved = await repository.updateStatus({ id: shipment.id, status: to });
-      await appendShipmentEvent(db, { shipment: moved, previousStatus: shipment.status });
+      await appendShipmentEvent(db, {
+        actor,
+        shipment: moved,
+        previousStatus: shipment.status,
+      });
       return shipmentSuccess(shipment.id);
     },
 
@@ -139,6 +146,7 @@ export function createFulfilment({
         },
       });
       await appendShipmentEvent(db, {
+        actor,
         shipment: shipped,
         previousStatus: shipment.status,
         details: {
@@ -176,6 +184,9 @@ export function createFulfilment({
         shipmentId: shipment.id,
         ...report,
         dedupeKey: trackingDedupeKey(report),
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorName: actor.name,
       });
       if (!recorded) return shipmentSuccess(shipment.id);
       const tracking = {
@@ -186,6 +197,7 @@ export function createFulfilment({
       if (outcome.kind === 'history') {
         await repository.touch(shipment.id);
         await appendShipmentEvent(db, {
+          actor,
           shipment,
           previousStatus: shipment.status,
           type: 'shipment.tracking_recorded',
@@ -202,6 +214,7 @@ export function createFulfilment({
         },
       });
       await appendShipmentEvent(db, {
+        actor,
         shipment: updated,
         previousStatus: shipment.status,
         details: tracking,
@@ -227,7 +240,11 @@ export function createFulfilment({
         ]);
       }
       for (const [before, after] of cancelled) {
-        await appendShipmentEvent(db, { shipment: after, previousStatus: before.status });
+        await appendShipmentEvent(db, {
+          actor,
+          shipment: after,
+          previousStatus: before.status,
+        });
       }
       return true;
     },

@@ -1,5 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { isUniqueViolation, isUuid, type Database, anyOf } from '@ordergraph/shared';
+import {
+  isUniqueViolation,
+  isUuid,
+  type ActorKind,
+  type Database,
+  anyOf,
+} from '@ordergraph/shared';
 import {
   cancelledOrders,
   carriers,
@@ -47,6 +53,9 @@ export interface NewTrackingEvent {
   location: string | null;
   occurredAt: Date;
   dedupeKey: string;
+  actorKind: ActorKind;
+  actorId: string | null;
+  actorName: string | null;
 }
 
 /** Another parcel of the carrier already has this tracking number. */
@@ -120,9 +129,13 @@ export function createShipmentsRepository({ db }: { db: Database }) {
       return row ?? null;
     },
 
-    /** every carrier, by name */
-    async listCarriers(): Promise<CarrierRow[]> {
-      return db.select().from(carriers).orderBy(asc(carriers.name));
+    /** every carrier, by name; only active or inactive ones when `active` is given */
+    async listCarriers({ active }: { active?: boolean | null } = {}): Promise<CarrierRow[]> {
+      return db
+        .select()
+        .from(carriers)
+        .where(active == null ? undefined : eq(carriers.active, active))
+        .orderBy(asc(carriers.name));
     },
 
     async findCarriersByCodes(codes: readonly string[]): Promise<CarrierRow[]> {

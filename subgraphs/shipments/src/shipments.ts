@@ -18,11 +18,17 @@ export function canSeeShipment(
 ): boolean {
   if (isPrivileged(viewer) || hasRole(viewer, 'warehouse')) return true;
   if (customerIdOf(viewer) === shipment.customerId) return true;
-  return (
-    hasRole(viewer, 'carrier') &&
-    Boolean(viewer.carrierCode) &&
-    viewer.carrierCode === shipment.carrierCode
-  );
+  const carrierCode = boundCarrierCode(viewer);
+  return carrierCode !== null && carrierCode === shipment.carrierCode;
+}
+
+/**
+ * The carrier code a carrier caller is bound to (its token's `carrier` claim or its API key's
+ * client), in the stored spelling; null for anyone else.
+ */
+export function boundCarrierCode(viewer: Viewer): string | null {
+  if (!hasRole(viewer, 'carrier') || !viewer.carrierCode) return null;
+  return viewer.carrierCode.trim().toLowerCase() || null;
 }
 
 /** The shipment when the viewer may see it, null otherwise (or when there is none). */
@@ -72,5 +78,4 @@ export const canRunWarehouse = (viewer: Viewer): boolean =>
 
 /** Carrier reports: staff and admins for any carrier, a carrier for its own parcels only. */
 export const canReportFor = (viewer: Viewer, carrierCode: string): boolean =>
-  hasRole(viewer, 'staff', 'admin') ||
-  (hasRole(viewer, 'carrier') && Boolean(viewer.carrierCode) && viewer.carrierCode === carrierCode);
+  hasRole(viewer, 'staff', 'admin') || boundCarrierCode(viewer) === carrierCode;

@@ -1,3 +1,4 @@
+import { systemActor } from '@ordergraph/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -35,7 +36,10 @@ const statuses = async (orderId: string) =>
 /** what the orders consumer would do with the order's `order.placed` now */
 const announce = (orderId: string, warehouseId = 'wh-north') =>
   subgraph.handle.db.transaction((tx) =>
-    createFulfilment({ db: tx as unknown as Database }).createOrderShipments({
+    createFulfilment({
+      db: tx as unknown as Database,
+      actor: systemActor('test'),
+    }).createOrderShipments({
       orderId,
       customerId: ADA,
       allocations: [
@@ -61,6 +65,8 @@ describe('cancelOrderShipments', () => {
         warehouseId: 'wh-west',
         status: 'CANCELLED',
         previousStatus: 'PACKED',
+        // the orders service cancelling for its order
+        actor: { kind: 'SYSTEM', id: 'orders', name: 'orders' },
       },
     });
     assert.deepEqual(await eventTypes(subgraph.handle, east.id), [

@@ -61,6 +61,7 @@ describe('shipmentsEventLog', () => {
           status: 'PENDING',
           previousStatus: null,
           lines: [line],
+          actor: { kind: 'SYSTEM', id: 'test', name: 'test' },
         },
       },
     );

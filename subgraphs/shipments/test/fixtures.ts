@@ -1,3 +1,4 @@
+import { systemActor } from '@ordergraph/shared';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '@ordergraph/shared';
@@ -26,7 +27,10 @@ export async function createShipment(
   } = {},
 ): Promise<ShipmentRow> {
   const [shipment] = await handle.db.transaction((tx) =>
-    createFulfilment({ db: tx as unknown as Database }).createOrderShipments({
+    createFulfilment({
+      db: tx as unknown as Database,
+      actor: systemActor('test'),
+    }).createOrderShipments({
       orderId,
       customerId,
       allocations: [{ warehouseId, lines }],

@@ -6,6 +6,7 @@ import {
   type ConsumedEvent,
   type Database,
   type DatabaseHandle,
+  systemActor,
 } from '@ordergraph/shared';
 import { createTestDatabase, testLogger } from '@ordergraph/shared/testing';
 import { createOrderEventHandler } from '../src/consumers.js';
@@ -95,6 +96,8 @@ describe('the order.placed handler', () => {
           status: 'PENDING',
           previousStatus: null,
           lines: [line],
+          // the consumer's own step
+          actor: { kind: 'SYSTEM', id: 'shipments', name: 'shipments' },
         },
       })),
     );
@@ -111,7 +114,10 @@ describe('the order.placed handler', () => {
   it('creates nothing for an order whose shipments were cancelled first', async () => {
     const { event, orderId } = orderPlaced();
     const cancelled = await handle.db.transaction((tx) =>
-      createFulfilment({ db: tx as unknown as Database }).cancelOrderShipments(orderId),
+      createFulfilment({
+        db: tx as unknown as Database,
+        actor: systemActor('test'),
+      }).cancelOrderShipments(orderId),
     );
     assert.equal(cancelled, true);
     await handleEvent(event);

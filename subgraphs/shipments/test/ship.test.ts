@@ -79,6 +79,7 @@ describe('shipShipment', () => {
         trackingNumber: '1Z999AA10123456784',
         trackingUrl: 'https://www.ups.com/track?tracknum=1Z999AA10123456784',
         lines: shipmentLines,
+        actor: { kind: 'WAREHOUSE', id: 'warehouse-1', name: null },
       },
     });
   });

@@ -20,40 +20,50 @@ after(() => handle.close());
 
 describe('carriers', () => {
   it('holds the reference carriers from the migrations, by name', async () => {
-    assert.deepEqual(await repository().listCarriers(), [
-      {
-        code: 'dhl',
-        name: 'DHL Express',
-        trackingUrlTemplate:
-          'https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id={trackingNumber}',
-        transitDays: 2,
-      },
-      {
-        code: 'fedex',
-        name: 'FedEx',
-        trackingUrlTemplate: 'https://www.fedex.com/fedextrack/?trknbr={trackingNumber}',
-        transitDays: 2,
-      },
-      {
-        code: 'ogx',
-        name: 'OrderGraph Express',
-        trackingUrlTemplate: 'https://tracking.example.com/ogx/{trackingNumber}',
-        transitDays: 2,
-      },
-      {
-        code: 'ups',
-        name: 'UPS',
-        trackingUrlTemplate: 'https://www.ups.com/track?tracknum={trackingNumber}',
-        transitDays: 3,
-      },
-      {
-        code: 'usps',
-        name: 'USPS',
-        trackingUrlTemplate:
-          'https://tools.usps.com/go/TrackConfirmAction?tLabels={trackingNumber}',
-        transitDays: 4,
-      },
-    ]);
+    const carriers = await repository().listCarriers();
+    assert.ok(carriers.every((carrier) => carrier.active));
+    assert.deepEqual(
+      carriers.map(({ code, name, trackingUrlTemplate, transitDays }) => ({
+        code,
+        name,
+        trackingUrlTemplate,
+        transitDays,
+      })),
+      [
+        {
+          code: 'dhl',
+          name: 'DHL Express',
+          trackingUrlTemplate:
+            'https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id={trackingNumber}',
+          transitDays: 2,
+        },
+        {
+          code: 'fedex',
+          name: 'FedEx',
+          trackingUrlTemplate: 'https://www.fedex.com/fedextrack/?trknbr={trackingNumber}',
+          transitDays: 2,
+        },
+        {
+          code: 'ogx',
+          name: 'OrderGraph Express',
+          trackingUrlTemplate: 'https://tracking.example.com/ogx/{trackingNumber}',
+          transitDays: 2,
+        },
+        {
+          code: 'ups',
+          name: 'UPS',
+          trackingUrlTemplate: 'https://www.ups.com/track?tracknum={trackingNumber}',
+          transitDays: 3,
+        },
+        {
+          code: 'usps',
+          name: 'USPS',
+          trackingUrlTemplate:
+            'https://tools.usps.com/go/TrackConfirmAction?tLabels={trackingNumber}',
+          transitDays: 4,
+        },
+      ],
+    );
   });
 
   it('finds carriers by code, ignoring unknown codes', async () => {

@@ -58,8 +58,34 @@ describe('recordTrackingEvent', () => {
         description: 'Departed facility',
         location: 'Louisville, KY, US',
         occurredAt: '2026-11-21T03:00:00.000Z',
+        actor: { kind: 'CARRIER', id: 'ups', name: 'ups' },
       },
     });
+  });
+
+  it('names who reported each step: the carrier by its code, or the staff member', async () => {
+    const parcel = await shipped();
+    await result(
+      subgraph.url,
+      'recordTrackingEvent',
+      scan(parcel, 'IN_TRANSIT', '2026-11-21T03:00:00.000Z'),
+      ups,
+    );
+    await result(
+      subgraph.url,
+      'recordTrackingEvent',
+      scan(parcel, 'OUT_FOR_DELIVERY', '2026-11-21T08:00:00.000Z'),
+      { ...viewers.staff(), name: 'Sam Staff' },
+    );
+    const response = await subgraphRequest(subgraph.url, {
+      query: `query($id: ID!) { shipment(id: $id) { events { status actor { kind id name } } } }`,
+      viewer: viewers.staff(),
+      variables: { id: parcel.id },
+    });
+    assert.deepEqual(response.data?.shipment.events, [
+      { status: 'IN_TRANSIT', actor: { kind: 'CARRIER', id: 'ups', name: 'ups' } },
+      { status: 'OUT_FOR_DELIVERY', actor: { kind: 'STAFF', id: 'staff-1', name: 'Sam Staff' } },
+    ]);
   });
 
   it('records a carrier event sent twice once, whatever the idempotency keys', async () => {
@@ -141,6 +167,7 @@ describe('recordTrackingEvent', () => {
         description: 'Out for delivery',
         location: null,
         occurredAt: '2026-11-22T07:00:00.000Z',
+        actor: { kind: 'CARRIER', id: 'ups', name: 'ups' },
       },
     });
   });

@@ -42,6 +42,7 @@ describe('startPicking', () => {
         warehouseId: WAREHOUSE,
         status: 'PICKING',
         previousStatus: 'PENDING',
+        actor: { kind: 'WAREHOUSE', id: 'warehouse-1', name: null },
       },
     });
   });
@@ -181,6 +182,7 @@ describe('markPacked', () => {
         warehouseId: WAREHOUSE,
         status: 'PACKED',
         previousStatus: 'PICKING',
+        actor: { kind: 'WAREHOUSE', id: 'warehouse-1', name: null },
       },
     });
   });

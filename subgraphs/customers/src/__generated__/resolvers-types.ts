@@ -253,6 +253,8 @@ export type NotificationKind =
   | 'ORDER_CONFIRMED'
   /** A package of an order was delivered. */
   | 'ORDER_DELIVERED'
+  /** Staff wrote a note on an order for the customer. */
+  | 'ORDER_NOTE'
   /** A package of an order left the warehouse with a carrier. */
   | 'ORDER_SHIPPED'
   /** A package of an order is out for delivery. */

@@ -60,6 +60,7 @@ export const NOTIFICATION_KINDS = [
   'ORDER_CANCELLED',
   'REFUND_ISSUED',
   'INVOICE_ISSUED',
+  'ORDER_NOTE',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['EMAIL', 'LOG'] as const;
 

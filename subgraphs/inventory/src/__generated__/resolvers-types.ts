@@ -10,6 +10,7 @@ import type { PurchaseOrderLineView, ReceiptView, ReceiptLineView } from '../pur
 import type { ReplenishmentSuggestionView } from '../purchasing/replenishment.js';
 import type { CreateSupplierSuccessResult, UpdateSupplierSuccessResult, SetSupplierItemSuccessResult } from '../purchasing/suppliers.js';
 import type { PurchaseOrderSuccessResult, CreatePurchaseOrdersFromSuggestionsSuccessResult } from '../purchasing/purchase-orders.js';
+import type { WarehouseSuccessResult } from '../warehouses.js';
 import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
@@ -27,6 +28,38 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
+
+/** Who did something: a kind and, when known, an id and a name. */
+export type Actor = {
+  __typename?: 'Actor';
+  /**
+   * The user's id (the customer id for a customer), the carrier's code, the partner client's name,
+   * or the service's name for SYSTEM; null when not known.
+   */
+  id: Maybe<Scalars['ID']['output']>;
+  /** What kind of caller it was. */
+  kind: ActorKind;
+  /**
+   * A name to show (the token's name claim, the partner client, the carrier or the service); null
+   * when the identity carries none.
+   */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** The kinds of caller an Actor can be. */
+export type ActorKind =
+  /** A parcel carrier, by its token or API key. */
+  | 'CARRIER'
+  /** A customer, acting on their own orders. */
+  | 'CUSTOMER'
+  /** A partner integration acting with its own API key. */
+  | 'PARTNER'
+  /** A staff member or an admin. */
+  | 'STAFF'
+  /** A service acting on its own: a consumer of another service's events, a runner, a sweep. */
+  | 'SYSTEM'
+  /** A warehouse worker. */
+  | 'WAREHOUSE';
 
 /** A hand correction of a stock count. */
 export type AdjustStockInput = {
@@ -131,6 +164,50 @@ export type CreateSupplierSuccess = {
   supplier: Supplier;
 };
 
+/** A warehouse to create. */
+export type CreateWarehouseInput = {
+  /** Whether it takes part in allocation and receipts from the start; true when absent. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Where it is. */
+  address: WarehouseAddressInput;
+  /** A short unique code: 2 to 20 letters, digits or dashes, stored upper-case (" east " is "EAST"). */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The warehouse's name, up to 200 characters. */
+  name: Scalars['String']['input'];
+  /** Which warehouse ships first when several could, 0 to 1000: lower ships first. 100 when absent. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of createWarehouse. */
+export type CreateWarehouseResult = CreateWarehouseSuccess | InvalidInputError | WarehouseCodeTakenError;
+
+/** The warehouse was created. */
+export type CreateWarehouseSuccess = {
+  __typename?: 'CreateWarehouseSuccess';
+  /** The new warehouse. */
+  warehouse: Warehouse;
+};
+
+/** Which warehouse to take out of service. */
+export type DeactivateWarehouseInput = {
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The warehouse's id. */
+  warehouseId: Scalars['ID']['input'];
+};
+
+/** The outcome of deactivateWarehouse. */
+export type DeactivateWarehouseResult = DeactivateWarehouseSuccess | InvalidInputError;
+
+/** The warehouse is inactive (it may have been already). */
+export type DeactivateWarehouseSuccess = {
+  __typename?: 'DeactivateWarehouseSuccess';
+  /** The warehouse as it now is. */
+  warehouse: Warehouse;
+};
+
 /** Not enough stock is available for a line. */
 export type InsufficientStockError = UserError & {
   __typename?: 'InsufficientStockError';
@@ -219,6 +296,17 @@ export type Mutation = {
   /** Adds a supplier (staff or admin; FORBIDDEN otherwise). */
   createSupplier: CreateSupplierResult;
   /**
+   * Creates a warehouse (staff or admin; FORBIDDEN otherwise). Its id is made from its code
+   * ("EAST" gets "wh-east"); the code is unique and never changes.
+   */
+  createWarehouse: CreateWarehouseResult;
+  /**
+   * Takes a warehouse out of service (staff or admin; FORBIDDEN otherwise): it keeps its stock
+   * and history, nothing more is allocated from it and it takes no receipts. Shipments already
+   * allocated to it still ship. `updateWarehouse` with `active: true` brings it back.
+   */
+  deactivateWarehouse: DeactivateWarehouseResult;
+  /**
    * Records a delivery against a SUBMITTED or PARTIALLY_RECEIVED purchase order (warehouse, staff
    * or admin; FORBIDDEN otherwise). Good units are stocked in the order's warehouse (a
    * PURCHASE_RECEIPT movement); damaged ones are recorded and not stocked. The order becomes
@@ -273,6 +361,11 @@ export type Mutation = {
    * otherwise).
    */
   updateSupplier: UpdateSupplierResult;
+  /**
+   * Changes a warehouse's name, address, priority or active flag (staff or admin; FORBIDDEN
+   * otherwise). Fields left out stay as they are; the code cannot change.
+   */
+  updateWarehouse: UpdateWarehouseResult;
 };
 
 
@@ -303,6 +396,16 @@ export type MutationCreatePurchaseOrdersFromSuggestionsArgs = {
 
 export type MutationCreateSupplierArgs = {
   input: CreateSupplierInput;
+};
+
+
+export type MutationCreateWarehouseArgs = {
+  input: CreateWarehouseInput;
+};
+
+
+export type MutationDeactivateWarehouseArgs = {
+  input: DeactivateWarehouseInput;
 };
 
 
@@ -360,6 +463,11 @@ export type MutationUpdateSupplierArgs = {
   input: UpdateSupplierInput;
 };
 
+
+export type MutationUpdateWarehouseArgs = {
+  input: UpdateWarehouseInput;
+};
+
 /** An order line as a basket holds it: a SKU and a quantity. */
 export type OrderLineInput = {
   /** How many, 1 to 1000. */
@@ -400,7 +508,7 @@ export type PageInfo = {
 /** One sellable version of a product (a size, a colour), identified by its SKU. Other services refer to it by SKU. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
-  /** Units that can be sold across all warehouses: the sum of onHand - reserved. */
+  /** Units that can be sold across all active warehouses: the sum of onHand - reserved. */
   available: Scalars['Int']['output'];
   /** The stock keeping unit: upper-case letters, digits and dashes, unique in the catalog. */
   sku: Scalars['ID']['output'];
@@ -637,7 +745,7 @@ export type Query = {
   suppliers: SupplierConnection;
   /** A warehouse by id; null when there is none. */
   warehouse: Maybe<Warehouse>;
-  /** All warehouses, highest priority first. */
+  /** All warehouses, highest priority first (inactive ones included unless `active` says otherwise). */
   warehouses: Array<Warehouse>;
 };
 
@@ -694,6 +802,11 @@ export type QuerySuppliersArgs = {
 
 export type QueryWarehouseArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryWarehousesArgs = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A delivery against a purchase order. */
@@ -1013,8 +1126,12 @@ export type StockLevel = {
 /** One change of a stock level, as recorded: the movements are an append-only ledger. */
 export type StockMovement = {
   __typename?: 'StockMovement';
-  /** Who recorded it: the user's id, or the name of the service that did. */
-  actor: Maybe<Scalars['String']['output']>;
+  /**
+   * Who caused it, from the signed identity of the request: the warehouse worker or staff member
+   * who received or corrected stock, or SYSTEM with the service's name for steps a service took
+   * (a reservation for an order, a sale when a shipment left, an expired reservation).
+   */
+  actor: Actor;
   /** The movement's id, increasing in the order the movements were recorded. */
   id: Scalars['ID']['output'];
   /** What happened. */
@@ -1251,6 +1368,32 @@ export type UpdateSupplierSuccess = {
   supplier: Supplier;
 };
 
+/** Changes to a warehouse; fields left out (or null) stay as they are. */
+export type UpdateWarehouseInput = {
+  /** False takes the warehouse out of service (as deactivateWarehouse does); true brings it back. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A new address (all of it). */
+  address?: InputMaybe<WarehouseAddressInput>;
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** A new name, up to 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A new priority, 0 to 1000: lower ships first. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** The warehouse's id. */
+  warehouseId: Scalars['ID']['input'];
+};
+
+/** The outcome of updateWarehouse. */
+export type UpdateWarehouseResult = InvalidInputError | UpdateWarehouseSuccess;
+
+/** The warehouse was changed. */
+export type UpdateWarehouseSuccess = {
+  __typename?: 'UpdateWarehouseSuccess';
+  /** The warehouse as it now is. */
+  warehouse: Warehouse;
+};
+
 /** An expected business failure of a mutation, returned as data. */
 export type UserError = {
   /** What went wrong, in words fit to show a user. */
@@ -1260,18 +1403,73 @@ export type UserError = {
 /** A place that holds stock and ships orders. Owned by the inventory service. */
 export type Warehouse = {
   __typename?: 'Warehouse';
+  /**
+   * False once deactivated: the warehouse keeps its stock and history, but nothing is allocated
+   * from it and it takes no receipts.
+   */
+  active: Scalars['Boolean']['output'];
+  /** Where the warehouse is. */
+  address: WarehouseAddress;
   /** The city the warehouse is in. */
   city: Scalars['String']['output'];
   /** A short unique code, e.g. "EAST". */
   code: Scalars['String']['output'];
   /** ISO 3166-1 alpha-2 country code, e.g. "US". */
   country: Scalars['String']['output'];
+  /** When the warehouse was created. */
+  createdAt: Scalars['DateTime']['output'];
   /** The warehouse's unique id, e.g. "wh-east". */
   id: Scalars['ID']['output'];
   /** The warehouse's name. */
   name: Scalars['String']['output'];
   /** Which warehouse ships first when several could: lower ships first. */
   priority: Scalars['Int']['output'];
+  /** When the warehouse was last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A warehouse's street address. */
+export type WarehouseAddress = {
+  __typename?: 'WarehouseAddress';
+  /** The city. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: Scalars['String']['output'];
+  /** The street and number; null for a warehouse created before addresses were recorded. */
+  line1: Maybe<Scalars['String']['output']>;
+  /** A second address line. */
+  line2: Maybe<Scalars['String']['output']>;
+  /** The postal code; null for a warehouse created before addresses were recorded. */
+  postalCode: Maybe<Scalars['String']['output']>;
+  /** The state, province or region. */
+  region: Maybe<Scalars['String']['output']>;
+};
+
+/** A warehouse's street address, as given to createWarehouse and updateWarehouse. */
+export type WarehouseAddressInput = {
+  /** The city, up to 100 characters. */
+  city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 country code, e.g. "US" (any case). */
+  country: Scalars['String']['input'];
+  /** The street and number, up to 200 characters. */
+  line1: Scalars['String']['input'];
+  /** A second address line, up to 200 characters. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** The postal code, up to 20 characters. */
+  postalCode: Scalars['String']['input'];
+  /** The state, province or region, up to 100 characters. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Another warehouse already has this code. */
+export type WarehouseCodeTakenError = UserError & {
+  __typename?: 'WarehouseCodeTakenError';
+  /** The code that is taken, as normalised. */
+  code: Scalars['String']['output'];
+  /** The input field at fault: "code". */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong. */
+  message: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1393,6 +1591,15 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( CreateSupplierSuccessResult & { __typename: 'CreateSupplierSuccess' } )
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
   ;
+  CreateWarehouseResult:
+    | ( WarehouseSuccessResult<'CreateWarehouseSuccess'> & { __typename: 'CreateWarehouseSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( WarehouseCodeTakenError & { __typename: 'WarehouseCodeTakenError' } )
+  ;
+  DeactivateWarehouseResult:
+    | ( WarehouseSuccessResult<'DeactivateWarehouseSuccess'> & { __typename: 'DeactivateWarehouseSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
   PurchaseOrderResult:
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( OverReceiptError & { __typename: 'OverReceiptError' } )
@@ -1428,6 +1635,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( SupplierNotFoundError & { __typename: 'SupplierNotFoundError' } )
     | ( UpdateSupplierSuccessResult & { __typename: 'UpdateSupplierSuccess' } )
   ;
+  UpdateWarehouseResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( WarehouseSuccessResult<'UpdateWarehouseSuccess'> & { __typename: 'UpdateWarehouseSuccess' } )
+  ;
 }>;
 
 /** Mapping of interface types */
@@ -1442,15 +1653,18 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( StockBelowReservedError & { __typename: 'StockBelowReservedError' } )
     | ( SupplierNotFoundError & { __typename: 'SupplierNotFoundError' } )
     | ( UnknownSkuError & { __typename: 'UnknownSkuError' } )
+    | ( WarehouseCodeTakenError & { __typename: 'WarehouseCodeTakenError' } )
   ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Actor: ResolverTypeWrapper<Actor>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ActorKind: ActorKind;
   AdjustStockInput: AdjustStockInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
   AdjustStockSuccess: ResolverTypeWrapper<AdjustStockSuccessResult>;
   CancelPurchaseOrderInput: CancelPurchaseOrderInput;
@@ -1462,14 +1676,20 @@ export type ResolversTypes = ResolversObject<{
   CreateSupplierInput: CreateSupplierInput;
   CreateSupplierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateSupplierResult']>;
   CreateSupplierSuccess: ResolverTypeWrapper<CreateSupplierSuccessResult>;
+  CreateWarehouseInput: CreateWarehouseInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateWarehouseResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateWarehouseResult']>;
+  CreateWarehouseSuccess: ResolverTypeWrapper<WarehouseSuccessResult<'CreateWarehouseSuccess'>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeactivateWarehouseInput: DeactivateWarehouseInput;
+  DeactivateWarehouseResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DeactivateWarehouseResult']>;
+  DeactivateWarehouseSuccess: ResolverTypeWrapper<WarehouseSuccessResult<'DeactivateWarehouseSuccess'>>;
   InsufficientStockError: ResolverTypeWrapper<InsufficientStockError>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
   LoggedEvent: ResolverTypeWrapper<FeedEvent>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   OrderLineInput: OrderLineInput;
   OverReceiptError: ResolverTypeWrapper<OverReceiptError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1534,16 +1754,23 @@ export type ResolversTypes = ResolversObject<{
   UpdateSupplierInput: UpdateSupplierInput;
   UpdateSupplierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateSupplierResult']>;
   UpdateSupplierSuccess: ResolverTypeWrapper<UpdateSupplierSuccessResult>;
+  UpdateWarehouseInput: UpdateWarehouseInput;
+  UpdateWarehouseResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateWarehouseResult']>;
+  UpdateWarehouseSuccess: ResolverTypeWrapper<WarehouseSuccessResult<'UpdateWarehouseSuccess'>>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<WarehouseRow>;
+  WarehouseAddress: ResolverTypeWrapper<WarehouseAddress>;
+  WarehouseAddressInput: WarehouseAddressInput;
+  WarehouseCodeTakenError: ResolverTypeWrapper<WarehouseCodeTakenError>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Actor: Actor;
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   AdjustStockInput: AdjustStockInput;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
-  ID: Scalars['ID']['output'];
   AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
   AdjustStockSuccess: AdjustStockSuccessResult;
   CancelPurchaseOrderInput: CancelPurchaseOrderInput;
@@ -1555,14 +1782,20 @@ export type ResolversParentTypes = ResolversObject<{
   CreateSupplierInput: CreateSupplierInput;
   CreateSupplierResult: ResolversUnionTypes<ResolversParentTypes>['CreateSupplierResult'];
   CreateSupplierSuccess: CreateSupplierSuccessResult;
+  CreateWarehouseInput: CreateWarehouseInput;
+  Boolean: Scalars['Boolean']['output'];
+  CreateWarehouseResult: ResolversUnionTypes<ResolversParentTypes>['CreateWarehouseResult'];
+  CreateWarehouseSuccess: WarehouseSuccessResult<'CreateWarehouseSuccess'>;
   DateTime: Scalars['DateTime']['output'];
+  DeactivateWarehouseInput: DeactivateWarehouseInput;
+  DeactivateWarehouseResult: ResolversUnionTypes<ResolversParentTypes>['DeactivateWarehouseResult'];
+  DeactivateWarehouseSuccess: WarehouseSuccessResult<'DeactivateWarehouseSuccess'>;
   InsufficientStockError: InsufficientStockError;
   InvalidInputError: InvalidInputError;
   LoggedEvent: FeedEvent;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   OrderLineInput: OrderLineInput;
   OverReceiptError: OverReceiptError;
   PageInfo: PageInfo;
@@ -1624,8 +1857,20 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateSupplierInput: UpdateSupplierInput;
   UpdateSupplierResult: ResolversUnionTypes<ResolversParentTypes>['UpdateSupplierResult'];
   UpdateSupplierSuccess: UpdateSupplierSuccessResult;
+  UpdateWarehouseInput: UpdateWarehouseInput;
+  UpdateWarehouseResult: ResolversUnionTypes<ResolversParentTypes>['UpdateWarehouseResult'];
+  UpdateWarehouseSuccess: WarehouseSuccessResult<'UpdateWarehouseSuccess'>;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: WarehouseRow;
+  WarehouseAddress: WarehouseAddress;
+  WarehouseAddressInput: WarehouseAddressInput;
+  WarehouseCodeTakenError: WarehouseCodeTakenError;
+}>;
+
+export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type AdjustStockResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AdjustStockResult'] = ResolversParentTypes['AdjustStockResult']> = ResolversObject<{
@@ -1656,9 +1901,27 @@ export type CreateSupplierSuccessResolvers<ContextType = Context, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CreateWarehouseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWarehouseResult'] = ResolversParentTypes['CreateWarehouseResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CreateWarehouseSuccess' | 'InvalidInputError' | 'WarehouseCodeTakenError', ParentType, ContextType>;
+}>;
+
+export type CreateWarehouseSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWarehouseSuccess'] = ResolversParentTypes['CreateWarehouseSuccess']> = ResolversObject<{
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeactivateWarehouseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeactivateWarehouseResult'] = ResolversParentTypes['DeactivateWarehouseResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'DeactivateWarehouseSuccess' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type DeactivateWarehouseSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeactivateWarehouseSuccess'] = ResolversParentTypes['DeactivateWarehouseSuccess']> = ResolversObject<{
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type InsufficientStockErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InsufficientStockError'] = ResolversParentTypes['InsufficientStockError']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1695,6 +1958,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createPurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationCreatePurchaseOrderArgs, 'input'>>;
   createPurchaseOrdersFromSuggestions?: Resolver<ResolversTypes['CreatePurchaseOrdersFromSuggestionsResult'], ParentType, ContextType, RequireFields<MutationCreatePurchaseOrdersFromSuggestionsArgs, 'input'>>;
   createSupplier?: Resolver<ResolversTypes['CreateSupplierResult'], ParentType, ContextType, RequireFields<MutationCreateSupplierArgs, 'input'>>;
+  createWarehouse?: Resolver<ResolversTypes['CreateWarehouseResult'], ParentType, ContextType, RequireFields<MutationCreateWarehouseArgs, 'input'>>;
+  deactivateWarehouse?: Resolver<ResolversTypes['DeactivateWarehouseResult'], ParentType, ContextType, RequireFields<MutationDeactivateWarehouseArgs, 'input'>>;
   receivePurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationReceivePurchaseOrderArgs, 'input'>>;
   receiveStock?: Resolver<ResolversTypes['ReceiveStockResult'], ParentType, ContextType, RequireFields<MutationReceiveStockArgs, 'input'>>;
   releaseReservation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationReleaseReservationArgs, 'input'>>;
@@ -1706,6 +1971,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   submitPurchaseOrder?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationSubmitPurchaseOrderArgs, 'input'>>;
   updatePurchaseOrderLines?: Resolver<ResolversTypes['PurchaseOrderResult'], ParentType, ContextType, RequireFields<MutationUpdatePurchaseOrderLinesArgs, 'input'>>;
   updateSupplier?: Resolver<ResolversTypes['UpdateSupplierResult'], ParentType, ContextType, RequireFields<MutationUpdateSupplierArgs, 'input'>>;
+  updateWarehouse?: Resolver<ResolversTypes['UpdateWarehouseResult'], ParentType, ContextType, RequireFields<MutationUpdateWarehouseArgs, 'input'>>;
 }>;
 
 export type OverReceiptErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OverReceiptError'] = ResolversParentTypes['OverReceiptError']> = ResolversObject<{
@@ -1832,7 +2098,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   supplier?: Resolver<Maybe<ResolversTypes['Supplier']>, ParentType, ContextType, RequireFields<QuerySupplierArgs, 'id'>>;
   suppliers?: Resolver<ResolversTypes['SupplierConnection'], ParentType, ContextType, RequireFields<QuerySuppliersArgs, 'activeOnly' | 'first'>>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
-  warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType, Partial<QueryWarehousesArgs>>;
 }>;
 
 export type ReceiveStockResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReceiveStockResult'] = ResolversParentTypes['ReceiveStockResult']> = ResolversObject<{
@@ -1948,7 +2214,7 @@ export type StockLevelResolvers<ContextType = Context, ParentType extends Resolv
 }>;
 
 export type StockMovementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StockMovement'] = ResolversParentTypes['StockMovement']> = ResolversObject<{
-  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StockMovementKind'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2045,28 +2311,62 @@ export type UpdateSupplierSuccessResolvers<ContextType = Context, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UpdateWarehouseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateWarehouseResult'] = ResolversParentTypes['UpdateWarehouseResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'UpdateWarehouseSuccess', ParentType, ContextType>;
+}>;
+
+export type UpdateWarehouseSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateWarehouseSuccess'] = ResolversParentTypes['UpdateWarehouseSuccess']> = ResolversObject<{
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'OverReceiptError' | 'PurchaseOrderNotFoundError' | 'PurchaseOrderStatusError' | 'SkuNotSuppliedError' | 'StockBelowReservedError' | 'SupplierNotFoundError' | 'UnknownSkuError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InsufficientStockError' | 'InvalidInputError' | 'OverReceiptError' | 'PurchaseOrderNotFoundError' | 'PurchaseOrderStatusError' | 'SkuNotSuppliedError' | 'StockBelowReservedError' | 'SupplierNotFoundError' | 'UnknownSkuError' | 'WarehouseCodeTakenError', ParentType, ContextType>;
 }>;
 
 export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse'], FederationReferenceType extends FederationReferenceTypes['Warehouse'] = FederationReferenceTypes['Warehouse']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Warehouse']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  address?: Resolver<ResolversTypes['WarehouseAddress'], ParentType, ContextType>;
   city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type WarehouseAddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WarehouseAddress'] = ResolversParentTypes['WarehouseAddress']> = ResolversObject<{
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type WarehouseCodeTakenErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WarehouseCodeTakenError'] = ResolversParentTypes['WarehouseCodeTakenError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
   AdjustStockResult?: AdjustStockResultResolvers<ContextType>;
   AdjustStockSuccess?: AdjustStockSuccessResolvers<ContextType>;
   CreatePurchaseOrdersFromSuggestionsResult?: CreatePurchaseOrdersFromSuggestionsResultResolvers<ContextType>;
   CreatePurchaseOrdersFromSuggestionsSuccess?: CreatePurchaseOrdersFromSuggestionsSuccessResolvers<ContextType>;
   CreateSupplierResult?: CreateSupplierResultResolvers<ContextType>;
   CreateSupplierSuccess?: CreateSupplierSuccessResolvers<ContextType>;
+  CreateWarehouseResult?: CreateWarehouseResultResolvers<ContextType>;
+  CreateWarehouseSuccess?: CreateWarehouseSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeactivateWarehouseResult?: DeactivateWarehouseResultResolvers<ContextType>;
+  DeactivateWarehouseSuccess?: DeactivateWarehouseSuccessResolvers<ContextType>;
   InsufficientStockError?: InsufficientStockErrorResolvers<ContextType>;
   InvalidInputError?: InvalidInputErrorResolvers<ContextType>;
   LoggedEvent?: LoggedEventResolvers<ContextType>;
@@ -2118,7 +2418,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UnknownSkuError?: UnknownSkuErrorResolvers<ContextType>;
   UpdateSupplierResult?: UpdateSupplierResultResolvers<ContextType>;
   UpdateSupplierSuccess?: UpdateSupplierSuccessResolvers<ContextType>;
+  UpdateWarehouseResult?: UpdateWarehouseResultResolvers<ContextType>;
+  UpdateWarehouseSuccess?: UpdateWarehouseSuccessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
+  WarehouseAddress?: WarehouseAddressResolvers<ContextType>;
+  WarehouseCodeTakenError?: WarehouseCodeTakenErrorResolvers<ContextType>;
 }>;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -11,6 +12,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+import type { ActorKind } from '@ordergraph/shared';
+
 export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 export const warehouses = pgTable(
@@ -19,11 +22,19 @@ export const warehouses = pgTable(
     id: text('id').primaryKey(),
     code: text('code').notNull(),
     name: text('name').notNull(),
+    // the street address; null for warehouses made before it was asked for
+    line1: text('line1'),
+    line2: text('line2'),
     city: text('city').notNull(),
+    region: text('region'),
+    postalCode: text('postal_code'),
     country: text('country').notNull(),
     // lower ships first; ties are broken by code
     priority: integer('priority').notNull(),
+    // an inactive warehouse keeps its stock and history but is never allocated and takes no receipts
+    active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('warehouses_code_key').on(table.code)],
 );
@@ -127,7 +138,10 @@ export const stockMovements = pgTable(
     onHandChange: integer('on_hand_change').notNull(),
     reservedChange: integer('reserved_change').notNull(),
     reference: text('reference'),
+    // who caused it: the id (a user, a carrier code, a partner client, a service), kind and name
     actor: text('actor'),
+    actorKind: text('actor_kind').$type<ActorKind>(),
+    actorName: text('actor_name'),
     reason: text('reason').$type<AdjustmentReason>(),
     note: text('note'),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' })

@@ -1,4 +1,4 @@
-import { toMoney, type Database, type NewEvent } from '@ordergraph/shared';
+import { toMoney, type Actor, type Database, type NewEvent } from '@ordergraph/shared';
 import { movement } from '../ledger.js';
 import { appendStockEvents, moveStock } from '../stock.js';
 import {
@@ -29,7 +29,8 @@ export async function receivePurchaseOrder(
     purchaseOrderId: string;
     delivery: readonly DeliveryLine[];
     tolerancePercent: number;
-    actor: string | null;
+    /** who receives: the stock movements carry it; the receipt and its event keep its id */
+    actor: Actor;
   },
 ) {
   const orders = createPurchaseOrdersRepository({ db: tx });
@@ -59,7 +60,7 @@ export async function receivePurchaseOrder(
   const delivered = delivery.map((line) => ({ ...line, unitCostMinor: costOf.get(line.sku)! }));
   const receiptId = await orders.recordReceipt({
     purchaseOrderId,
-    receivedBy: actor,
+    receivedBy: actor.id,
     delivered,
     lines: plan.lines,
   });
@@ -91,7 +92,7 @@ export async function receivePurchaseOrder(
         status: plan.status,
         lines: delivery.map(({ sku, quantity, damaged }) => ({ sku, quantity, damaged })),
         total: toMoney(totalOf(delivered), order.currencyCode),
-        actor,
+        actor: actor.id,
       },
     },
   ];

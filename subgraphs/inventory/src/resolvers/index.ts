@@ -13,12 +13,13 @@ import { AdjustStockSuccess, ReceiveStockSuccess, SetLowStockThresholdSuccess } 
 import { StockLevel } from './stock-level.js';
 import { StockMovement } from './stock-movement.js';
 import { Subscription } from './subscription.js';
-import { Warehouse } from './warehouse.js';
+import { Warehouse, WarehouseResults } from './warehouse.js';
+import { WarehouseMutation } from './warehouse-mutation.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: { ...Query, ...PurchasingQuery },
-  Mutation: { ...Mutation, ...InternalMutation, ...PurchasingMutation },
+  Mutation: { ...Mutation, ...WarehouseMutation, ...InternalMutation, ...PurchasingMutation },
   Subscription,
   Warehouse,
   StockLevel,
@@ -28,4 +29,5 @@ export const resolvers: Resolvers = {
   AdjustStockSuccess,
   SetLowStockThresholdSuccess,
   ...purchasingTypes,
+  ...WarehouseResults,
 };

@@ -1,4 +1,4 @@
-import { badUserInput, forbidden, hasRole, type Viewer } from '@ordergraph/shared';
+import { actorOf, badUserInput, forbidden, hasRole, type Viewer } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { validateReservation, validateRestock } from '../inventory.js';
 import {
@@ -20,13 +20,13 @@ export const InternalMutation: MutationResolvers = {
     requireService(viewer);
     const request = validateReservation(input);
     if ('__typename' in request) return request;
-    return reserveStock(db, { ...request, actor: viewer.subject });
+    return reserveStock(db, { ...request, actor: actorOf(viewer) });
   },
 
   releaseReservation: async (_parent, { input }, { viewer, db }) => {
     requireService(viewer);
     if (input.reservationId.trim() === '') return true;
-    return releaseReservation(db, { reservationId: input.reservationId, actor: viewer.subject });
+    return releaseReservation(db, { reservationId: input.reservationId, actor: actorOf(viewer) });
   },
 
   confirmReservation: async (_parent, { input }, { viewer, db }) => {
@@ -37,7 +37,7 @@ export const InternalMutation: MutationResolvers = {
 
   shipReservation: async (_parent, { input }, { viewer, db }) => {
     requireService(viewer);
-    return shipReservation(db, { ...input, actor: viewer.subject });
+    return shipReservation(db, { ...input, actor: actorOf(viewer) });
   },
 
   restockReturn: async (_parent, { input }, { viewer, db, inventory, loaders }) => {
@@ -57,6 +57,6 @@ export const InternalMutation: MutationResolvers = {
         `lines.${index}.sku`,
       );
     }
-    return restockReturn(db, { ...restock, actor: viewer.subject });
+    return restockReturn(db, { ...restock, actor: actorOf(viewer) });
   },
 };

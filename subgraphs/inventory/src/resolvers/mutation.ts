@@ -1,7 +1,7 @@
 import {
+  actorOf,
   forbidden,
   hasRole,
-  invalidInput,
   withIdempotency,
   type InvalidInput,
 } from '@ordergraph/shared';
@@ -14,6 +14,7 @@ import {
   validateThreshold,
 } from '../inventory.js';
 import { adjustStock, receiveStock, setLowStockThreshold } from '../stock.js';
+import { inactiveWarehouse, unknownWarehouse } from '../warehouses.js';
 
 /**
  * The checks every stock mutation makes before its transaction: the warehouse exists, and the
@@ -23,10 +24,12 @@ import { adjustStock, receiveStock, setLowStockThreshold } from '../stock.js';
 async function checkSkuAndWarehouse(
   { sku, warehouseId }: { sku: string; warehouseId: string },
   { inventory, catalog, loaders }: Context,
+  { receipt = false }: { receipt?: boolean } = {},
 ): Promise<InvalidInput | ReturnType<typeof unknownSku> | null> {
-  if (!(await loaders.warehouseById.load(warehouseId))) {
-    return invalidInput(`No warehouse has the id ${warehouseId}.`, 'warehouseId');
-  }
+  const warehouse = await loaders.warehouseById.load(warehouseId);
+  if (!warehouse) return unknownWarehouse(warehouseId);
+  // an inactive warehouse keeps its stock (it can still be counted) but takes no deliveries
+  if (receipt && !warehouse.active) return inactiveWarehouse(warehouse.code);
   if (!(await inventory.isStocked(sku)) && !(await catalog.findKnownSkus([sku])).has(sku)) {
     return unknownSku(sku);
   }
@@ -43,7 +46,7 @@ export const Mutation: MutationResolvers = {
     }
     const receipt = validateReceipt(input);
     if ('__typename' in receipt) return receipt;
-    const problem = await checkSkuAndWarehouse(receipt, context);
+    const problem = await checkSkuAndWarehouse(receipt, context, { receipt: true });
     if (problem) return problem;
     return withIdempotency(context.db, {
       scope: scopeOf('receiveStock', context),
@@ -53,7 +56,7 @@ export const Mutation: MutationResolvers = {
         await receiveStock(tx, {
           ...receipt,
           reference: input.idempotencyKey,
-          actor: context.viewer.subject,
+          actor: actorOf(context.viewer),
         });
         return {
           __typename: 'ReceiveStockSuccess',
@@ -80,7 +83,7 @@ export const Mutation: MutationResolvers = {
         adjustStock(tx, {
           ...correction,
           reference: input.idempotencyKey,
-          actor: context.viewer.subject,
+          actor: actorOf(context.viewer),
         }),
     });
   },

@@ -8,6 +8,9 @@ export const ProductVariant: ProductVariantResolvers = {
 
   available: async ({ sku }, _args, { loaders }) => {
     const levels = await loaders.stockBySku.load(sku);
-    return levels.reduce((sum, level) => sum + level.onHand - level.reserved, 0);
+    // what can be sold: an inactive warehouse's units are not allocated
+    return levels
+      .filter((level) => level.warehouseActive)
+      .reduce((sum, level) => sum + level.onHand - level.reserved, 0);
   },
 };

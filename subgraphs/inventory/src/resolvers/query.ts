@@ -10,7 +10,7 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { MovementCursor } from '../ledger.repository.js';
 
 export const Query: QueryResolvers = {
-  warehouses: (_parent, _args, { inventory }) => inventory.listWarehouses(),
+  warehouses: (_parent, { active }, { inventory }) => inventory.listWarehouses({ active }),
 
   warehouse: (_parent, { id }, { loaders }) => loaders.warehouseById.load(id),
 

@@ -24,6 +24,8 @@ export * from './lifecycle.js';
 export * from './billing.js';
 // background export jobs and their files (export-jobs/)
 export * from './export-jobs.js';
+// notes staff write on orders
+export * from './notes.js';
 import { instant } from '@ordergraph/shared/tables';
 
 export const ORDER_STATUSES = [

@@ -13,6 +13,7 @@ import { Customer } from './customer.js';
 import { ExportLedgerSuccess, LedgerMutation } from './ledger.js';
 import { CancelMutation, CancelOrderSuccess, OrderLifecycle } from './lifecycle.js';
 import { Mutation } from './mutation.js';
+import { AddOrderNoteSuccess, NoteMutation, OrderNote, OrderNotes } from './notes.js';
 import { Order, OrderEvent, OrderLine } from './order.js';
 import { Query } from './query.js';
 import { PlaceOrderSuccess } from './results.js';
@@ -47,17 +48,20 @@ export const resolvers: Resolvers = {
     ...ReturnMutation,
     ...ExportMutation,
     ...LedgerMutation,
+    ...NoteMutation,
   },
   Subscription: { ...Subscription, ...ExportSubscription },
   OrderSearchConnection,
   ExportJob,
   ExportOrdersSuccess,
   ExportLedgerSuccess,
-  Order: { ...Order, ...OrderLifecycle, ...OrderReturns, ...OrderBilling },
+  Order: { ...Order, ...OrderLifecycle, ...OrderReturns, ...OrderBilling, ...OrderNotes },
   OrderLine,
   OrderEvent,
   Customer,
   PlaceOrderSuccess,
+  OrderNote,
+  AddOrderNoteSuccess,
   CancelOrderSuccess,
   Return,
   ReturnLine,

@@ -1,4 +1,5 @@
 import {
+  actorOf,
   customerIdOf,
   forbidden,
   invalidInput,
@@ -31,6 +32,11 @@ export const Mutation: MutationResolvers = {
     if ('__typename' in customer) return customer;
     const request = validatePlaceOrder(input, customer.customerId);
     if ('__typename' in request) return request;
-    return placement.placeOrder({ request, idempotencyKey: input.idempotencyKey, requestId });
+    return placement.placeOrder({
+      request,
+      idempotencyKey: input.idempotencyKey,
+      requestId,
+      actor: actorOf(viewer),
+    });
   },
 };

@@ -1,4 +1,4 @@
-import { encodeEventCursor, toMoney } from '@ordergraph/shared';
+import { encodeEventCursor, readActor, systemActor, toMoney } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { canSeeOrder } from '../orders.js';
 import { describeEvent } from '../timeline.js';
@@ -31,7 +31,6 @@ export const Order: Resolvers['Order'] = {
   taxTotal: (order) => toMoney(order.taxTotal, order.currency),
   total: (order) => toMoney(order.total, order.currency),
   currencyCode: (order) => order.currency,
-  timeline: (order, _args, { loaders }) => loaders.timelineByOrderId.load(order.id),
 };
 
 export const OrderLine: Resolvers['OrderLine'] = {
@@ -44,4 +43,6 @@ export const OrderEvent: Resolvers['OrderEvent'] = {
   id: (event) => String(event.seq),
   message: (event) => describeEvent(event),
   cursor: (event) => encodeEventCursor(event.streamType, event.seq),
+  // kept in the event's payload; events from before actors were kept read as the service's own
+  actor: (event) => readActor(event.payload['actor'], systemActor('orders')),
 };

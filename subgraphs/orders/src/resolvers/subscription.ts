@@ -7,7 +7,29 @@ import {
 } from '@ordergraph/shared';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
+import { canSeeInternalNotes, isVisibleEvent } from '../notes.js';
 import { canSeeOrder } from '../orders.js';
+
+/** The events of `source` that pass `keep`; ending the result ends the source. */
+function keepOnly(
+  source: AsyncIterableIterator<EventLogRow>,
+  keep: (event: EventLogRow) => boolean,
+): AsyncIterableIterator<EventLogRow> {
+  return {
+    async next() {
+      for (;;) {
+        const step = await source.next();
+        if (step.done || keep(step.value)) return step;
+      }
+    },
+    return: (value?: unknown) =>
+      source.return ? source.return(value) : Promise.resolve({ done: true, value: undefined }),
+    throw: (error?: unknown) => (source.throw ? source.throw(error) : Promise.reject(error)),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 
 /** the event log stream of an order: its timeline */
 const ORDER_STREAM = 'order';
@@ -19,12 +41,16 @@ export const Subscription: SubscriptionResolvers = {
       const order = await loaders.orderById.load(orderId);
       if (!order) throw notFound(`There is no order ${orderId}.`);
       if (!canSeeOrder(viewer, order)) throw forbidden('You may only follow your own orders.');
-      return subscribeToStream({
+      const events = await subscribeToStream({
         tail,
         db,
         stream: { streamType: ORDER_STREAM, streamId: orderId },
         after,
       });
+      // the same rule as Order.timeline: a customer never receives an INTERNAL note
+      return canSeeInternalNotes(viewer)
+        ? events
+        : keepOnly(events, (event) => isVisibleEvent(viewer, event));
     },
     // each event runs with fresh loaders: `order` is the order as it stands after the event
     resolve: async (event: EventLogRow, _args: unknown, { loaders }: Context) => ({

@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ShipmentRow, ShipmentLineRow, TrackingEventRow, CarrierRow } from '../db/schema.js';
 import type { OrderReference, ShipmentSuccessResult } from '../shipments.js';
+import type { CarrierSuccessResult } from '../carriers.js';
 import type { FeedEvent } from '@ordergraph/shared';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
@@ -21,6 +22,38 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who did something: a kind and, when known, an id and a name. */
+export type Actor = {
+  __typename?: 'Actor';
+  /**
+   * The user's id (the customer id for a customer), the carrier's code, the partner client's name,
+   * or the service's name for SYSTEM; null when not known.
+   */
+  id: Maybe<Scalars['ID']['output']>;
+  /** What kind of caller it was. */
+  kind: ActorKind;
+  /**
+   * A name to show (the token's name claim, the partner client, the carrier or the service); null
+   * when the identity carries none.
+   */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** The kinds of caller an Actor can be. */
+export type ActorKind =
+  /** A parcel carrier, by its token or API key. */
+  | 'CARRIER'
+  /** A customer, acting on their own orders. */
+  | 'CUSTOMER'
+  /** A partner integration acting with its own API key. */
+  | 'PARTNER'
+  /** A staff member or an admin. */
+  | 'STAFF'
+  /** A service acting on its own: a consumer of another service's events, a runner, a sweep. */
+  | 'SYSTEM'
+  /** A warehouse worker. */
+  | 'WAREHOUSE';
+
 /** The order whose shipments the orders service cancels. */
 export type CancelOrderShipmentsInput = {
   /** The order's id. */
@@ -30,10 +63,62 @@ export type CancelOrderShipmentsInput = {
 /** A parcel carrier. */
 export type Carrier = {
   __typename?: 'Carrier';
+  /** False when the carrier takes no new parcels; those it has keep being tracked. */
+  active: Scalars['Boolean']['output'];
   /** The carrier's short code, e.g. "ups"; `RecordTrackingEventInput.carrierCode` names it. */
   code: Scalars['String']['output'];
   /** The carrier's name as customers know it, e.g. "UPS". */
   name: Scalars['String']['output'];
+  /**
+   * The carrier's tracking page with `{trackingNumber}` where a parcel's number goes; each
+   * shipment's `trackingUrl` is made from it.
+   */
+  trackingUrlTemplate: Scalars['String']['output'];
+  /**
+   * Business days the carrier usually takes from hand-over to delivery, for a shipment's
+   * `estimatedDeliveryAt`.
+   */
+  transitDays: Scalars['Int']['output'];
+};
+
+/** Another carrier already has this code. */
+export type CarrierCodeTakenError = UserError & {
+  __typename?: 'CarrierCodeTakenError';
+  /** The code that is taken, as normalised. */
+  code: Scalars['String']['output'];
+  /** The input field at fault: "code". */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+};
+
+/** A carrier to add. */
+export type CreateCarrierInput = {
+  /** Whether it takes parcels from the start; true when absent. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A short unique code: 2 to 20 letters, digits or dashes, stored in lower case (" UPS " is "ups"). */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The carrier's name as customers know it, up to 100 characters. */
+  name: Scalars['String']['input'];
+  /**
+   * The carrier's tracking page: an http(s) URL, at most 500 characters, with `{trackingNumber}`
+   * once where the number goes, e.g. "https://track.example.com/{trackingNumber}".
+   */
+  trackingUrlTemplate: Scalars['String']['input'];
+  /** Business days from hand-over to delivery, 0 to 60; 3 when absent. */
+  transitDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of createCarrier. */
+export type CreateCarrierResult = CarrierCodeTakenError | CreateCarrierSuccess | InvalidInputError;
+
+/** The carrier was added. */
+export type CreateCarrierSuccess = {
+  __typename?: 'CreateCarrierSuccess';
+  /** The new carrier. */
+  carrier: Carrier;
 };
 
 /** The input was not acceptable; `field` names the offending input field. */
@@ -82,6 +167,11 @@ export type Mutation = {
    * Repeating it is harmless.
    */
   cancelOrderShipments: Scalars['Boolean']['output'];
+  /**
+   * Adds a carrier shipments can travel with (staff or admin; FORBIDDEN otherwise). The code is
+   * unique and never changes: carrier clients and tracking numbers are bound to it.
+   */
+  createCarrier: CreateCarrierResult;
   /** The warehouse has packed a PICKING shipment (warehouse, staff, admin). */
   markPacked: ShipmentResult;
   /**
@@ -98,11 +188,22 @@ export type Mutation = {
   shipShipment: ShipmentResult;
   /** The warehouse starts picking a PENDING shipment (warehouse, staff, admin). */
   startPicking: ShipmentResult;
+  /**
+   * Changes a carrier's name, tracking-URL template, transit days or active flag (staff or admin;
+   * FORBIDDEN otherwise). Fields left out stay as they are. A new template applies to the
+   * carrier's parcels at once, shipped ones included.
+   */
+  updateCarrier: UpdateCarrierResult;
 };
 
 
 export type MutationCancelOrderShipmentsArgs = {
   input: CancelOrderShipmentsInput;
+};
+
+
+export type MutationCreateCarrierArgs = {
+  input: CreateCarrierInput;
 };
 
 
@@ -123,6 +224,11 @@ export type MutationShipShipmentArgs = {
 
 export type MutationStartPickingArgs = {
   input: ShipmentActionInput;
+};
+
+
+export type MutationUpdateCarrierArgs = {
+  input: UpdateCarrierInput;
 };
 
 /** An order a customer placed: what was bought, at what price, where it goes and how it stands. */
@@ -146,7 +252,7 @@ export type ProductVariant = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Every carrier shipments can travel with, by name. */
+  /** Every carrier, by name (inactive ones included unless `active` says otherwise). */
   carriers: Array<Carrier>;
   /**
    * A shipment by id: its customer, staff, the warehouse, or its carrier; null with a FORBIDDEN
@@ -163,6 +269,11 @@ export type Query = {
    * shipments (services only). With `waitMs`, an empty read waits that long for new events.
    */
   shipmentsEventLog: Array<LoggedEvent>;
+};
+
+
+export type QueryCarriersArgs = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -288,6 +399,12 @@ export type ShipmentActionInput = {
 /** A change of a shipment. */
 export type ShipmentEvent = {
   __typename?: 'ShipmentEvent';
+  /**
+   * Who caused it: the warehouse worker or staff member for a warehouse step, the carrier (by its
+   * code) for a carrier's report, SYSTEM with the service's name for a step a service took (a
+   * shipment created for a placed order, cancelled with its order).
+   */
+  actor: Actor;
   /** The event's id, increasing in the order events happened. */
   id: Scalars['ID']['output'];
   /** What happened, in words fit to show a customer. */
@@ -389,6 +506,11 @@ export type SubscriptionShipmentUpdatedArgs = {
 /** One step of a parcel's journey, as the warehouse or the carrier reported it. */
 export type TrackingEvent = {
   __typename?: 'TrackingEvent';
+  /**
+   * Who reported it: the carrier (by its code) or the staff member who recorded it; SYSTEM for
+   * events recorded before reporters were kept.
+   */
+  actor: Actor;
   /** What happened, in words fit to show a customer. */
   description: Scalars['String']['output'];
   /** Where it happened, e.g. "Louisville, KY, US", when known. */
@@ -397,6 +519,32 @@ export type TrackingEvent = {
   occurredAt: Scalars['DateTime']['output'];
   /** The status the shipment reached with this event. */
   status: ShipmentStatus;
+};
+
+/** Changes to a carrier; fields left out (or null) stay as they are. */
+export type UpdateCarrierInput = {
+  /** False stops the carrier taking new parcels (those it has keep being tracked); true resumes. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The carrier's code. */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** A new name, up to 100 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A new tracking-URL template (see CreateCarrierInput). */
+  trackingUrlTemplate?: InputMaybe<Scalars['String']['input']>;
+  /** New business days from hand-over to delivery, 0 to 60. */
+  transitDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The outcome of updateCarrier. */
+export type UpdateCarrierResult = InvalidInputError | UpdateCarrierSuccess;
+
+/** The carrier was changed. */
+export type UpdateCarrierSuccess = {
+  __typename?: 'UpdateCarrierSuccess';
+  /** The carrier as it now is. */
+  carrier: Carrier;
 };
 
 /** An expected business failure of a mutation, returned as data. */
@@ -509,17 +657,27 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  CreateCarrierResult:
+    | ( CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' } )
+    | ( CarrierSuccessResult<'CreateCarrierSuccess'> & { __typename: 'CreateCarrierSuccess' } )
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+  ;
   ShipmentResult:
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
     | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
     | ( ShipmentSuccessResult & { __typename: 'ShipmentSuccess' } )
   ;
+  UpdateCarrierResult:
+    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
+    | ( CarrierSuccessResult<'UpdateCarrierSuccess'> & { __typename: 'UpdateCarrierSuccess' } )
+  ;
 }>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   UserError:
+    | ( CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' } )
     | ( InvalidInputError & { __typename: 'InvalidInputError' } )
     | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
     | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
@@ -528,20 +686,26 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  Actor: ResolverTypeWrapper<Actor>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Carrier: ResolverTypeWrapper<CarrierRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ActorKind: ActorKind;
+  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  Carrier: ResolverTypeWrapper<CarrierRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CarrierCodeTakenError: ResolverTypeWrapper<CarrierCodeTakenError>;
+  CreateCarrierInput: CreateCarrierInput;
+  CreateCarrierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateCarrierResult']>;
+  CreateCarrierSuccess: ResolverTypeWrapper<CarrierSuccessResult<'CreateCarrierSuccess'>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
   InvalidTransitionError: ResolverTypeWrapper<InvalidTransitionError>;
   LoggedEvent: ResolverTypeWrapper<FeedEvent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderReference>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RecordTrackingEventInput: RecordTrackingEventInput;
   ShipShipmentInput: ShipShipmentInput;
   Shipment: ResolverTypeWrapper<ShipmentRow>;
@@ -556,26 +720,34 @@ export type ResolversTypes = ResolversObject<{
   ShipmentUpdate: ResolverTypeWrapper<Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversTypes['Shipment'] }>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TrackingEvent: ResolverTypeWrapper<TrackingEventRow>;
+  UpdateCarrierInput: UpdateCarrierInput;
+  UpdateCarrierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateCarrierResult']>;
+  UpdateCarrierSuccess: ResolverTypeWrapper<CarrierSuccessResult<'UpdateCarrierSuccess'>>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<Warehouse>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  Actor: Actor;
   ID: Scalars['ID']['output'];
-  Carrier: CarrierRow;
   String: Scalars['String']['output'];
+  CancelOrderShipmentsInput: CancelOrderShipmentsInput;
+  Carrier: CarrierRow;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
+  CarrierCodeTakenError: CarrierCodeTakenError;
+  CreateCarrierInput: CreateCarrierInput;
+  CreateCarrierResult: ResolversUnionTypes<ResolversParentTypes>['CreateCarrierResult'];
+  CreateCarrierSuccess: CarrierSuccessResult<'CreateCarrierSuccess'>;
   DateTime: Scalars['DateTime']['output'];
   InvalidInputError: InvalidInputError;
   InvalidTransitionError: InvalidTransitionError;
   LoggedEvent: FeedEvent;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Order: OrderReference;
   ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   RecordTrackingEventInput: RecordTrackingEventInput;
   ShipShipmentInput: ShipShipmentInput;
   Shipment: ShipmentRow;
@@ -588,13 +760,41 @@ export type ResolversParentTypes = ResolversObject<{
   ShipmentUpdate: Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversParentTypes['Shipment'] };
   Subscription: Record<PropertyKey, never>;
   TrackingEvent: TrackingEventRow;
+  UpdateCarrierInput: UpdateCarrierInput;
+  UpdateCarrierResult: ResolversUnionTypes<ResolversParentTypes>['UpdateCarrierResult'];
+  UpdateCarrierSuccess: CarrierSuccessResult<'UpdateCarrierSuccess'>;
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   Warehouse: Warehouse;
 }>;
 
+export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type CarrierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  trackingUrlTemplate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transitDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CarrierCodeTakenErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CarrierCodeTakenError'] = ResolversParentTypes['CarrierCodeTakenError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CreateCarrierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCarrierResult'] = ResolversParentTypes['CreateCarrierResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CarrierCodeTakenError' | 'CreateCarrierSuccess' | 'InvalidInputError', ParentType, ContextType>;
+}>;
+
+export type CreateCarrierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCarrierSuccess'] = ResolversParentTypes['CreateCarrierSuccess']> = ResolversObject<{
+  carrier?: Resolver<ResolversTypes['Carrier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -625,10 +825,12 @@ export type LoggedEventResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelOrderShipments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCancelOrderShipmentsArgs, 'input'>>;
+  createCarrier?: Resolver<ResolversTypes['CreateCarrierResult'], ParentType, ContextType, RequireFields<MutationCreateCarrierArgs, 'input'>>;
   markPacked?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationMarkPackedArgs, 'input'>>;
   recordTrackingEvent?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationRecordTrackingEventArgs, 'input'>>;
   shipShipment?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationShipShipmentArgs, 'input'>>;
   startPicking?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationStartPickingArgs, 'input'>>;
+  updateCarrier?: Resolver<ResolversTypes['UpdateCarrierResult'], ParentType, ContextType, RequireFields<MutationUpdateCarrierArgs, 'input'>>;
 }>;
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -642,7 +844,7 @@ export type ProductVariantResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType>;
+  carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType, Partial<QueryCarriersArgs>>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentArgs, 'id'>>;
   shipmentByTracking?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentByTrackingArgs, 'carrierCode' | 'trackingNumber'>>;
   shipmentsEventLog?: Resolver<Array<ResolversTypes['LoggedEvent']>, ParentType, ContextType, RequireFields<QueryShipmentsEventLogArgs, 'after' | 'first' | 'waitMs'>>;
@@ -668,6 +870,7 @@ export type ShipmentResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type ShipmentEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentEvent'] = ResolversParentTypes['ShipmentEvent']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -708,14 +911,24 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
 }>;
 
+export type UpdateCarrierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCarrierResult'] = ResolversParentTypes['UpdateCarrierResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidInputError' | 'UpdateCarrierSuccess', ParentType, ContextType>;
+}>;
+
+export type UpdateCarrierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCarrierSuccess'] = ResolversParentTypes['UpdateCarrierSuccess']> = ResolversObject<{
+  carrier?: Resolver<ResolversTypes['Carrier'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CarrierCodeTakenError' | 'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError', ParentType, ContextType>;
 }>;
 
 export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = ResolversObject<{
@@ -723,7 +936,11 @@ export type WarehouseResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Actor?: ActorResolvers<ContextType>;
   Carrier?: CarrierResolvers<ContextType>;
+  CarrierCodeTakenError?: CarrierCodeTakenErrorResolvers<ContextType>;
+  CreateCarrierResult?: CreateCarrierResultResolvers<ContextType>;
+  CreateCarrierSuccess?: CreateCarrierSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   InvalidInputError?: InvalidInputErrorResolvers<ContextType>;
   InvalidTransitionError?: InvalidTransitionErrorResolvers<ContextType>;
@@ -741,6 +958,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ShipmentUpdate?: ShipmentUpdateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TrackingEvent?: TrackingEventResolvers<ContextType>;
+  UpdateCarrierResult?: UpdateCarrierResultResolvers<ContextType>;
+  UpdateCarrierSuccess?: UpdateCarrierSuccessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
 }>;

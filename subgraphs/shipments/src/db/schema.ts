@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   check,
   index,
   integer,
@@ -12,6 +13,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../shipment-status.js';
 
+import type { ActorKind } from '@ordergraph/shared';
+
 export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -20,7 +23,10 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 const statusCheck = (column: AnyPgColumn) =>
   sql`${column} in (${sql.raw(SHIPMENT_STATUSES.map((status) => `'${status}'`).join(', '))})`;
 
-/** Reference data: the carriers shipments can travel with (rows come from a migration). */
+/**
+ * The carriers shipments can travel with: the reference ones come with a migration, others are
+ * added with createCarrier.
+ */
 export const carriers = pgTable('carriers', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),
@@ -28,6 +34,10 @@ export const carriers = pgTable('carriers', {
   trackingUrlTemplate: text('tracking_url_template').notNull(),
   /** business days the carrier usually takes from hand-over to delivery */
   transitDays: integer('transit_days').notNull().default(3),
+  /** an inactive carrier takes no new parcels; those it has keep being tracked */
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 
 export const shipments = pgTable(
@@ -100,6 +110,10 @@ export const trackingEvents = pgTable(
     occurredAt: timestamptz('occurred_at').notNull(),
     // carriers deliver the same scan more than once; the key makes the second a no-op
     dedupeKey: text('dedupe_key').notNull(),
+    // who reported it (the carrier by its code, or staff): in the row, no statement more
+    actorKind: text('actor_kind').$type<ActorKind>(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
     recordedAt: timestamptz('recorded_at').notNull().defaultNow(),
   },
   (table) => [

@@ -1,10 +1,10 @@
 import {
+  actorOf,
   badUserInput,
   checkIdempotencyKey,
   checkText,
   forbidden,
   hasRole,
-  invalidInput,
   isUuid,
   unauthenticated,
   withIdempotency,
@@ -12,6 +12,7 @@ import {
   type Viewer,
 } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { inactiveCarrier, unknownCarrier } from '../carriers.js';
 import { createFulfilment, trackingNumberTaken, type ShipmentOutcome } from '../fulfilment.js';
 import { normalizeCarrierCode, validateShipInput, validateTrackingInput } from '../inputs.js';
 import type { Loaders } from '../loaders.js';
@@ -58,7 +59,11 @@ const warehouseStep =
       scope: scope(mutation, viewer),
       key: input.idempotencyKey,
       input,
-      run: (tx) => createFulfilment({ db: tx }).advance({ shipmentId: input.shipmentId, to }),
+      run: (tx) =>
+        createFulfilment({ db: tx, actor: actorOf(viewer) }).advance({
+          shipmentId: input.shipmentId,
+          to,
+        }),
     });
     return settle(loaders, result);
   };
@@ -73,15 +78,15 @@ export const Mutation: MutationResolvers = {
     if ('__typename' in checked) return checked;
     if (!isUuid(input.shipmentId)) return shipmentNotFound({ shipmentId: input.shipmentId });
     const [carrier] = await shipments.findCarriersByCodes([checked.carrierCode]);
-    if (!carrier)
-      return invalidInput(`No carrier has the code ${checked.carrierCode}.`, 'carrierCode');
+    if (!carrier) return unknownCarrier(checked.carrierCode, 'carrierCode');
+    if (!carrier.active) return inactiveCarrier(carrier.code);
     try {
       const result = await withIdempotency<ShipmentOutcome>(db, {
         scope: scope('shipShipment', viewer),
         key: input.idempotencyKey,
         input: { ...input, ...checked },
         run: (tx) =>
-          createFulfilment({ db: tx }).ship({
+          createFulfilment({ db: tx, actor: actorOf(viewer) }).ship({
             shipmentId: input.shipmentId,
             carrier,
             trackingNumber: checked.trackingNumber,
@@ -118,7 +123,11 @@ export const Mutation: MutationResolvers = {
         occurredAt: report.occurredAt.toISOString(),
       },
       run: (tx) =>
-        createFulfilment({ db: tx, moved: (row) => (moved = row) }).recordTracking({
+        createFulfilment({
+          db: tx,
+          actor: actorOf(viewer),
+          moved: (row) => (moved = row),
+        }).recordTracking({
           carrierCode,
           trackingNumber,
           report,
@@ -139,9 +148,10 @@ export const Mutation: MutationResolvers = {
     const problem = checkText(input.orderId, { field: 'orderId', max: 100 });
     if (problem) throw badUserInput(problem.message, 'orderId');
     return db.transaction((tx) =>
-      createFulfilment({ db: tx as unknown as Database }).cancelOrderShipments(
-        input.orderId.trim(),
-      ),
+      createFulfilment({
+        db: tx as unknown as Database,
+        actor: actorOf(viewer),
+      }).cancelOrderShipments(input.orderId.trim()),
     );
   },
 };

@@ -16,7 +16,7 @@ export const createQuery = ({ feed }: { feed: EventFeed }): QueryResolvers => ({
   shipment: async (_parent, { id }, { viewer, loaders }) =>
     visibleOrForbidden(viewer, await loaders.shipmentById.load(id)),
 
-  carriers: (_parent, _args, { shipments }) => shipments.listCarriers(),
+  carriers: (_parent, { active }, { shipments }) => shipments.listCarriers({ active }),
 
   shipmentByTracking: async (_parent, args, { viewer, shipments, loaders }) => {
     const shipment = await shipments.findByTracking({

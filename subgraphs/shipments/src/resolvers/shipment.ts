@@ -1,6 +1,6 @@
 import type { ShipmentResolvers } from '../__generated__/resolvers-types.js';
 import { allowedActions } from '../shipment-actions.js';
-import { visibleShipment } from '../shipments.js';
+import { trackingUrlFor, visibleShipment } from '../shipments.js';
 
 export const Shipment: ShipmentResolvers = {
   // the router may hold a reference to a shipment the viewer may not see: it resolves to nothing
@@ -13,6 +13,14 @@ export const Shipment: ShipmentResolvers = {
   events: (shipment, _args, { loaders }) => loaders.eventsByShipmentId.load(shipment.id),
   carrier: (shipment, _args, { loaders }) =>
     shipment.carrierCode ? loaders.carrierByCode.load(shipment.carrierCode) : null,
+  // from the carrier's template as it is now, so a changed tracking page reaches every parcel
+  trackingUrl: async (shipment, _args, { loaders }) => {
+    if (!shipment.carrierCode || !shipment.trackingNumber) return shipment.trackingUrl;
+    const carrier = await loaders.carrierByCode.load(shipment.carrierCode);
+    return carrier
+      ? trackingUrlFor(carrier.trackingUrlTemplate, shipment.trackingNumber)
+      : shipment.trackingUrl;
+  },
 
   allowedActions: async (shipment, _args, { viewer, loaders }) =>
     allowedActions({

@@ -2,6 +2,8 @@ import {
   encodeEventCursor,
   forbidden,
   notFound,
+  readActor,
+  systemActor,
   subscribeToStream,
   type EventLogRow,
   type EventTail,
@@ -21,6 +23,8 @@ const toShipmentEvent = (event: EventLogRow) => ({
   status: event.payload['status'] as ShipmentStatus,
   message: describeShipmentEvent(event),
   occurredAt: event.occurredAt,
+  // events from before actors were kept were the service's own doing, as far as anyone knows
+  actor: readActor(event.payload['actor'], systemActor('shipments')),
 });
 
 export const createSubscription = ({ tail }: { tail: EventTail }): SubscriptionResolvers => ({

@@ -1,4 +1,4 @@
-import { invalidInput, isUuid, withIdempotency } from '@ordergraph/shared';
+import { actorOf, invalidInput, isUuid, withIdempotency } from '@ordergraph/shared';
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
 import type { Context } from '../../context.js';
 import { unknownSku } from '../../inventory.js';
@@ -143,7 +143,7 @@ export const PurchasingMutation: MutationResolvers = {
           purchaseOrderId: input.purchaseOrderId,
           delivery,
           tolerancePercent: context.overReceiptTolerancePercent,
-          actor: context.viewer.subject,
+          actor: actorOf(context.viewer),
         }),
     });
   },
