@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { readEvents } from '@ordergraph/shared';
+import { readEvents, type Viewer } from '@ordergraph/shared';
 import { viewers, type TestSubgraph } from '@ordergraph/shared/testing';
 import { orderNotes } from '../src/db/schema.js';
 import { ADA, insertOrder, placedOrder, startOrders, type Request } from './support.js';
@@ -27,7 +27,7 @@ const ADD = `mutation($input: AddOrderNoteInput!) { addOrderNote(input: $input) 
   ... on InvalidInputError { message field } } }`;
 
 const sam = { ...viewers.staff(), name: 'Sam Staff' };
-const add = async (input: Record<string, unknown>, viewer = sam) => {
+const add = async (input: Record<string, unknown>, viewer: Viewer = sam) => {
   const response = await request(ADD, { viewer, variables: { input } });
   return response.errors ? { errors: response.errors } : response.data?.addOrderNote;
 };
