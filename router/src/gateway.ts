@@ -15,6 +15,7 @@ import {
   type SubgraphHttpResponse,
 } from './subgraph-client.js';
 import { applyApolloUsageTelemetry } from './observability/apollo-telemetry.js';
+import { enforcedByTheRouter } from './supergraph-features.js';
 
 /** How long one subgraph fetch may take when ROUTER_SUBGRAPH_TIMEOUT_MS is not set. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
@@ -276,7 +277,7 @@ export function createGateway({
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       push = update;
-      return { supergraphSdl };
+      return { supergraphSdl: enforcedByTheRouter(supergraphSdl) };
     },
     buildService: ({ name }) => {
       const source = dataSources[name as SubgraphName];
@@ -289,7 +290,7 @@ export function createGateway({
     gateway,
     update(sdl) {
       if (!push) throw new Error('the gateway has not loaded yet');
-      push(sdl);
+      push(enforcedByTheRouter(sdl));
     },
   };
 }
