@@ -149,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       ROUTER_MAX_TOKENS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxTokens),
       ROUTER_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxBodyBytes),
       ROUTER_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxCost),
+      ROUTER_COST_MODE: z.enum(['enforce', 'measure']).default(DEFAULT_LIMITS.costMode),
       ROUTER_DEFAULT_LIST_SIZE: z.coerce
         .number()
         .int()
@@ -232,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       maxTokens: parsed.ROUTER_MAX_TOKENS,
       maxBodyBytes: parsed.ROUTER_MAX_BODY_BYTES,
       maxCost: parsed.ROUTER_MAX_COST,
+      costMode: parsed.ROUTER_COST_MODE,
       defaultListSize: parsed.ROUTER_DEFAULT_LIST_SIZE,
       rateLimit:
         parsed.ROUTER_RATE_LIMIT_CAPACITY > 0

@@ -384,6 +384,7 @@ export async function createRouter({
   });
   requestMetrics.register(metrics);
   operations.registerMetrics(metrics);
+  limits.registerMetrics(metrics);
   // under ROUTER_WORKERS a scrape reaches one worker: it answers with every worker's figures
   const scrape = isClusterWorker() ? createWorkerScrape(metrics) : () => metrics.metrics();
 
