@@ -43,6 +43,7 @@ import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
 import { createWorkerScrape, isClusterWorker } from './observability/cluster-metrics.js';
 import { createRequestLog } from './observability/request-log.js';
+import { clientApplicationOf } from './observability/client-awareness.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
 import { checkSubgraphs, readiness } from './readiness.js';
 import { createHttpSubscriptionHandler } from './subscriptions/http-subscription.js';
@@ -292,10 +293,13 @@ export async function createRouter({
     const status = result.status ?? 200;
     const durationMs = Math.round(performance.now() - started);
     // reads that went well at debug: one line per request that did something
+    const application = clientApplicationOf(headers);
     log[requestLog.level(context, { status, durationMs })](
       {
         requestId,
         clientAddress: address,
+        clientName: application.name,
+        clientVersion: application.version,
         status,
         durationMs,
       },

@@ -179,7 +179,9 @@ describe('metrics', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(client ? { 'apollographql-client-name': client } : {}),
+          ...(client
+            ? { 'apollographql-client-name': client, 'apollographql-client-version': '2.1.0' }
+            : {}),
         },
         body: JSON.stringify({ query }),
       }).then((response) => response.json());
@@ -198,13 +200,18 @@ describe('metrics', () => {
     const router = await scrape(stack.routerUrl);
     const value = (name: string, labels: Record<string, string>) => router.value(name, labels);
     assert.equal(
-      value('ordergraph_router_requests_total', { operation: 'MetricsCategories', client: 'web' }),
+      value('ordergraph_router_requests_total', {
+        operation: 'MetricsCategories',
+        client: 'web',
+        client_version: '2.1.0',
+      }),
       3,
     );
     assert.equal(
       value('ordergraph_router_requests_total', {
         operation: 'MetricsCategories',
         client: 'unknown',
+        client_version: 'unknown',
       }),
       1,
     );
@@ -216,7 +223,11 @@ describe('metrics', () => {
       undefined,
     );
     assert.equal(
-      value('ordergraph_router_requests_total', { operation: 'MetricsCustomers', client: 'web' }),
+      value('ordergraph_router_requests_total', {
+        operation: 'MetricsCustomers',
+        client: 'web',
+        client_version: '2.1.0',
+      }),
       2,
     );
     assert.equal(
@@ -241,6 +252,12 @@ describe('metrics', () => {
     );
     // the subscription series are still there
     assert.equal(value('ordergraph_subscription_clients', {}), 0);
+    // the router's line per request names the client application and its version
+    const customersLines = logs.lines.filter(
+      (line) => line['msg'] === 'graphql request' && line['clientName'] === 'web',
+    );
+    assert.ok(customersLines.length >= 2, 'the failed MetricsCustomers requests are logged');
+    assert.ok(customersLines.every((line) => line['clientVersion'] === '2.1.0'));
 
     const catalog = await scrape(stack.subgraphs.catalog.url);
     assert.equal(
