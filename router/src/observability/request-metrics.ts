@@ -5,6 +5,7 @@ import type { RouterContext } from '../context.js';
 import { isPlanWarmUp } from '../persisted/warm-plans.js';
 import { clientApplicationOf } from './client-awareness.js';
 import { createLabelCap } from './label-cap.js';
+import { createOtelRequestMetrics } from './otel-metrics.js';
 
 export interface RequestMetrics {
   /** counts each GraphQL request by operation and client, with its errors and latency */
@@ -51,6 +52,9 @@ export function createRequestMetrics({
     buckets: LATENCY_BUCKETS,
     registers: [],
   });
+  const otel = createOtelRequestMetrics();
+  // error codes come from subgraphs too: bounded like the names
+  const codeLabel = createLabelCap(labelCap);
   return {
     plugin: {
       async requestDidStart({ request, contextValue }) {
@@ -61,19 +65,37 @@ export function createRequestMetrics({
         const clientVersion = versionLabel(application?.version ?? 'unknown');
         const stopTimer = duration.startTimer();
         return {
-          async willSendResponse({ operationName, request: sent, errors: requestErrors }) {
+          async willSendResponse({
+            operationName,
+            operation: resolved,
+            request: sent,
+            errors: requestErrors,
+          }) {
             // a document that fails validation has no resolved name: the one the caller sent
             const operation = operationLabel(operationName ?? sent.operationName ?? 'anonymous');
             const labels = { operation, client };
             requests.inc({ ...labels, client_version: clientVersion });
             if (requestErrors?.length) errors.inc(labels);
-            stopTimer(labels);
+            const seconds = stopTimer(labels);
+            otel.request(
+              seconds,
+              {
+                'graphql.operation.name': operation,
+                'graphql.operation.type': resolved?.operation ?? 'unknown',
+                'apollo.client.name': client,
+              },
+              (requestErrors ?? []).map((error) =>
+                codeLabel(String(error.extensions['code'] ?? 'INTERNAL_SERVER_ERROR')),
+              ),
+            );
           },
         };
       },
     },
     observeFetch({ subgraph, seconds, failed }) {
-      fetchDuration.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds);
+      const outcome = failed ? 'error' : 'ok';
+      fetchDuration.observe({ subgraph, outcome }, seconds);
+      otel.fetch(seconds, { 'ordergraph.subgraph': subgraph, outcome });
     },
     register(registry) {
       registry.registerMetric(requests);
