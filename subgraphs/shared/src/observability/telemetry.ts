@@ -11,7 +11,7 @@ import { z } from 'zod';
  * OTEL_METRIC_EXPORT_INTERVAL...). Without any of them nothing is exported anywhere.
  */
 export const telemetryEnvShape = {
-  OTEL_SDK_DISABLED: z.enum(['true', 'false']).optional(),
+  OTEL_SDK_DISABLED: z.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.url().optional(),
@@ -28,7 +28,8 @@ export function telemetryRequested(env: {
   OTEL_TRACES_EXPORTER?: string | undefined;
   OTEL_METRICS_EXPORTER?: string | undefined;
 }): boolean {
-  if (env.OTEL_SDK_DISABLED === 'true') return false;
+  // the SDK's own reading: `true` in any case disables it
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
   const named = (exporters: string | undefined) =>
     exporters !== undefined && exporters.trim() !== '' && exporters.trim() !== 'none';
   return Boolean(
