@@ -29,8 +29,22 @@ function prefixed(name: string, color: number) {
   };
 }
 
-function launch(name: string, entry: string, color: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/**
+ * How a service starts: in production (NODE_ENV=production) the JavaScript `npm run build`
+ * compiled into its dist/ (the `ordergraph-dist` condition points @ordergraph/shared there too),
+ * otherwise its TypeScript through tsx, as in development.
+ */
+function nodeArgs(dir: string): string[] {
+  if (!routerConfig.production) return ['--import', 'tsx', `${dir}/src/index.ts`];
+  const entry = `${dir}/dist/index.js`;
+  if (!existsSync(join(PROJECT_ROOT, entry))) {
+    throw new Error(`${entry} is missing: run \`npm run build\` before starting in production`);
+  }
+  return ['--conditions=ordergraph-dist', '--enable-source-maps', entry];
+}
+
+function launch(name: string, dir: string, color: number): ChildProcess {
+  const child = spawn(process.execPath, nodeArgs(dir), {
     cwd: PROJECT_ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,15 +114,13 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  SUBGRAPH_NAMES.forEach((name, index) =>
-    launch(name, `subgraphs/${name}/src/index.ts`, COLORS[index] ?? 37),
-  );
+  SUBGRAPH_NAMES.forEach((name, index) => launch(name, `subgraphs/${name}`, COLORS[index] ?? 37));
   await Promise.all(
     SUBGRAPH_NAMES.map((name) =>
       waitForHealth(name, `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name]}/health`),
     ),
   );
-  launch('router', 'router/src/index.ts', COLORS[5] ?? 37);
+  launch('router', 'router', COLORS[5] ?? 37);
   const routerUrl = `http://127.0.0.1:${routerConfig.port}/graphql`;
   await waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`);
 

@@ -3,6 +3,8 @@ import {
   PROJECT_ROOT,
   parseEnv,
   resolveSigningSecret,
+  telemetryEnvShape,
+  telemetryRequested,
 } from '@ordergraph/shared';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -42,8 +44,8 @@ export interface RouterConfig {
   signingSecret: string;
   /** how long a graceful shutdown may take (SHUTDOWN_TIMEOUT_MS) */
   shutdownTimeoutMs: number;
-  /** where traces go over OTLP/HTTP; tracing is off without it */
-  otlpEndpoint: string | undefined;
+  /** whether the OTEL_* variables ask for traces and metrics to be exported */
+  telemetry: boolean;
   /** reload the supergraph when its file changes (SUPERGRAPH_WATCH; on in development) */
   watchSupergraph: boolean;
   /** the clients file (names, roles, policies, hashed API keys); unset: no API keys accepted */
@@ -107,7 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       AUTH_JWKS_CACHE_SECONDS: z.coerce.number().min(1).default(600),
       ROUTER_SIGNING_SECRET: z.string().min(16).optional(),
       SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-      OTEL_EXPORTER_OTLP_ENDPOINT: url,
+      // OpenTelemetry, configured by the standard variables
+      ...telemetryEnvShape,
       SUPERGRAPH_WATCH: z.enum(['true', 'false']).optional(),
       ROUTER_CLIENTS_PATH: z.string().min(1).optional(),
       REDIS_URL: url,
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       ROUTER_MAX_TOKENS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxTokens),
       ROUTER_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxBodyBytes),
       ROUTER_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxCost),
+      ROUTER_COST_MODE: z.enum(['enforce', 'measure']).default(DEFAULT_LIMITS.costMode),
       ROUTER_DEFAULT_LIST_SIZE: z.coerce
         .number()
         .int()
@@ -210,7 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       secret: parsed.ROUTER_SIGNING_SECRET,
     }),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
-    otlpEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT,
+    telemetry: telemetryRequested(parsed),
     watchSupergraph:
       (parsed.SUPERGRAPH_WATCH ?? String(parsed.NODE_ENV === 'development')) === 'true',
     clientsPath: parsed.ROUTER_CLIENTS_PATH,
@@ -232,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Route
       maxTokens: parsed.ROUTER_MAX_TOKENS,
       maxBodyBytes: parsed.ROUTER_MAX_BODY_BYTES,
       maxCost: parsed.ROUTER_MAX_COST,
+      costMode: parsed.ROUTER_COST_MODE,
       defaultListSize: parsed.ROUTER_DEFAULT_LIST_SIZE,
       rateLimit:
         parsed.ROUTER_RATE_LIMIT_CAPACITY > 0

@@ -4,7 +4,13 @@ import {
   type GraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
-import { injectTraceHeaders, signViewer, type Viewer } from '@ordergraph/shared';
+import {
+  injectTraceHeaders,
+  setHttpStatus,
+  signViewer,
+  withHttpClientSpan,
+  type Viewer,
+} from '@ordergraph/shared';
 import { GraphQLError } from 'graphql';
 import type { SubgraphName } from './config.js';
 import type { RouterContext } from './context.js';
@@ -15,6 +21,7 @@ import {
   type SubgraphHttpResponse,
 } from './subgraph-client.js';
 import { applyApolloUsageTelemetry } from './observability/apollo-telemetry.js';
+import { enforcedByTheRouter } from './supergraph-features.js';
 
 /** How long one subgraph fetch may take when ROUTER_SUBGRAPH_TIMEOUT_MS is not set. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
@@ -80,8 +87,6 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
     const headers: Record<string, string> = {};
     if (requested?.headers) for (const [name, value] of requested.headers) headers[name] = value;
     headers['content-type'] = 'application/json';
-    // the gateway's fetch span is active here: the subgraph's spans join the same trace
-    injectTraceHeaders((name, value) => (headers[name] = value));
     const { context } = options;
     const viewer = 'viewer' in context ? (context.viewer as Viewer | undefined) : undefined;
     if (viewer) {
@@ -89,10 +94,20 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
       headers['x-request-id'] = context.requestId;
     }
     const body = JSON.stringify(payload);
+    const shareable = !/^\s*mutation\b/.test(payload.query);
 
     let answer: SubgraphHttpResponse;
     try {
-      answer = await this.send(body, headers, viewer, !/^\s*mutation\b/.test(payload.query));
+      // one HTTP client span per fetch; the subgraph's server span becomes its child
+      answer = await withHttpClientSpan(
+        { method: 'POST', url: this.url, attributes: { 'ordergraph.subgraph': this.name } },
+        async (span) => {
+          injectTraceHeaders((name, value) => (headers[name] = value));
+          const sent = await this.send(body, headers, viewer, shareable);
+          setHttpStatus(span, sent.status, 'client');
+          return sent;
+        },
+      );
     } catch (error) {
       if (!(error instanceof SubgraphTimeoutError)) throw error;
       throw new GraphQLError(
@@ -276,7 +291,7 @@ export function createGateway({
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update }) => {
       push = update;
-      return { supergraphSdl };
+      return { supergraphSdl: enforcedByTheRouter(supergraphSdl) };
     },
     buildService: ({ name }) => {
       const source = dataSources[name as SubgraphName];
@@ -289,7 +304,7 @@ export function createGateway({
     gateway,
     update(sdl) {
       if (!push) throw new Error('the gateway has not loaded yet');
-      push(sdl);
+      push(enforcedByTheRouter(sdl));
     },
   };
 }

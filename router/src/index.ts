@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createLogger, startTracing } from '@ordergraph/shared';
+import { createLogger, startTelemetry } from '@ordergraph/shared';
 import { superviseWorkers, supervisesWorkers } from './cluster.js';
 import { loadConfig } from './config.js';
 import { watchSupergraph } from './observability/supergraph-watch.js';
@@ -15,7 +15,7 @@ if (config.usingDevelopmentJwtSecret) {
 // ROUTER_WORKERS > 1: this process only forks and supervises the workers that serve the port
 if (supervisesWorkers(config.workers)) process.exit(await superviseWorkers({ ...config, log }));
 // before the router exists, so the gateway's spans find the provider
-const tracing = startTracing({ serviceName: 'router', endpoint: config.otlpEndpoint });
+const tracing = startTelemetry({ serviceName: 'router', enabled: config.telemetry });
 
 const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
 const router = await createRouter({ ...config, supergraphSdl, log });

@@ -14,6 +14,8 @@ import {
   sendGraphQLError,
   sendJson,
   toHeaderMap,
+  httpServerSpan,
+  setHttpStatus,
   withIncomingTrace,
   writeGraphQLResponse,
   type Logger,
@@ -45,7 +47,9 @@ import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
 import { createWorkerScrape, isClusterWorker } from './observability/cluster-metrics.js';
 import { createRequestLog } from './observability/request-log.js';
+import { clientApplicationOf } from './observability/client-awareness.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
+import { createOperationSpanPlugin } from './observability/operation-span.js';
 import { checkSubgraphs, readiness } from './readiness.js';
 import { createHttpSubscriptionHandler } from './subscriptions/http-subscription.js';
 import { createOperationExecutor } from './subscriptions/operation-executor.js';
@@ -196,6 +200,7 @@ export async function createRouter({
       schemaExposure.plugin,
       createUnknownOperationPlugin<RouterContext>(),
       requestMetrics.plugin,
+      createOperationSpanPlugin<RouterContext>(),
       limits.plugin,
       requestLog.plugin,
     ],
@@ -290,11 +295,21 @@ export async function createRouter({
       requestId,
       log: log.child({ requestId }),
     };
-    const result = await withIncomingTrace(
+    const application = clientApplicationOf(headers);
+    // the response is written and logged inside the server span: the log line carries its ids
+    await withIncomingTrace(
       headers,
-      { name: 'router request', attributes: { 'ordergraph.request_id': requestId } },
-      () =>
-        apollo.executeHTTPGraphQLRequest({
+      httpServerSpan(request, {
+        route: '/graphql',
+        attributes: {
+          'ordergraph.request_id': requestId,
+          ...(address ? { 'client.address': address } : {}),
+          ...(application.name ? { 'apollo.client.name': application.name } : {}),
+          ...(application.version ? { 'apollo.client.version': application.version } : {}),
+        },
+      }),
+      async (span) => {
+        const answer = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: {
             method: request.method ?? 'GET',
             headers,
@@ -302,20 +317,24 @@ export async function createRouter({
             body,
           },
           context: async () => context,
-        }),
-    );
-    await writeGraphQLResponse(response, operations.respond(admitted, headers, result));
-    const status = result.status ?? 200;
-    const durationMs = Math.round(performance.now() - started);
-    // reads that went well at debug: one line per request that did something
-    log[requestLog.level(context, { status, durationMs })](
-      {
-        requestId,
-        clientAddress: address,
-        status,
-        durationMs,
+        });
+        const status = answer.status ?? 200;
+        setHttpStatus(span, status, 'server');
+        await writeGraphQLResponse(response, operations.respond(admitted, headers, answer));
+        const durationMs = Math.round(performance.now() - started);
+        // reads that went well at debug: one line per request that did something
+        log[requestLog.level(context, { status, durationMs })](
+          {
+            requestId,
+            clientAddress: address,
+            clientName: application.name,
+            clientVersion: application.version,
+            status,
+            durationMs,
+          },
+          'graphql request',
+        );
       },
-      'graphql request',
     );
   };
 
@@ -404,6 +423,7 @@ export async function createRouter({
   });
   requestMetrics.register(metrics);
   operations.registerMetrics(metrics);
+  limits.registerMetrics(metrics);
   // under ROUTER_WORKERS a scrape reaches one worker: it answers with every worker's figures
   const scrape = isClusterWorker() ? createWorkerScrape(metrics) : () => metrics.metrics();
 

@@ -171,6 +171,7 @@ describe('router workers (ROUTER_WORKERS)', () => {
           scraped.value('ordergraph_router_requests_total', {
             operation: 'ClusterCounted',
             client: 'unknown',
+            client_version: 'unknown',
           }),
           10,
         );

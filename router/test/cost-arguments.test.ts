@@ -145,10 +145,10 @@ describe('the budget with argument weights', () => {
     const document = parse('query($s: String) { products(search: $s) { name } }');
     assert.equal(check(document, {}), null);
     assert.deepEqual(check(document, { s: 'mug' }), {
-      code: 'COST_LIMIT_EXCEEDED',
+      code: 'COST_ESTIMATED_TOO_EXPENSIVE',
       message: "The operation's estimated cost is 25; this client's budget is 20.",
       status: 400,
-      extensions: { cost: 25, maxCost: 20 },
+      extensions: { 'cost.estimated': 25, 'cost.max': 20 },
     });
     assert.equal(check(document, { s: null }), null);
   });

@@ -189,7 +189,7 @@ describe('the cost of a known document', () => {
     document: ReturnType<typeof parse>,
     variables: Record<string, unknown>,
     overrides: Partial<typeof limits> = {},
-  ) => checkLimits(document, variables, overrides)?.extensions['cost'] ?? 'allowed';
+  ) => checkLimits(document, variables, overrides)?.extensions['cost.estimated'] ?? 'allowed';
 
   it('says whether a variable sized a list: only then do variables change it', () => {
     const inputs = (query: string, variables: Record<string, unknown>) => {

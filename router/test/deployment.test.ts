@@ -14,6 +14,19 @@ import { DEFAULT_SUBGRAPH_PORTS, loadConfig, SUBGRAPH_NAMES } from '../src/confi
 
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
 
+/**
+ * Whether an entry point is what `npm run build` compiles from a source that exists: the image
+ * runs `<package>/dist/x.js`, made by the package's build script from `<package>/src/x.ts`.
+ */
+function compiledFromSource(entry: string): boolean {
+  const [, dir, file] = /^(router|subgraphs\/\w+)\/dist\/([\w/-]+)\.js$/.exec(entry) ?? [];
+  if (!dir || !existsSync(join(PROJECT_ROOT, dir, 'src', `${file}.ts`))) return false;
+  const { scripts } = JSON.parse(read(`${dir}/package.json`)) as {
+    scripts: Record<string, string>;
+  };
+  return /esbuild "src\/\*\*\/\*\.ts" --outdir=dist\b/.test(scripts['build'] ?? '');
+}
+
 // ---- the compose file's schema -------------------------------------------------------------
 
 const duration = z.string().regex(/^\d+(ms|s|m)$/);
@@ -171,12 +184,12 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('builds every Node service from the one Dockerfile, starting an entry point that exists', () => {
+  it('builds every Node service from the one Dockerfile, starting code compiled from its sources', () => {
     for (const name of NODE_SERVICES) {
       const { build, command, environment } = service(name);
       assert.equal(build, '.', name);
       const [entry] = command ?? [];
-      assert.ok(entry && existsSync(join(PROJECT_ROOT, entry)), `${name}: ${entry}`);
+      assert.ok(entry && compiledFromSource(entry), `${name}: ${entry}`);
       assert.equal(environment?.['NODE_ENV'], 'production', name);
     }
     for (const name of ['postgres', 'redis', 'proxy']) {
@@ -340,41 +353,49 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('is multi-stage and puts the sources of the router and every subgraph in the image', () => {
+  it('is multi-stage, compiles in a build stage and runs the compiled code only', () => {
     assert.ok((dockerfile.match(/^FROM /gm) ?? []).length >= 2);
     for (const path of ['schema', 'subgraphs', 'router']) {
       assert.match(dockerfile, new RegExp(`^COPY ${path} \\./${path}$`, 'm'), path);
     }
-    assert.match(dockerfile, /^ENTRYPOINT \[.*"--import", "tsx"\]$/m);
+    assert.match(dockerfile, /^FROM manifests AS build\nRUN npm ci /m);
+    assert.match(dockerfile, /^RUN npm run build$/m);
+    for (const workspace of workspaces.filter((path) => path !== 'bench')) {
+      assert.ok(
+        dockerfile.includes(`COPY --from=build /app/${workspace}/dist ./${workspace}/dist`),
+        workspace,
+      );
+    }
+    // no TypeScript at run time: node runs dist/ through the condition the exports declare
+    assert.doesNotMatch(dockerfile, /tsx/);
+    assert.match(
+      dockerfile,
+      /^ENTRYPOINT \["node", "--enable-source-maps", "--conditions=ordergraph-dist"\]$/m,
+    );
+    assert.match(dockerfile, /^CMD \["router\/dist\/index\.js"\]$/m);
+    const shared = JSON.parse(read('subgraphs/shared/package.json')) as {
+      exports: Record<string, unknown>;
+    };
+    assert.deepEqual(shared.exports['.'], {
+      'ordergraph-dist': './dist/index.js',
+      default: './src/index.ts',
+    });
     const ignored = read('.dockerignore').split('\n');
-    for (const entry of ['node_modules', '**/node_modules', '.env']) {
+    for (const entry of ['node_modules', '**/node_modules', '.env', '**/dist']) {
       assert.ok(ignored.includes(entry), entry);
     }
   });
 
-  it('carries tsx and everything it needs into the production image', () => {
-    // tsx is a development dependency, so `npm ci --omit=dev` leaves it out; the image copies
-    // it, and its dependencies (as the lock file has them), from a full install
-    const lock = JSON.parse(read('package-lock.json')) as {
-      packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }>;
-    };
-    const needed = new Set<string>();
-    const visit = (name: string) => {
-      const entry = lock.packages[`node_modules/${name}`];
-      if (!entry?.dev || needed.has(name)) return;
-      needed.add(name);
-      for (const dependency of Object.keys(entry.dependencies ?? {})) visit(dependency);
-    };
-    visit('tsx');
-    for (const name of needed) {
-      assert.ok(
-        dockerfile.includes(
-          `COPY --from=all-deps /app/node_modules/${name} ./node_modules/${name}`,
-        ),
-        name,
-      );
+  it('runs on Node 24 as the unprivileged node user, with a HEALTHCHECK on /health', () => {
+    const stages = dockerfile.match(/^FROM \S+/gm) ?? [];
+    for (const stage of stages.filter((from) => from.startsWith('FROM node:'))) {
+      assert.equal(stage, 'FROM node:24-bookworm-slim');
     }
-    assert.ok(dockerfile.includes('COPY --from=all-deps /app/node_modules/@esbuild'));
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    assert.match(runtime, /^FROM node:24-bookworm-slim AS runtime$/m);
+    assert.match(runtime, /^USER node$/m);
+    assert.match(runtime, /^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", ".*\/health.*"\]$/m);
+    assert.ok(runtime.indexOf('USER node') < runtime.indexOf('ENTRYPOINT'));
   });
 });
 

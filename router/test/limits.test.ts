@@ -7,6 +7,7 @@ import { hashApiKey, type ClientsFile } from '../src/clients/clients-file.js';
 import { SUPERGRAPH_FILE } from '../src/composition.js';
 import type { Router } from '../src/server.js';
 import { post } from './support/clients.js';
+import { parsePrometheusText } from './support/prometheus.js';
 import { MUG, TEE } from './support/fixtures.js';
 import { startStack, type Stack } from './support/stack.js';
 import {
@@ -163,14 +164,17 @@ describe('request limits: just under passes, just over is refused with its code'
     });
   });
 
-  it('cost, with `first` from the variables: 50 passes, 51 is COST_LIMIT_EXCEEDED', async () => {
+  it('cost, with `first` from the variables: 50 passes, 51 is COST_ESTIMATED_TOO_EXPENSIVE', async () => {
     // products (1) + first × node (1)
     const query = 'query($n: Int) { products(first: $n) { nodes { name } } }';
     const result = await assertPasses({ query, variables: { n: 49 } });
     assert.ok(result.data.products.nodes.length > 0);
     await assertRefused(
       { query, variables: { n: 50 } },
-      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 51, maxCost: 50 } },
+      {
+        code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+        extensions: { 'cost.estimated': 51, 'cost.max': 50 },
+      },
     );
     // the schema's default `first` (20) is priced when none is given
     await assertPasses({ query });
@@ -182,14 +186,67 @@ describe('request limits: just under passes, just over is refused with its code'
     await assertPasses({ query, variables: { n: 99 } }, client);
     await assertRefused(
       { query, variables: { n: 100 } },
-      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 101, maxCost: 100 } },
+      {
+        code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+        extensions: { 'cost.estimated': 101, 'cost.max': 100 },
+      },
       client,
     );
     // the same document, cached for the client, is still priced against the anonymous budget
     await assertRefused(
       { query, variables: { n: 99 } },
-      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 100, maxCost: 50 } },
+      {
+        code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+        extensions: { 'cost.estimated': 100, 'cost.max': 50 },
+      },
     );
+  });
+});
+
+/** the operations the router counted over their cost budget, by cost mode */
+async function overBudget(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  return Object.fromEntries(
+    parsePrometheusText(text)
+      .samples.filter((sample) => sample.name === 'ordergraph_router_cost_over_budget_total')
+      .map((sample) => [sample.labels['mode']!, sample.value]),
+  );
+}
+
+describe('demand control in measure mode', () => {
+  let measuring: { router: Router; url: string };
+  before(async () => {
+    measuring = await stack.startExtraRouter({ limits: { ...LIMITS, costMode: 'measure' } });
+  });
+  after(() => measuring?.router.stop());
+
+  it('runs an operation over its budget, and counts it as measured', async () => {
+    const query = 'query($n: Int) { products(first: $n) { nodes { name } } }';
+    assert.deepEqual(await overBudget(measuring.url), {});
+    const result = await assertPasses({ query, variables: { n: 50 } }, {}, measuring.url);
+    assert.ok(result.data.products.nodes.length > 0);
+    await assertPasses({ query, variables: { n: 49 } }, {}, measuring.url);
+    assert.deepEqual(await overBudget(measuring.url), { measure: 1 });
+    // the other limits still refuse: measure mode is for the cost budget alone
+    await assertRefused(
+      { query: `{ variant(sku: "${TEE}") { product { variants { product { name } } } } }` },
+      { code: 'MAX_DEPTH_EXCEEDED', extensions: { depth: 5, maxDepth: 4 } },
+      {},
+      measuring.url,
+    );
+  });
+
+  it('is off by default: the router that refuses counts its refusals as enforced', async () => {
+    const query = 'query($n: Int) { products(first: $n) { nodes { name } } }';
+    const before = (await overBudget(stack.routerUrl))['enforce'] ?? 0;
+    await assertRefused(
+      { query, variables: { n: 60 } },
+      {
+        code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+        extensions: { 'cost.estimated': 61, 'cost.max': 50 },
+      },
+    );
+    assert.deepEqual(await overBudget(stack.routerUrl), { enforce: before + 1 });
   });
 });
 
@@ -220,7 +277,10 @@ describe("the supergraph's argument and input field weights count toward the bud
     assert.equal(result.data.products.nodes.length, 5);
     await assertRefused(
       { query, variables: { s: 'tee' } },
-      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 51, maxCost: 50 } },
+      {
+        code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+        extensions: { 'cost.estimated': 51, 'cost.max': 50 },
+      },
       {},
       weighted.url,
     );
@@ -233,7 +293,10 @@ describe("the supergraph's argument and input field weights count toward the bud
     assert.equal(result.data.quote.__typename, 'Quote');
     await assertRefused(
       { query: quote(', promoCode: "WELCOME10"') },
-      { code: 'COST_LIMIT_EXCEEDED', extensions: { cost: 51, maxCost: 50 } },
+      {
+        code: 'COST_ESTIMATED_TOO_EXPENSIVE',
+        extensions: { 'cost.estimated': 51, 'cost.max': 50 },
+      },
       {},
       weighted.url,
     );

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTracing } from '@ordergraph/shared';
-import { captureTestLogs } from '@ordergraph/shared/testing';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { captureTestLogs, startTestTelemetry } from '@ordergraph/shared/testing';
+import { SpanKind } from '@opentelemetry/api';
 import { parsePrometheusText as parsePrometheus } from './support/prometheus.js';
 import { GRACE, MUG, placeOrder, receiveStock, TEE } from './support/fixtures.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -15,15 +14,12 @@ const ORDER_QUERY = `query ObsOrders {
   } } }
 }`;
 
-const spans = new InMemorySpanExporter();
+// started before the services, as the entry points do: spans and metrics kept in memory
+const telemetry = startTestTelemetry();
+const { spans } = telemetry;
 let stack: Stack;
 let logs: ReturnType<typeof captureTestLogs>;
 before(async () => {
-  // registered before the services start, as the entry points do
-  startTracing({
-    serviceName: 'ordergraph-test',
-    spanProcessors: [new SimpleSpanProcessor(spans)],
-  });
   logs = captureTestLogs();
   stack = await startStack();
   await receiveStock(stack, { sku: TEE, quantity: 5 });
@@ -102,22 +98,54 @@ describe('request ids in the logs', () => {
 });
 
 describe('traces', () => {
-  it('links the router request, its plan, the subgraph fetches and their SQL in one trace', async () => {
+  it('names and nests the spans of one federated request by the semantic conventions', async () => {
     const requestId = 'obs-trace-1';
     spans.reset();
-    const response = await stack.request({
+    const response = await fetch(stack.routerUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await stack.token(GRACE, ['customer'])}`,
+        'x-request-id': requestId,
+        'apollographql-client-name': 'web',
+        'apollographql-client-version': '2.1.0',
+      },
       // a query of its own: a plan the router has cached makes no plan span
-      query: ORDER_QUERY.replace('ObsOrders', 'ObsTraced'),
-      token: await stack.token(GRACE, ['customer']),
-      requestId,
+      body: JSON.stringify({ query: ORDER_QUERY.replace('ObsOrders', 'ObsTraced') }),
     });
-    assert.equal(response.errors, undefined);
+    assert.equal(((await response.json()) as { errors?: unknown }).errors, undefined);
     const finished = spans.getFinishedSpans();
     const routerSpan = finished.find(
-      (span) =>
-        span.name === 'router request' && span.attributes['ordergraph.request_id'] === requestId,
+      (span) => span.attributes['ordergraph.request_id'] === requestId && !span.parentSpanContext,
     );
-    assert.ok(routerSpan, 'a router request span');
+    assert.ok(routerSpan, 'a root span for the request');
+    // the router's HTTP server span, with the operation and the client application on it
+    assert.equal(routerSpan.name, 'POST /graphql');
+    assert.equal(routerSpan.kind, SpanKind.SERVER);
+    assert.deepEqual(
+      Object.fromEntries(
+        [
+          'http.request.method',
+          'http.route',
+          'url.path',
+          'http.response.status_code',
+          'graphql.operation.name',
+          'graphql.operation.type',
+          'apollo.client.name',
+          'apollo.client.version',
+        ].map((key) => [key, routerSpan.attributes[key]]),
+      ),
+      {
+        'http.request.method': 'POST',
+        'http.route': '/graphql',
+        'url.path': '/graphql',
+        'http.response.status_code': 200,
+        'graphql.operation.name': 'ObsTraced',
+        'graphql.operation.type': 'query',
+        'apollo.client.name': 'web',
+        'apollo.client.version': '2.1.0',
+      },
+    );
     const traceId = routerSpan.spanContext().traceId;
     const inTrace = finished.filter((span) => span.spanContext().traceId === traceId);
     const byId = new Map(inTrace.map((span) => [span.spanContext().spanId, span]));
@@ -128,23 +156,37 @@ describe('traces', () => {
       for (let at = parentOf(span); at; at = parentOf(at)) names.push(at.name);
       return names;
     };
+    // every span of the trace hangs from the router's: one tree
+    for (const span of inTrace) {
+      if (span !== routerSpan) assert.equal(ancestors(span).at(-1), 'POST /graphql', span.name);
+    }
     const names = new Set(inTrace.map((span) => span.name));
     for (const expected of ['gateway.request', 'gateway.plan', 'gateway.fetch', 'db.query']) {
       assert.ok(names.has(expected), `a ${expected} span in the trace (saw ${[...names]})`);
     }
-    // each subgraph's server span hangs under a gateway fetch: traceparent crossed the wire
+    // each subgraph: a gateway fetch, an HTTP client span for it, the subgraph's server span
     for (const subgraph of ['customers', 'orders', 'catalog', 'inventory', 'shipments']) {
-      const server = inTrace.find((span) => span.name === `${subgraph} request`);
-      assert.ok(server, `a ${subgraph} request span in the trace`);
-      assert.deepEqual(ancestors(server).slice(-1), ['router request']);
-      assert.ok(ancestors(server).includes('gateway.fetch'), `${subgraph} under gateway.fetch`);
+      const servers = inTrace.filter((span) => span.attributes['ordergraph.service'] === subgraph);
+      assert.ok(servers.length > 0, `a ${subgraph} server span in the trace`);
+      for (const server of servers) {
+        assert.equal(server.name, 'POST /graphql');
+        assert.equal(server.kind, SpanKind.SERVER);
+        assert.equal(server.attributes['http.response.status_code'], 200);
+        const client = parentOf(server);
+        assert.ok(client, `${subgraph}: the server span's parent is in the trace`);
+        assert.equal(client.name, 'POST');
+        assert.equal(client.kind, SpanKind.CLIENT);
+        assert.equal(client.attributes['ordergraph.subgraph'], subgraph);
+        assert.equal(client.attributes['http.request.method'], 'POST');
+        assert.equal(client.attributes['server.address'], '127.0.0.1');
+        assert.equal(client.attributes['http.response.status_code'], 200);
+        assert.equal(parentOf(client)?.name, 'gateway.fetch');
+      }
     }
     const statement = inTrace.find((span) => span.name === 'db.query');
     assert.ok(statement);
-    assert.match(
-      ancestors(statement)[0] ?? '',
-      /^(customers|orders|catalog|inventory|shipments) request$/,
-    );
+    assert.equal(parentOf(statement)?.name, 'POST /graphql');
+    assert.equal(typeof parentOf(statement)?.attributes['ordergraph.service'], 'string');
     assert.equal(typeof statement.attributes['db.query.text'], 'string');
     // each statement span lasts from sending to result, and names the statement, not its values
     for (const span of inTrace.filter((candidate) => candidate.name === 'db.query')) {
@@ -162,6 +204,54 @@ describe('traces', () => {
       assert.ok(at(span.startTime) >= at(parent.startTime) - MS, 'starts within its parent');
       assert.ok(at(span.endTime) <= at(parent.endTime) + MS, 'ends within its parent');
     }
+    // the request's log lines, on the router and in every subgraph, carry its trace id
+    const lines = logs.lines.filter(
+      (line) => line['requestId'] === requestId && line['msg'] === 'graphql request',
+    );
+    assert.deepEqual([...new Set(lines.map((line) => line['service']))].sort(), [
+      'catalog',
+      'customers',
+      'inventory',
+      'orders',
+      'router',
+      'shipments',
+    ]);
+    for (const line of lines) {
+      assert.equal(line['trace_id'], traceId, `${String(line['service'])} logs the trace id`);
+      assert.match(String(line['span_id']), /^[0-9a-f]{16}$/);
+    }
+
+    // and the OpenTelemetry metrics counted it, beside Prometheus
+    const requests = await telemetry.metric('ordergraph.router.request.duration');
+    assert.deepEqual(
+      requests.filter((point) => point.attributes['graphql.operation.name'] === 'ObsTraced'),
+      [
+        {
+          attributes: {
+            'graphql.operation.name': 'ObsTraced',
+            'graphql.operation.type': 'query',
+            'apollo.client.name': 'web',
+          },
+          value: 1,
+        },
+      ],
+    );
+    const fetched = await telemetry.metric('ordergraph.router.subgraph.fetch.duration');
+    assert.deepEqual(
+      [...new Set(fetched.map((point) => point.attributes['ordergraph.subgraph']))].sort(),
+      ['catalog', 'customers', 'inventory', 'orders', 'shipments'],
+    );
+  });
+
+  it('counts the errors of responses by code in the OpenTelemetry metrics', async () => {
+    const count = async () =>
+      (await telemetry.metric('ordergraph.router.errors'))
+        .filter((point) => point.attributes['graphql.error.code'] === 'GRAPHQL_VALIDATION_FAILED')
+        .reduce((sum, point) => sum + point.value, 0);
+    const before = await count();
+    await stack.request({ query: 'query ObsInvalid { nothingHere }' });
+    await stack.request({ query: 'query ObsInvalid { nothingHere }' });
+    assert.equal(await count(), before + 2);
   });
 });
 
@@ -179,7 +269,9 @@ describe('metrics', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(client ? { 'apollographql-client-name': client } : {}),
+          ...(client
+            ? { 'apollographql-client-name': client, 'apollographql-client-version': '2.1.0' }
+            : {}),
         },
         body: JSON.stringify({ query }),
       }).then((response) => response.json());
@@ -198,13 +290,18 @@ describe('metrics', () => {
     const router = await scrape(stack.routerUrl);
     const value = (name: string, labels: Record<string, string>) => router.value(name, labels);
     assert.equal(
-      value('ordergraph_router_requests_total', { operation: 'MetricsCategories', client: 'web' }),
+      value('ordergraph_router_requests_total', {
+        operation: 'MetricsCategories',
+        client: 'web',
+        client_version: '2.1.0',
+      }),
       3,
     );
     assert.equal(
       value('ordergraph_router_requests_total', {
         operation: 'MetricsCategories',
         client: 'unknown',
+        client_version: 'unknown',
       }),
       1,
     );
@@ -216,7 +313,11 @@ describe('metrics', () => {
       undefined,
     );
     assert.equal(
-      value('ordergraph_router_requests_total', { operation: 'MetricsCustomers', client: 'web' }),
+      value('ordergraph_router_requests_total', {
+        operation: 'MetricsCustomers',
+        client: 'web',
+        client_version: '2.1.0',
+      }),
       2,
     );
     assert.equal(
@@ -241,6 +342,12 @@ describe('metrics', () => {
     );
     // the subscription series are still there
     assert.equal(value('ordergraph_subscription_clients', {}), 0);
+    // the router's line per request names the client application and its version
+    const customersLines = logs.lines.filter(
+      (line) => line['msg'] === 'graphql request' && line['clientName'] === 'web',
+    );
+    assert.ok(customersLines.length >= 2, 'the failed MetricsCustomers requests are logged');
+    assert.ok(customersLines.every((line) => line['clientVersion'] === '2.1.0'));
 
     const catalog = await scrape(stack.subgraphs.catalog.url);
     assert.equal(

@@ -57,6 +57,15 @@ before(async () => {
 });
 after(() => stack?.stop());
 
+/** the RateLimit-* fields of a response */
+const rateLimitHeadersOf = (headers: Headers) =>
+  Object.fromEntries(
+    ['limit', 'remaining', 'reset', 'policy'].map((field) => [
+      `ratelimit-${field}`,
+      headers.get(`ratelimit-${field}`),
+    ]),
+  );
+
 /** a subject of its own each run: Redis outlives the test */
 const freshSubject = (name: string) => `${name}-${Date.now()}-${process.pid}-${Math.random()}`;
 
@@ -97,17 +106,26 @@ describe('token buckets', () => {
     const limiter = createMemoryRateLimiter({ now: () => now });
     const limit = { capacity: 3, refillPerSecond: 0.5 };
     const take = () => limiter.take('caller', limit);
-    const allowed = { allowed: true, retryAfterSeconds: 0 };
-    for (let i = 0; i < 3; i++) assert.deepEqual(await take(), allowed);
-    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 2 });
+    // the bucket after each take: what is left, and the seconds until it is full (3 at 0.5/s)
+    const decision = (retryAfterSeconds: number, remaining: number, resetSeconds: number) => ({
+      allowed: retryAfterSeconds === 0,
+      retryAfterSeconds,
+      bucket: { limit: 3, remaining, resetSeconds, windowSeconds: 6 },
+    });
+    assert.deepEqual(await take(), decision(0, 2, 2));
+    assert.deepEqual(await take(), decision(0, 1, 4));
+    assert.deepEqual(await take(), decision(0, 0, 6));
+    assert.deepEqual(await take(), decision(2, 0, 6));
     now += 1; // half a token
-    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 1 });
+    assert.deepEqual(await take(), decision(1, 0, 5));
     now += 1; // one token
-    assert.deepEqual(await take(), allowed);
-    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 2 });
+    assert.deepEqual(await take(), decision(0, 0, 6));
+    assert.deepEqual(await take(), decision(2, 0, 6));
     now += 3_600; // an hour fills the bucket to its 3, no more
-    for (let i = 0; i < 3; i++) assert.deepEqual(await take(), allowed);
-    assert.deepEqual(await take(), { allowed: false, retryAfterSeconds: 2 });
+    assert.deepEqual(await take(), decision(0, 2, 2));
+    assert.deepEqual(await take(), decision(0, 1, 4));
+    assert.deepEqual(await take(), decision(0, 0, 6));
+    assert.deepEqual(await take(), decision(2, 0, 6));
   });
 });
 
@@ -116,10 +134,19 @@ describe('rate limits in memory', () => {
     for (let i = 0; i < 3; i++) {
       const passed = await post(stack.routerUrl, QUERY);
       assert.equal(passed.status, 200, JSON.stringify(passed.body));
+      // the bucket of 3 as the RateLimit-* headers tell it, refilled at 0.01/s (300 s whole)
+      assert.deepEqual(rateLimitHeadersOf(passed.headers), {
+        'ratelimit-limit': '3',
+        'ratelimit-remaining': String(2 - i),
+        'ratelimit-reset': String(100 * (i + 1)),
+        'ratelimit-policy': '3;w=300',
+      });
     }
     const refused = await post(stack.routerUrl, QUERY, { 'x-request-id': 'rate-limited' });
     assertRateLimited(refused);
     assert.equal(Number(refused.headers.get('retry-after')), 100, 'one token at 0.01 per second');
+    assert.equal(refused.headers.get('ratelimit-remaining'), '0');
+    assert.equal(refused.headers.get('ratelimit-limit'), '3');
     assert.deepEqual(
       Object.values(stack.statementsFor('rate-limited')).filter((count) => count > 0),
       [],

@@ -5,7 +5,6 @@ import { describe, it } from 'node:test';
 import { composeServices } from '@apollo/composition';
 import { PROJECT_ROOT } from '@ordergraph/shared';
 import { Kind, parse, visit, type ASTNode, type DocumentNode } from 'graphql';
-import { enforcedByTheRouter } from '../src/composition.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../src/config.js';
 import { collectOperations, readOperationSources } from '../src/persisted/operations.js';
 import {
@@ -27,7 +26,7 @@ function compose(edits: Partial<Record<SubgraphName, Edit>> = {}): string {
     }),
   );
   if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
-  return enforcedByTheRouter(result.supergraphSdl);
+  return result.supergraphSdl;
 }
 
 // edits the definition of one object or enum type (`type Query` included) of a subgraph

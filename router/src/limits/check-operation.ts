@@ -10,6 +10,9 @@ import { estimateCostWithInputs } from './cost.js';
 import { measureOperation, type OperationShape } from './operation-shape.js';
 import type { OperationLimits } from './settings.js';
 
+/** the refusal of an operation whose estimated cost is over its caller's budget */
+export const COST_ESTIMATED_TOO_EXPENSIVE = 'COST_ESTIMATED_TOO_EXPENSIVE';
+
 /** Why a request was refused before it ran: the code clients act on, and the numbers. */
 export interface LimitViolation {
   code: string;
@@ -17,6 +20,8 @@ export interface LimitViolation {
   /** the HTTP status of a refused HTTP request */
   status: number;
   extensions: Record<string, unknown>;
+  /** response headers of a refused HTTP request (Retry-After, RateLimit-*) */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -65,10 +70,11 @@ export function checkOperation({
   }
   const cost = costOf({ schema, directives, document, operation, variables, limits });
   if (cost > limits.maxCost) {
+    // Apollo Router's demand-control code and extension names, so clients handle both alike
     return violation(
-      'COST_LIMIT_EXCEEDED',
+      COST_ESTIMATED_TOO_EXPENSIVE,
       `The operation's estimated cost is ${cost}; this client's budget is ${limits.maxCost}.`,
-      { cost, maxCost: limits.maxCost },
+      { 'cost.estimated': cost, 'cost.max': limits.maxCost },
     );
   }
   return null;

@@ -8,6 +8,18 @@ export interface RateDecision {
   allowed: boolean;
   /** whole seconds until a token is back (0 when allowed) */
   retryAfterSeconds: number;
+  /** the bucket after this request (RateLimit-* headers); unknown when Redis failed */
+  bucket?: BucketState;
+}
+
+/** A bucket as its caller is told of it, in whole requests and seconds. */
+export interface BucketState {
+  limit: number;
+  remaining: number;
+  /** seconds until the bucket is full again */
+  resetSeconds: number;
+  /** seconds to refill an empty bucket whole */
+  windowSeconds: number;
 }
 
 export interface RateLimiter {
@@ -33,8 +45,13 @@ export function createMemoryRateLimiter({
       const bucket = buckets.get(key) ?? { tokens: capacity, at: now };
       const tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * refillPerSecond);
       const allowed = tokens >= 1;
-      buckets.set(key, { tokens: allowed ? tokens - 1 : tokens, at: now });
-      return { allowed, retryAfterSeconds: allowed ? 0 : retryAfter(tokens, refillPerSecond) };
+      const left = allowed ? tokens - 1 : tokens;
+      buckets.set(key, { tokens: left, at: now });
+      return {
+        allowed,
+        retryAfterSeconds: allowed ? 0 : retryAfter(tokens, refillPerSecond),
+        bucket: bucketState(left, { capacity, refillPerSecond }),
+      };
     },
     async close() {
       buckets.clear();
@@ -81,9 +98,11 @@ export function createRedisRateLimiter({ redis, log }: { redis: Redis; log: Logg
           number,
           string,
         ];
+        const left = Number(tokens);
+        const bucket = bucketState(left, { capacity, refillPerSecond });
         return allowed === 1
-          ? { allowed: true, retryAfterSeconds: 0 }
-          : { allowed: false, retryAfterSeconds: retryAfter(Number(tokens), refillPerSecond) };
+          ? { allowed: true, retryAfterSeconds: 0, bucket }
+          : { allowed: false, retryAfterSeconds: retryAfter(left, refillPerSecond), bucket };
       } catch (error) {
         log.warn({ err: error }, 'rate limits: Redis command failed; request let through');
         return { allowed: true, retryAfterSeconds: 0 };
@@ -101,3 +120,10 @@ export function createRateLimiter({ redis, log }: { redis?: Redis | undefined; l
 
 const retryAfter = (tokens: number, refillPerSecond: number) =>
   Math.max(1, Math.ceil((1 - tokens) / refillPerSecond));
+
+const bucketState = (tokens: number, { capacity, refillPerSecond }: RateLimit): BucketState => ({
+  limit: capacity,
+  remaining: Math.floor(tokens),
+  resetSeconds: Math.ceil((capacity - tokens) / refillPerSecond),
+  windowSeconds: Math.ceil(capacity / refillPerSecond),
+});

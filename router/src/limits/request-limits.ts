@@ -3,12 +3,19 @@ import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
 import type { ClientsFile } from '../clients/clients-file.js';
 import type { RouterContext } from '../context.js';
 import type { GraphQLHttpRequest } from '../persisted/policy.js';
 import { isPlanWarmUp } from '../persisted/warm-plans.js';
-import { checkOperation, tooManyTokens, type LimitViolation } from './check-operation.js';
+import {
+  checkOperation,
+  COST_ESTIMATED_TOO_EXPENSIVE,
+  tooManyTokens,
+  type LimitViolation,
+} from './check-operation.js';
 import { readCostDirectives } from './cost-directives.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
 import { createRateLimiter, type RateDecision } from './rate-limiter.js';
 import { DEFAULT_LIMITS, limitsFor, type LimitDefaults } from './settings.js';
 import { exceedsTokens } from './tokens.js';
@@ -55,6 +62,12 @@ export function createRequestLimits({
     (client ? byClient.get(client) : undefined) ?? anonymous;
   let directives = readCostDirectives(supergraphSdl);
   const rateLimiter = createRateLimiter({ redis, log });
+  const overBudget = new Counter({
+    name: 'ordergraph_router_cost_over_budget_total',
+    help: 'Operations whose estimated cost was over their budget, by cost mode (enforce: refused).',
+    labelNames: ['mode'],
+    registers: [],
+  });
 
   const check = ({
     schema,
@@ -68,8 +81,8 @@ export function createRequestLimits({
     operationName: string | null | undefined;
     variables: Record<string, unknown> | null | undefined;
     client: string | null | undefined;
-  }): LimitViolation | null =>
-    checkOperation({
+  }): LimitViolation | null => {
+    const violation = checkOperation({
       schema,
       directives,
       document,
@@ -77,6 +90,16 @@ export function createRequestLimits({
       variables,
       limits: limitsOf(client),
     });
+    if (violation?.code !== COST_ESTIMATED_TOO_EXPENSIVE) return violation;
+    overBudget.inc({ mode: defaults.costMode });
+    if (defaults.costMode === 'enforce') return violation;
+    // measure mode: budgets are tried on live traffic before they refuse anyone
+    log.warn(
+      { client: client ?? null, operationName: operationName ?? null, ...violation.extensions },
+      'operation over its cost budget: measured, not refused',
+    );
+    return null;
+  };
 
   /** one token from the caller's bucket: its client's, else its user's, else its address's */
   const take = async ({ viewer, address }: RateCaller): Promise<RateDecision> => {
@@ -118,6 +141,10 @@ export function createRequestLimits({
 
   return {
     plugin,
+    /** adds the cost series to the router's registry (see createRouterMetrics) */
+    registerMetrics(registry: Registry) {
+      registry.registerMetric(overBudget);
+    },
     /** Apollo Server's parse options: the parser stops at the token limit (an APQ text) */
     parseOptions: { maxTokens: defaults.maxTokens },
     maxBodyBytes: defaults.maxBodyBytes,
@@ -130,7 +157,7 @@ export function createRequestLimits({
 
     /**
      * Admits an HTTP request before Apollo Server parses it: a token from the caller's bucket
-     * (else 429 RATE_LIMITED with Retry-After), then the token count of the document sent
+     * (else 429 RATE_LIMITED with Retry-After; RateLimit-* headers either way), then the token count of the document sent
      * (else 400 MAX_TOKENS_EXCEEDED).
      */
     async admit({
@@ -139,6 +166,9 @@ export function createRequestLimits({
       ...caller
     }: RateCaller & { response: ServerResponse; request: GraphQLHttpRequest }): Promise<void> {
       const decision = await take(caller);
+      for (const [name, value] of Object.entries(rateLimitHeaders(decision))) {
+        response.setHeader(name, value);
+      }
       if (!decision.allowed) {
         response.setHeader('retry-after', String(decision.retryAfterSeconds));
         throw new HttpError(429, 'RATE_LIMITED', rateLimitedMessage(decision));
@@ -159,6 +189,10 @@ export function createRequestLimits({
         message: rateLimitedMessage(decision),
         status: 429,
         extensions: { retryAfterSeconds: decision.retryAfterSeconds },
+        headers: {
+          'retry-after': String(decision.retryAfterSeconds),
+          ...rateLimitHeaders(decision),
+        },
       };
     },
 

@@ -18,7 +18,11 @@ export interface LimitDefaults {
   defaultListSize: number;
   /** per caller; null: no rate limit */
   rateLimit: RateLimit | null;
+  /** `enforce` refuses an operation over its cost budget; `measure` only logs and counts it */
+  costMode: CostMode;
 }
+
+export type CostMode = 'enforce' | 'measure';
 
 /** The limits that apply to one request's operation. */
 export type OperationLimits = Pick<
@@ -35,6 +39,7 @@ export const DEFAULT_LIMITS: LimitDefaults = {
   maxCost: 50_000,
   defaultListSize: 10,
   rateLimit: { capacity: 2_000, refillPerSecond: 200 },
+  costMode: 'enforce',
 };
 
 const positive = z.number().int().min(1);

@@ -3,10 +3,9 @@ import { LATENCY_BUCKETS } from '@ordergraph/shared';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { RouterContext } from '../context.js';
 import { isPlanWarmUp } from '../persisted/warm-plans.js';
+import { clientApplicationOf } from './client-awareness.js';
 import { createLabelCap } from './label-cap.js';
-
-/** The header a client names itself in (Apollo's convention); `unknown` without it. */
-export const CLIENT_NAME_HEADER = 'apollographql-client-name';
+import { createOtelRequestMetrics } from './otel-metrics.js';
 
 export interface RequestMetrics {
   /** counts each GraphQL request by operation and client, with its errors and latency */
@@ -26,10 +25,11 @@ export function createRequestMetrics({
 }: { labelCap?: number | undefined } = {}): RequestMetrics {
   const operationLabel = createLabelCap(labelCap);
   const clientLabel = createLabelCap(labelCap);
+  const versionLabel = createLabelCap(labelCap);
   const requests = new Counter({
     name: 'ordergraph_router_requests_total',
-    help: 'GraphQL requests answered, by operation name and client.',
-    labelNames: ['operation', 'client'],
+    help: 'GraphQL requests answered, by operation name, client and client version (apollographql-client-*).',
+    labelNames: ['operation', 'client', 'client_version'],
     registers: [],
   });
   const errors = new Counter({
@@ -52,27 +52,50 @@ export function createRequestMetrics({
     buckets: LATENCY_BUCKETS,
     registers: [],
   });
+  const otel = createOtelRequestMetrics();
+  // error codes come from subgraphs too: bounded like the names
+  const codeLabel = createLabelCap(labelCap);
   return {
     plugin: {
       async requestDidStart({ request, contextValue }) {
         // the start-up planning of the manifest's operations is no caller's request
         if (isPlanWarmUp(contextValue)) return {};
-        const client = clientLabel(request.http?.headers.get(CLIENT_NAME_HEADER) ?? 'unknown');
+        const application = request.http ? clientApplicationOf(request.http.headers) : null;
+        const client = clientLabel(application?.name ?? 'unknown');
+        const clientVersion = versionLabel(application?.version ?? 'unknown');
         const stopTimer = duration.startTimer();
         return {
-          async willSendResponse({ operationName, request: sent, errors: requestErrors }) {
+          async willSendResponse({
+            operationName,
+            operation: resolved,
+            request: sent,
+            errors: requestErrors,
+          }) {
             // a document that fails validation has no resolved name: the one the caller sent
             const operation = operationLabel(operationName ?? sent.operationName ?? 'anonymous');
             const labels = { operation, client };
-            requests.inc(labels);
+            requests.inc({ ...labels, client_version: clientVersion });
             if (requestErrors?.length) errors.inc(labels);
-            stopTimer(labels);
+            const seconds = stopTimer(labels);
+            otel.request(
+              seconds,
+              {
+                'graphql.operation.name': operation,
+                'graphql.operation.type': resolved?.operation ?? 'unknown',
+                'apollo.client.name': client,
+              },
+              (requestErrors ?? []).map((error) =>
+                codeLabel(String(error.extensions['code'] ?? 'INTERNAL_SERVER_ERROR')),
+              ),
+            );
           },
         };
       },
     },
     observeFetch({ subgraph, seconds, failed }) {
-      fetchDuration.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds);
+      const outcome = failed ? 'error' : 'ok';
+      fetchDuration.observe({ subgraph, outcome }, seconds);
+      otel.fetch(seconds, { 'ordergraph.subgraph': subgraph, outcome });
     },
     register(registry) {
       registry.registerMetric(requests);

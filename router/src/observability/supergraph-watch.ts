@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import type { Logger } from '@ordergraph/shared';
+import { enforcedByTheRouter } from '../supergraph-features.js';
 
 export interface SupergraphWatcher {
   close(): void;
@@ -37,7 +38,7 @@ export function watchSupergraph({
     servedHash = hash(sdl);
     try {
       // the gateway would fail on the new schema later, on a request; refuse it here instead
-      const supergraph = Supergraph.build(sdl, { validateSupergraph: true });
+      const supergraph = Supergraph.build(enforcedByTheRouter(sdl), { validateSupergraph: true });
       supergraph.subgraphs();
       supergraph.apiSchema();
     } catch (error) {

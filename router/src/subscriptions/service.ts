@@ -23,6 +23,7 @@ import { createEventExecutor } from './event-execution.js';
 import { sharingKey, SubscriptionHub } from './hub.js';
 import { clientAfter, planSubscription, type SubscriptionPlan } from './plan.js';
 import { UpstreamConnections } from './upstream.js';
+import { enforcedByTheRouter } from '../supergraph-features.js';
 import { realClock, type Clock } from '../clock.js';
 
 export interface OperationRequest {
@@ -112,7 +113,7 @@ export function createSubscriptionService({
   const fetchCounts: Record<string, number> = {};
   // everything derived from the supergraph, rebuilt whole when it is reloaded
   const build = (sdl: string) => {
-    const supergraph = Supergraph.build(sdl);
+    const supergraph = Supergraph.build(enforcedByTheRouter(sdl));
     const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
     const executor = createEventExecutor({
       dataSources,

@@ -97,7 +97,7 @@ export function createServerSentEventsHandler({
             statusText: 'Too Many Requests',
             headers: {
               'content-type': 'application/json; charset=utf-8',
-              'retry-after': String(limited.extensions['retryAfterSeconds']),
+              ...limited.headers,
             },
           },
         ];

@@ -17,7 +17,7 @@ await startSubgraph({
   maxConnections: config.databasePoolMax,
   dataDir: config.dataDir,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
-  otlpEndpoint: config.otlpEndpoint,
+  telemetry: config.telemetry,
   migrationsFolder,
   seed: { enabled: config.seedDemoData, run: seedDemoData },
   createServer: (handle) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { telemetryEnvShape } from './observability/telemetry.js';
 
 /** The development signing secret; refused in production (see parseEnv callers). */
 export const DEVELOPMENT_SIGNING_SECRET = 'ordergraph-development-signing-secret';
@@ -24,7 +25,8 @@ export const subgraphEnvShape = {
     .transform((value) => value === 'true'),
   // connections each process may open to PostgreSQL: size max_connections for replicas × this
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  // OpenTelemetry, configured by the standard variables (see observability/telemetry.ts)
+  ...telemetryEnvShape,
   // how soon another replica takes background work over from one that died (see lease.ts)
   LEASE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
 };

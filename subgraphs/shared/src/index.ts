@@ -33,5 +33,6 @@ export * from './ws-server.js';
 export * from './observability/drain.js';
 export * from './observability/metrics.js';
 export * from './observability/tracing.js';
+export * from './observability/telemetry.js';
 export * from './observability/event-metrics.js';
 export * from './observability/pool-metrics.js';

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -13,8 +14,22 @@ export function createLogger({
   /** where the lines go; standard output by default */
   destination?: DestinationStream;
 }): Logger {
-  const options = { name, level, base: { service: name } };
+  const options = { name, level, base: { service: name }, mixin: traceContext };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * The trace a line was written in (the OpenTelemetry log data model's names), so a log viewer
+ * jumps from a line to its trace; nothing outside a trace or without telemetry.
+ */
+function traceContext(): Record<string, string> {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (!spanContext || !isSpanContextValid(spanContext)) return {};
+  return {
+    trace_id: spanContext.traceId,
+    span_id: spanContext.spanId,
+    trace_flags: `0${spanContext.traceFlags.toString(16)}`.slice(-2),
+  };
 }
 
 /** A request slower than this is logged at info even when it only read. */

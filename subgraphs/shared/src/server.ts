@@ -23,7 +23,7 @@ import { requestLogLevel, type Logger } from './logger.js';
 import { requestScope } from './db.js';
 import { createDrain } from './observability/drain.js';
 import { createSubgraphMetrics, type SubgraphMetrics } from './observability/metrics.js';
-import { withIncomingTrace } from './observability/tracing.js';
+import { httpServerSpan, setHttpStatus, withIncomingTrace } from './observability/tracing.js';
 import { attachSubscriptionServer } from './ws-server.js';
 
 type SubgraphResolvers = Extract<
@@ -189,9 +189,12 @@ export async function createSubgraphServer<Context extends BaseContext>({
     const url = new URL(request.url ?? '/', 'http://localhost');
     const result = await withIncomingTrace(
       headers,
-      { name: `${name} request`, attributes: { 'ordergraph.request_id': requestId } },
-      () =>
-        requestScope.run({ requestId }, () =>
+      httpServerSpan(request, {
+        route: '/graphql',
+        attributes: { 'ordergraph.service': name, 'ordergraph.request_id': requestId },
+      }),
+      async (span) => {
+        const answer = await requestScope.run({ requestId }, () =>
           apollo.executeHTTPGraphQLRequest({
             httpGraphQLRequest: {
               method: request.method ?? 'GET',
@@ -202,7 +205,10 @@ export async function createSubgraphServer<Context extends BaseContext>({
             context: async () =>
               createContext({ viewer, requestId, log: log.child({ requestId }) }),
           }),
-        ),
+        );
+        setHttpStatus(span, answer.status ?? 200, 'server');
+        return answer;
+      },
     );
     await writeGraphQLResponse(response, result, { 'x-request-id': requestId });
   };

@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 import { PROJECT_ROOT } from './paths.js';
 import { registerEventLogMetrics } from './observability/event-metrics.js';
 import { registerPoolMetrics } from './observability/pool-metrics.js';
-import { startTracing } from './observability/tracing.js';
+import { startTelemetry } from './observability/telemetry.js';
 import type { SubgraphServer } from './server.js';
 
 export interface StartSubgraphOptions {
@@ -25,8 +25,8 @@ export interface StartSubgraphOptions {
   createServer: (handle: DatabaseHandle) => Promise<SubgraphServer>;
   /** how long a graceful shutdown may take before the process exits anyway */
   shutdownTimeoutMs?: number;
-  /** the OTLP/HTTP collector traces go to; tracing is off without it */
-  otlpEndpoint?: string | undefined;
+  /** OpenTelemetry on, its exporters from the OTEL_* variables (config's `telemetry`) */
+  telemetry?: boolean;
 }
 
 const EXIT_MARGIN_MS = 2_000;
@@ -45,9 +45,9 @@ export async function startSubgraph({
   seed,
   createServer,
   shutdownTimeoutMs = 10_000,
-  otlpEndpoint,
+  telemetry = false,
 }: StartSubgraphOptions): Promise<void> {
-  const tracing = startTracing({ serviceName: name, endpoint: otlpEndpoint });
+  const tracing = startTelemetry({ serviceName: name, enabled: telemetry });
   const root = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
   const handle = await openDatabase({
     url: databaseUrl,

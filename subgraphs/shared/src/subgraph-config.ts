@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, resolveSigningSecret, subgraphDatabaseUrl, subgraphEnvShape } from './config.js';
+import { telemetryRequested } from './observability/telemetry.js';
 
 export interface SubgraphConfig {
   name: string;
@@ -17,8 +18,8 @@ export interface SubgraphConfig {
   seedDemoData: boolean | undefined;
   /** how long a graceful shutdown may take (SHUTDOWN_TIMEOUT_MS) */
   shutdownTimeoutMs: number;
-  /** where traces go over OTLP/HTTP; tracing is off without it */
-  otlpEndpoint: string | undefined;
+  /** whether the OTEL_* variables ask for traces and metrics to be exported */
+  telemetry: boolean;
   /** how long a lease of background work lasts without renewal (LEASE_TTL_MS) */
   leaseTtlMs: number;
 }
@@ -72,7 +73,7 @@ export function readSubgraphConfig<E extends z.ZodRawShape = Record<never, never
     }),
     seedDemoData: parsed.SEED_DEMO_DATA,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
-    otlpEndpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT,
+    telemetry: telemetryRequested(parsed),
     leaseTtlMs: parsed.LEASE_TTL_MS,
     ...extraValues,
   });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { executeRows, sql, startTracing, withSpan, type DatabaseHandle } from '../src/index.js';
+import { executeRows, sql, startTelemetry, withSpan, type DatabaseHandle } from '../src/index.js';
 import { createTestDatabase } from '../src/testing/index.js';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
@@ -11,7 +11,7 @@ const spans = new InMemorySpanExporter();
 let handle: DatabaseHandle;
 
 before(async () => {
-  startTracing({ serviceName: 'sql-spans', spanProcessors: [new SimpleSpanProcessor(spans)] });
+  startTelemetry({ serviceName: 'sql-spans', spanProcessors: [new SimpleSpanProcessor(spans)] });
   handle = await createTestDatabase({ name: 'shared_spans', migrationsFolder });
 });
 after(() => handle.close());

@@ -7,58 +7,72 @@ import {
   type Attributes,
   type Span,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { IncomingMessage } from 'node:http';
 
-/** The tracer every ordergraph span comes from; a no-op until a provider is registered. */
+/** The tracer every ordergraph span comes from; a no-op until telemetry is started. */
 export const tracer = trace.getTracer('ordergraph');
 
-export interface Tracing {
-  /** flushes the spans not yet exported and unregisters nothing: the process is ending */
-  shutdown(): Promise<void>;
+/**
+ * The name and attributes of an HTTP server span by the semantic conventions
+ * (`{method} {route}`, http.request.method, url.path, server.port, user_agent.original...).
+ */
+export function httpServerSpan(
+  request: IncomingMessage,
+  { route, attributes }: { route: string; attributes?: Attributes },
+): { name: string; attributes: Attributes } {
+  const method = request.method ?? 'GET';
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const userAgent = request.headers['user-agent'];
+  return {
+    name: `${method} ${route}`,
+    attributes: {
+      'http.request.method': method,
+      'http.route': route,
+      'url.path': url.pathname,
+      'url.scheme': 'http',
+      'network.protocol.version': request.httpVersion,
+      ...(request.socket.localPort ? { 'server.port': request.socket.localPort } : {}),
+      ...(request.socket.remoteAddress
+        ? { 'network.peer.address': request.socket.remoteAddress }
+        : {}),
+      ...(userAgent ? { 'user_agent.original': userAgent } : {}),
+      ...attributes,
+    },
+  };
 }
 
 /**
- * Registers a tracer provider that exports over OTLP/HTTP to `endpoint` (the collector's base
- * URL, as OTEL_EXPORTER_OTLP_ENDPOINT); without one nothing is registered and every span is a
- * no-op. `spanProcessors` replaces the exporter (tests pass an in-memory one).
+ * Runs one HTTP request to another service in a client span by the semantic conventions
+ * (`{method}`, server.address, server.port, url.full, http.response.status_code): the
+ * trace headers `work` sends from inside it make the callee's spans its children.
  */
-export function startTracing({
-  serviceName,
-  endpoint,
-  spanProcessors,
-}: {
-  serviceName: string;
-  endpoint?: string | undefined;
-  spanProcessors?: SpanProcessor[];
-}): Tracing | null {
-  const processors =
-    spanProcessors ??
-    (endpoint
-      ? [
-          new BatchSpanProcessor(
-            new OTLPTraceExporter({ url: new URL('v1/traces', withSlash(endpoint)).toString() }),
-          ),
-        ]
-      : []);
-  if (processors.length === 0) return null;
-  const provider = new NodeTracerProvider({
-    // the 1.x resource class has the shape the 2.x provider reads (attributes, merge)
-    resource: new Resource({ [ATTR_SERVICE_NAME]: serviceName }) as never,
-    spanProcessors: processors,
-  });
-  // registers the W3C traceparent propagator and the async-local-storage context manager
-  provider.register();
-  return { shutdown: () => provider.shutdown() };
+export function withHttpClientSpan<T>(
+  { method, url, attributes }: { method: string; url: URL; attributes?: Attributes },
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(
+    method,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': method,
+        'server.address': url.hostname,
+        'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+        'url.full': url.href,
+        ...attributes,
+      },
+    },
+    (span) => endWhenDone(span, work),
+  );
 }
 
-const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+/** Records the status of an HTTP span's response; 5xx marks a server span failed, 4xx a client's. */
+export function setHttpStatus(span: Span, status: number, kind: 'server' | 'client'): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500 || (kind === 'client' && status >= 400)) {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+}
 
 /** Runs `work` in a server span that continues the caller's trace (W3C `traceparent`). */
 export function withIncomingTrace<T>(
