@@ -5,7 +5,7 @@ import {
 import { DEMO_PRODUCTS, seedDemoData as seedCatalog } from '@ordergraph/catalog/seed';
 import { readEvents, type Viewer } from '@ordergraph/shared';
 import {
-  startTestSubgraph,
+  startTestServices,
   subgraphRequest,
   viewers,
   type GraphQLResponse,
@@ -39,22 +39,26 @@ let receipts = 0;
 
 /** The real catalog (seeded) and the inventory (with the demo warehouses), on fresh databases. */
 export async function startTestbed(): Promise<Testbed> {
-  const catalog = await startTestSubgraph({
-    name: 'catalog',
-    migrationsFolder: catalogMigrations,
-    createServer: createCatalogServer,
+  const set = await startTestServices({
+    catalog: {
+      migrationsFolder: catalogMigrations,
+      createServer: createCatalogServer,
+      seed: seedCatalog,
+    },
+    inventory: {
+      migrationsFolder,
+      createServer: ({ urls, ...options }) =>
+        createServer({
+          ...options,
+          catalog: createCatalogClient({
+            url: urls['catalog']!,
+            signingSecret: options.signingSecret,
+          }),
+        }),
+      seed: seedDemoData,
+    },
   });
-  await seedCatalog(catalog.handle);
-  const inventory = await startTestSubgraph({
-    name: 'inventory',
-    migrationsFolder,
-    createServer: (options) =>
-      createServer({
-        ...options,
-        catalog: createCatalogClient({ url: catalog.url, signingSecret: options.signingSecret }),
-      }),
-  });
-  await seedDemoData(inventory.handle);
+  const { catalog, inventory } = set.services;
 
   const request: Testbed['request'] = (query, options = {}) =>
     subgraphRequest(inventory.url, { query, ...options });
@@ -81,10 +85,7 @@ export async function startTestbed(): Promise<Testbed> {
       ]);
       return rows.map(({ warehouseId, onHand, reserved }) => ({ warehouseId, onHand, reserved }));
     },
-    async stop() {
-      await inventory.stop();
-      await catalog.stop();
-    },
+    stop: () => set.stop(),
   };
 }
 

@@ -4,3 +4,4 @@ export * from './subgraph.js';
 export * from './subscriptions.js';
 export * from './process.js';
 export * from './deadline.js';
+export * from './services.js';
