@@ -128,7 +128,6 @@ async function assembleStack(
   started.push(set);
   const subgraphs = set.services as Record<SubgraphName, TestSubgraph<any>>;
   const {
-    catalog: catalogSubgraph,
     inventory: inventorySubgraph,
     orders: ordersSubgraph,
     shipments: shipmentsSubgraph,
