@@ -34,24 +34,61 @@ export async function claimTestDatabase({
   serverUrl: string;
   migrationsFolder: string;
 }): Promise<ClaimedDatabase> {
-  const claims = postgres(withDatabase(serverUrl, 'postgres'), { max: 1, ...quiet });
-  const release = () => claims.end({ timeout: 5 });
+  const claims = openClaims(serverUrl);
   try {
     for (let slot = 0; slot < MAX_SLOTS; slot++) {
       const name = `og_test_pool_${poolKey(migrationsFolder)}_${slot}`;
-      const [row] = await claims<{ claimed: boolean }[]>`
+      // session locks are re-entrant: this process's own claims are told apart here
+      if (held.has(name)) continue;
+      held.add(name);
+      const [row] = await claims.sql<{ claimed: boolean }[]>`
         select pg_try_advisory_lock(${TEST_DATABASE_CLAIM_LOCK}, hashtext(${name})) as claimed`;
-      if (!row?.claimed) continue;
+      if (!row?.claimed) {
+        held.delete(name);
+        continue;
+      }
       const url = withDatabase(serverUrl, name);
-      await makeReady({ url, migrationsFolder });
-      return { url, release };
+      try {
+        await makeReady({ url, migrationsFolder });
+      } catch (error) {
+        await claims.sql`select pg_advisory_unlock(${TEST_DATABASE_CLAIM_LOCK}, hashtext(${name}))`;
+        held.delete(name);
+        throw error;
+      }
+      return {
+        url,
+        async release() {
+          await claims.sql`select pg_advisory_unlock(${TEST_DATABASE_CLAIM_LOCK}, hashtext(${name}))`;
+          held.delete(name);
+          await claims.done();
+        },
+      };
     }
   } catch (error) {
-    await release();
+    await claims.done();
     throw error;
   }
-  await release();
+  await claims.done();
   throw new Error(`all ${MAX_SLOTS} test databases of ${migrationsFolder} are in use`);
+}
+
+// one connection per process holds every claim it has (the connection budget is shared), opened
+// with the first claim and closed with the last
+let shared: { sql: postgres.Sql; users: number } | undefined;
+const held = new Set<string>();
+
+function openClaims(serverUrl: string) {
+  shared ??= { sql: postgres(withDatabase(serverUrl, 'postgres'), { max: 1, ...quiet }), users: 0 };
+  const claims = shared;
+  claims.users++;
+  return {
+    sql: claims.sql,
+    async done() {
+      if (--claims.users > 0) return;
+      if (shared === claims) shared = undefined;
+      await claims.sql.end({ timeout: 5 });
+    },
+  };
 }
 
 /** `<service>_<hash>`: the folder's package and a digest of every migration in it */
