@@ -3,6 +3,7 @@
 // gone (killed at the file's timeout, say) instead of running on, holding ports and database
 // connections the next test files need.
 import process from 'node:process';
+import { setInterval } from 'node:timers';
 
 const testPid = Number(process.env.TEST_PROCESS_PID);
 if (testPid > 0 && testPid !== process.pid) {
