@@ -78,7 +78,7 @@ const urls = new WeakMap<DatabaseHandle, string>();
 /**
  * A migrated database for one test file, holding only what its migrations wrote: on PostgreSQL
  * one of the server's reused test databases (see claimTestDatabase), given back by `close()`;
- * on PGlite a new one in memory. `name` is for the logs of whoever reads them.
+ * on PGlite a new one in memory. Its migrations name the database; `name` no longer does.
  */
 export async function createTestDatabase({
   migrationsFolder,

@@ -17,7 +17,7 @@ export interface TestService<S extends SubgraphServer = SubgraphServer> {
     log: Logger;
     urls: Readonly<Record<string, string | undefined>>;
   }): Promise<S>;
-  /** fills the fresh database once the service listens, before the next one starts */
+  /** fills the database once the service listens, before the next one starts */
   seed?(handle: DatabaseHandle): Promise<unknown>;
 }
 
@@ -32,14 +32,15 @@ export interface TestServices<T extends Record<string, TestService<any>>> {
   stopServer(name: keyof T): Promise<void>;
   /** starts a stopped service's server again, on its port and database */
   startServer(name: keyof T): Promise<void>;
-  /** stops every server, last started first, and drops their databases */
+  /** stops every server, last started first, and closes their databases (see createTestDatabase) */
   stop(): Promise<void>;
 }
 
 /**
- * Starts a set of services that follow each other, each on a fresh test database, in the order
- * given (a service's `seed` runs before the next one starts), every port chosen up front. A
- * set-up that fails half way stops what it had started: nothing is left running.
+ * Starts a set of services that follow each other, each on a test database holding only what its
+ * migrations wrote (createTestDatabase), in the order given (a service's `seed` runs before the
+ * next one starts), every port chosen up front. A set-up that fails half way stops what it had
+ * started: nothing is left running.
  */
 export async function startTestServices<T extends Record<string, TestService<any>>>(
   set: T,
