@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { withDeadline } from '@ordergraph/shared/testing';
 import { Redis } from 'ioredis';
 
 /** the Redis the tests share (CI starts one); it outlives every test */
@@ -18,8 +19,11 @@ export async function redisUnavailable(url = REDIS_URL): Promise<string | false>
   });
   redis.on('error', () => {});
   try {
-    await redis.connect();
-    await redis.ping();
+    // a connection that neither answers nor fails must not hold the file until its timeout
+    await withDeadline(
+      redis.connect().then(() => redis.ping()),
+      { what: `Redis at ${url} to answer a PING`, timeoutMs: 10_000 },
+    );
     return false;
   } catch (error) {
     return `needs Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`;

@@ -9,8 +9,7 @@ import * as orders from '@ordergraph/orders/server';
 import * as shipments from '@ordergraph/shipments/server';
 import { executeRows, sql, type DatabaseHandle, type Role } from '@ordergraph/shared';
 import {
-  freePort,
-  startTestSubgraph,
+  startTestServices,
   TEST_SIGNING_SECRET,
   testLogger,
   withDeadline,
@@ -81,74 +80,65 @@ async function assembleStack(
   { routerOptions = {}, ordersOptions = {} }: StackOptions,
   started: { stop(): Promise<void> }[],
 ): Promise<Stack> {
-  const tracked = <T extends { stop(): Promise<void> }>(service: T): T => {
-    started.push(service);
-    return service;
-  };
-  // orders and shipments follow each other's event logs: their URLs are fixed up front
-  const [ordersPort, shipmentsPort, customersPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const urlOf = (port: number) => `http://127.0.0.1:${port}/graphql`;
-  const ordersUrl = urlOf(ordersPort);
-  const shipmentsUrl = urlOf(shipmentsPort);
-  // orders asks customers for e-mails when it writes an export
-  const customersUrl = urlOf(customersPort);
-
-  const catalogSubgraph = tracked(await startTestSubgraph({ name: 'catalog', ...catalog }));
-  await seedCatalog(catalogSubgraph.handle);
-  const inventorySubgraph = tracked(
-    await startTestSubgraph({
-      name: 'inventory',
+  // orders and shipments follow each other's event logs, inventory follows shipments, customers
+  // both: every URL is known before the first service starts
+  const set = await startTestServices({
+    catalog: {
+      migrationsFolder: catalog.migrationsFolder,
+      createServer: catalog.createServer,
+      seed: seedCatalog,
+    },
+    inventory: {
       migrationsFolder: inventory.migrationsFolder,
-      createServer: (options) =>
+      createServer: ({ urls, ...options }) =>
         inventory.createServer({
           ...options,
           catalog: inventory.createCatalogClient({
-            url: catalogSubgraph.url,
+            url: urls['catalog']!,
             signingSecret: options.signingSecret,
           }),
-          shipmentsUrl,
+          shipmentsUrl: urls['shipments'],
         }),
-    }),
-  );
-  await seedInventory(inventorySubgraph.handle);
-  const ordersSubgraph = tracked(
-    await startTestSubgraph({
-      name: 'orders',
-      port: ordersPort,
+      seed: seedInventory,
+    },
+    orders: {
       migrationsFolder: orders.migrationsFolder,
-      createServer: (options) =>
+      createServer: ({ urls, ...options }) =>
         orders.createServer({
           ...options,
-          catalogUrl: catalogSubgraph.url,
-          inventoryUrl: inventorySubgraph.url,
-          shipmentsUrl,
-          customersUrl,
+          catalogUrl: urls['catalog']!,
+          inventoryUrl: urls['inventory']!,
+          shipmentsUrl: urls['shipments'],
+          // orders asks customers for e-mails when it writes an export
+          customersUrl: urls['customers'],
           runExports: true,
           ...ordersOptions,
         }),
-    }),
-  );
-  const shipmentsSubgraph = tracked(
-    await startTestSubgraph({
-      name: 'shipments',
-      port: shipmentsPort,
+    },
+    shipments: {
       migrationsFolder: shipments.migrationsFolder,
-      createServer: (options) => shipments.createServer({ ...options, ordersUrl }),
-    }),
-  );
-  const customersSubgraph = tracked(
-    await startTestSubgraph({
-      name: 'customers',
-      port: customersPort,
+      createServer: ({ urls, ...options }) =>
+        shipments.createServer({ ...options, ordersUrl: urls['orders']! }),
+    },
+    customers: {
       migrationsFolder: customers.migrationsFolder,
-      createServer: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
-    }),
-  );
-  await seedCustomers(customersSubgraph.handle);
+      createServer: ({ urls, ...options }) =>
+        customers.createServer({
+          ...options,
+          ordersUrl: urls['orders'],
+          shipmentsUrl: urls['shipments'],
+        }),
+      seed: seedCustomers,
+    },
+  });
+  started.push(set);
+  const subgraphs = set.services as Record<SubgraphName, TestSubgraph<any>>;
+  const {
+    inventory: inventorySubgraph,
+    orders: ordersSubgraph,
+    shipments: shipmentsSubgraph,
+    customers: customersSubgraph,
+  } = set.services;
 
   // each consumer's caughtUp fails within a minute, naming the consumer and where it stopped
   const settle = async () => {
@@ -170,37 +160,6 @@ async function assembleStack(
     });
   };
 
-  const subgraphs: Record<SubgraphName, TestSubgraph<any>> = {
-    customers: customersSubgraph,
-    catalog: catalogSubgraph,
-    orders: ordersSubgraph,
-    inventory: inventorySubgraph,
-    shipments: shipmentsSubgraph,
-  };
-  const serverFactories: Record<SubgraphName, (options: any) => Promise<any>> = {
-    customers: (options) => customers.createServer({ ...options, ordersUrl, shipmentsUrl }),
-    catalog: (options) => catalog.createServer(options),
-    orders: (options) =>
-      orders.createServer({
-        ...options,
-        catalogUrl: catalogSubgraph.url,
-        inventoryUrl: inventorySubgraph.url,
-        shipmentsUrl,
-        customersUrl,
-        runExports: true,
-        ...ordersOptions,
-      }),
-    inventory: (options) =>
-      inventory.createServer({
-        ...options,
-        catalog: inventory.createCatalogClient({
-          url: catalogSubgraph.url,
-          signingSecret: options.signingSecret,
-        }),
-        shipmentsUrl,
-      }),
-    shipments: (options) => shipments.createServer({ ...options, ordersUrl }),
-  };
   const startRouter = async (port = 0, options: Partial<RouterOptions> = routerOptions) => {
     const started = await createRouter({
       production: false,
@@ -218,7 +177,7 @@ async function assembleStack(
     return { router: started, url: await started.listen({ port }) };
   };
   let { router, url: routerUrl } = await startRouter();
-  const stopped = new Set<SubgraphName>();
+  started.push(router);
 
   return {
     get routerUrl() {
@@ -232,20 +191,8 @@ async function assembleStack(
       ({ router, url: routerUrl } = await startRouter(Number(new URL(routerUrl).port)));
     },
     startExtraRouter: (options = routerOptions) => startRouter(0, options),
-    async stopSubgraph(name) {
-      await subgraphs[name].server.stop();
-      stopped.add(name);
-    },
-    async startSubgraph(name) {
-      const subgraph = subgraphs[name];
-      subgraph.server = await serverFactories[name]({
-        handle: subgraph.handle,
-        signingSecret: TEST_SIGNING_SECRET,
-        log: testLogger(name),
-      });
-      await subgraph.server.listen({ port: Number(new URL(subgraph.url).port) });
-      stopped.delete(name);
-    },
+    stopSubgraph: (name) => set.stopServer(name),
+    startSubgraph: (name) => set.startServer(name),
     settle,
     subgraphs,
     token: (subject, roles) => signToken({ secret: JWT_SECRET, subject, roles }),
@@ -277,11 +224,7 @@ async function assembleStack(
       ) as Record<SubgraphName, number>,
     async stop() {
       await router.stop();
-      for (const [name, subgraph] of Object.entries(subgraphs)) {
-        // the server of a restarted subgraph is not the one its `stop` knows
-        if (!stopped.has(name as SubgraphName)) await subgraph.server.stop();
-        await subgraph.handle.close();
-      }
+      await set.stop();
     },
   };
 }

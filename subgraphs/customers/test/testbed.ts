@@ -17,7 +17,7 @@ import {
 import { executeRows, type DatabaseHandle, type Viewer } from '@ordergraph/shared';
 import {
   createTestDatabase,
-  startTestSubgraph,
+  startTestServices,
   subgraphRequest,
   TEST_SIGNING_SECRET,
   testLogger,
@@ -47,22 +47,35 @@ export async function latestSeq(handle: DatabaseHandle): Promise<number> {
 
 /** The real catalog, inventory and orders subgraphs, seeded, as the producers of events. */
 export async function startProducers() {
-  const catalog = await startTestSubgraph({
-    name: 'catalog',
-    migrationsFolder: catalogMigrations,
-    createServer: createCatalogServer,
+  const set = await startTestServices({
+    catalog: {
+      migrationsFolder: catalogMigrations,
+      createServer: createCatalogServer,
+      seed: seedCatalog,
+    },
+    inventory: {
+      migrationsFolder: inventoryMigrations,
+      createServer: ({ urls, ...options }) =>
+        createInventoryServer({
+          ...options,
+          catalog: createCatalogClient({
+            url: urls['catalog']!,
+            signingSecret: options.signingSecret,
+          }),
+        }),
+      seed: seedInventory,
+    },
+    orders: {
+      migrationsFolder: ordersMigrations,
+      createServer: ({ urls, ...options }) =>
+        createOrdersServer({
+          ...options,
+          catalogUrl: urls['catalog']!,
+          inventoryUrl: urls['inventory']!,
+        }),
+    },
   });
-  await seedCatalog(catalog.handle);
-  const inventory = await startTestSubgraph({
-    name: 'inventory',
-    migrationsFolder: inventoryMigrations,
-    createServer: (options) =>
-      createInventoryServer({
-        ...options,
-        catalog: createCatalogClient({ url: catalog.url, signingSecret: options.signingSecret }),
-      }),
-  });
-  await seedInventory(inventory.handle);
+  const { inventory, orders } = set.services;
   // stock arrives as deliveries do, through the inventory's API
   const received = await subgraphRequest(inventory.url, {
     query: RECEIVE_STOCK,
@@ -72,14 +85,9 @@ export async function startProducers() {
     },
   });
   if (received.data?.receiveStock.__typename !== 'ReceiveStockSuccess') {
+    await set.stop();
     throw new Error(`receiveStock failed: ${JSON.stringify(received)}`);
   }
-  const orders = await startTestSubgraph({
-    name: 'orders',
-    migrationsFolder: ordersMigrations,
-    createServer: (options) =>
-      createOrdersServer({ ...options, catalogUrl: catalog.url, inventoryUrl: inventory.url }),
-  });
   return {
     orders,
     /** places an order of one T-shirt as `viewer`; resolves to its id and number */
@@ -108,11 +116,7 @@ export async function startProducers() {
       }
       return result.order;
     },
-    async stop() {
-      await orders.stop();
-      await inventory.stop();
-      await catalog.stop();
-    },
+    stop: () => set.stop(),
   };
 }
 

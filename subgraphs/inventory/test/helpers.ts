@@ -5,7 +5,7 @@ import {
 import { DEMO_PRODUCTS, seedDemoData as seedCatalog } from '@ordergraph/catalog/seed';
 import { readEvents, type Viewer } from '@ordergraph/shared';
 import {
-  startTestSubgraph,
+  startTestServices,
   subgraphRequest,
   viewers,
   type GraphQLResponse,
@@ -41,23 +41,27 @@ let receipts = 0;
 export async function startTestbed({
   overReceiptTolerancePercent,
 }: { overReceiptTolerancePercent?: number } = {}): Promise<Testbed> {
-  const catalog = await startTestSubgraph({
-    name: 'catalog',
-    migrationsFolder: catalogMigrations,
-    createServer: createCatalogServer,
+  const set = await startTestServices({
+    catalog: {
+      migrationsFolder: catalogMigrations,
+      createServer: createCatalogServer,
+      seed: seedCatalog,
+    },
+    inventory: {
+      migrationsFolder,
+      createServer: ({ urls, ...options }) =>
+        createServer({
+          ...options,
+          catalog: createCatalogClient({
+            url: urls['catalog']!,
+            signingSecret: options.signingSecret,
+          }),
+          overReceiptTolerancePercent,
+        }),
+      seed: seedDemoData,
+    },
   });
-  await seedCatalog(catalog.handle);
-  const inventory = await startTestSubgraph({
-    name: 'inventory',
-    migrationsFolder,
-    createServer: (options) =>
-      createServer({
-        ...options,
-        catalog: createCatalogClient({ url: catalog.url, signingSecret: options.signingSecret }),
-        overReceiptTolerancePercent,
-      }),
-  });
-  await seedDemoData(inventory.handle);
+  const { catalog, inventory } = set.services;
 
   const request: Testbed['request'] = (query, options = {}) =>
     subgraphRequest(inventory.url, { query, ...options });
@@ -84,10 +88,7 @@ export async function startTestbed({
       ]);
       return rows.map(({ warehouseId, onHand, reserved }) => ({ warehouseId, onHand, reserved }));
     },
-    async stop() {
-      await inventory.stop();
-      await catalog.stop();
-    },
+    stop: () => set.stop(),
   };
 }
 

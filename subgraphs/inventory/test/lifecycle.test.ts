@@ -11,8 +11,7 @@ import {
 } from '@ordergraph/orders/server';
 import { eventCursors, readEvents, type Viewer } from '@ordergraph/shared';
 import {
-  freePort,
-  startTestSubgraph,
+  startTestServices,
   subgraphRequest,
   testLogger,
   TEST_SIGNING_SECRET,
@@ -32,57 +31,60 @@ import { RECEIVE } from './helpers.js';
 
 // the real catalog, orders and shipments around the inventory: a placed order gets a
 // shipment per warehouse, and shipping one turns its reserved stock into a sale
-let catalog: TestSubgraph, inventory: TestSubgraph, orders: TestSubgraph, shipments: TestSubgraph;
+let inventory: TestSubgraph, orders: TestSubgraph, shipments: TestSubgraph;
 let inventoryServer: InventoryServer;
 let shipmentsServer: ShipmentsServer;
 const ADA = '00000000-0000-4000-8000-0000000000a1';
 const [tee, mug] = ['TEE-CLASSIC-BLK-M', 'MUG-CERAMIC-WHT'];
 
+let set: Awaited<ReturnType<typeof startLifecycle>>;
+// inventory follows shipments, which follows orders, which calls inventory: the URLs come first
+const startLifecycle = () =>
+  startTestServices({
+    catalog: {
+      migrationsFolder: catalogMigrations,
+      createServer: createCatalogServer,
+      seed: seedCatalog,
+    },
+    inventory: {
+      migrationsFolder,
+      createServer: async ({ urls, ...options }) =>
+        (inventoryServer = await createServer({
+          ...options,
+          catalog: createCatalogClient({
+            url: urls['catalog']!,
+            signingSecret: options.signingSecret,
+          }),
+          shipmentsUrl: urls['shipments']!,
+          consumerWaitMs: 1_000,
+        })),
+      seed: seedDemoData,
+    },
+    orders: {
+      migrationsFolder: ordersMigrations,
+      createServer: ({ urls, ...options }) =>
+        createOrdersServer({
+          ...options,
+          catalogUrl: urls['catalog']!,
+          inventoryUrl: urls['inventory']!,
+        }),
+    },
+    shipments: {
+      migrationsFolder: shipmentsMigrations,
+      createServer: async ({ urls, ...options }) =>
+        (shipmentsServer = await createShipmentsServer({
+          ...options,
+          ordersUrl: urls['orders']!,
+          consumerWaitMs: 1_000,
+        })),
+    },
+  });
+
 before(async () => {
-  catalog = await startTestSubgraph({
-    name: 'life_catalog',
-    migrationsFolder: catalogMigrations,
-    createServer: createCatalogServer,
-  });
-  await seedCatalog(catalog.handle);
-  // inventory follows shipments, which follows orders, which calls inventory: one URL first
-  const shipmentsPort = await freePort();
-  inventory = await startTestSubgraph({
-    name: 'life_inventory',
-    migrationsFolder,
-    createServer: async (options) =>
-      (inventoryServer = await createServer({
-        ...options,
-        catalog: createCatalogClient({ url: catalog.url, signingSecret: options.signingSecret }),
-        shipmentsUrl: `http://127.0.0.1:${shipmentsPort}/graphql`,
-        consumerWaitMs: 1_000,
-      })),
-  });
-  await seedDemoData(inventory.handle);
-  orders = await startTestSubgraph({
-    name: 'life_orders',
-    migrationsFolder: ordersMigrations,
-    createServer: (options) =>
-      createOrdersServer({ ...options, catalogUrl: catalog.url, inventoryUrl: inventory.url }),
-  });
-  shipments = await startTestSubgraph({
-    name: 'life_shipments',
-    migrationsFolder: shipmentsMigrations,
-    port: shipmentsPort,
-    createServer: async (options) =>
-      (shipmentsServer = await createShipmentsServer({
-        ...options,
-        ordersUrl: orders.url,
-        consumerWaitMs: 1_000,
-      })),
-  });
+  set = await startLifecycle();
+  ({ inventory, orders, shipments } = set.services);
 });
-after(async () => {
-  await shipments?.stop();
-  await orders?.stop();
-  await inventory?.stop();
-  await catalog?.stop();
-});
+after(() => set?.stop());
 
 let keys = 0;
 const call = (url: string, query: string, input: Record<string, unknown>, viewer: Viewer) =>

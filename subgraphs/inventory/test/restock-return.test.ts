@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Viewer } from '@ordergraph/shared';
-import { viewers, type GraphQLResponse } from '@ordergraph/shared/testing';
+import { racesNeedPostgres, viewers, type GraphQLResponse } from '@ordergraph/shared/testing';
 import { RESTOCK, SHIP, eventsOfType, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -88,17 +88,15 @@ describe('restockReturn', () => {
     ]);
   });
 
-  it('restocks the same return into another warehouse, and concurrent twins once', async () => {
+  it('restocks the same return into another warehouse, once however often it is asked', async () => {
     const input = {
       returnId: 'return-1',
       warehouseId: 'wh-west',
       lines: [{ sku: throwOat, quantity: 1 }],
     };
-    const results = await Promise.all([restock(input), restock(input), restock(input)]);
-    assert.deepEqual(
-      results.map((result) => result.data),
-      [{ restockReturn: true }, { restockReturn: true }, { restockReturn: true }],
-    );
+    for (let call = 0; call < 3; call++) {
+      assert.deepEqual((await restock(input)).data, { restockReturn: true });
+    }
     assert.deepEqual(await testbed.levels(throwOat), [
       { warehouseId: 'wh-east', onHand: 3, reserved: 0 },
       { warehouseId: 'wh-west', onHand: 1, reserved: 0 },
@@ -186,5 +184,26 @@ describe('restockReturn', () => {
       );
     }
     assert.equal((await returnMovements()).length, 3);
+  });
+});
+
+describe('restockReturn under concurrency', () => {
+  it('restocks concurrent twins once', { skip: racesNeedPostgres }, async () => {
+    const movementsBefore = (await returnMovements()).length;
+    const input = {
+      returnId: 'return-twins',
+      warehouseId: 'wh-west',
+      lines: [{ sku: throwSlate, quantity: 1 }],
+    };
+    const results = await Promise.all([restock(input), restock(input), restock(input)]);
+    assert.deepEqual(
+      results.map((result) => result.data),
+      [{ restockReturn: true }, { restockReturn: true }, { restockReturn: true }],
+    );
+    assert.deepEqual(await testbed.levels(throwSlate), [
+      { warehouseId: 'wh-east', onHand: 1, reserved: 0 },
+      { warehouseId: 'wh-west', onHand: 1, reserved: 0 },
+    ]);
+    assert.equal((await returnMovements()).length, movementsBefore + 1);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { seedDemoData as seedInventory } from '@ordergraph/inventory/seed';
 import type { Viewer } from '@ordergraph/shared';
 import {
-  startTestSubgraph,
+  startTestServices,
   subgraphRequest,
   testLogger,
   TEST_SIGNING_SECRET,
@@ -101,36 +101,36 @@ export const newKey = (prefix = 'order') => `${prefix}-${++keys}-${Date.now()}`;
 export async function startTestbed({
   payments,
 }: { payments?: PaymentProvider } = {}): Promise<Testbed> {
-  const catalog = await startTestSubgraph({
-    name: 'catalog',
-    migrationsFolder: catalogMigrations,
-    createServer: createCatalogServer,
-  });
-  await seedCatalog(catalog.handle);
-  const inventory = await startTestSubgraph({
-    name: 'inventory',
-    migrationsFolder: inventoryMigrations,
-    createServer: (options) =>
-      createInventoryServer({
-        ...options,
-        catalog: createInventoryCatalogClient({
-          url: catalog.url,
-          signingSecret: options.signingSecret,
+  const set = await startTestServices({
+    catalog: {
+      migrationsFolder: catalogMigrations,
+      createServer: createCatalogServer,
+      seed: seedCatalog,
+    },
+    inventory: {
+      migrationsFolder: inventoryMigrations,
+      createServer: ({ urls, ...options }) =>
+        createInventoryServer({
+          ...options,
+          catalog: createInventoryCatalogClient({
+            url: urls['catalog']!,
+            signingSecret: options.signingSecret,
+          }),
         }),
-      }),
+      seed: seedInventory,
+    },
+    orders: {
+      migrationsFolder,
+      createServer: ({ urls, ...options }) =>
+        createServer({
+          ...options,
+          catalogUrl: urls['catalog']!,
+          inventoryUrl: urls['inventory']!,
+          ...(payments ? { payments } : {}),
+        }),
+    },
   });
-  await seedInventory(inventory.handle);
-  const orders = await startTestSubgraph({
-    name: 'orders',
-    migrationsFolder,
-    createServer: (options) =>
-      createServer({
-        ...options,
-        catalogUrl: catalog.url,
-        inventoryUrl: inventory.url,
-        ...(payments ? { payments } : {}),
-      }),
-  });
+  const { catalog, inventory, orders } = set.services;
   const request: Testbed['request'] = (query, options = {}) =>
     subgraphRequest(orders.url, { query, ...options });
   let receipts = 0;
@@ -202,10 +202,6 @@ export async function startTestbed({
       const url = await server.listen();
       return { url, stop: () => server.stop() };
     },
-    async stop() {
-      await orders.stop();
-      await inventory.stop();
-      await catalog.stop();
-    },
+    stop: () => set.stop(),
   };
 }

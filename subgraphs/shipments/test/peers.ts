@@ -15,7 +15,7 @@ import {
 } from '@ordergraph/orders/server';
 import type { Viewer } from '@ordergraph/shared';
 import {
-  startTestSubgraph,
+  startTestServices,
   subgraphRequest,
   viewers,
   type TestSubgraph,
@@ -47,28 +47,35 @@ export interface Peers {
 let keys = 0;
 
 export async function startPeers(): Promise<Peers> {
-  const catalog = await startTestSubgraph({
-    name: 'peer_catalog',
-    migrationsFolder: catalogMigrations,
-    createServer: createCatalogServer,
+  const set = await startTestServices({
+    catalog: {
+      migrationsFolder: catalogMigrations,
+      createServer: createCatalogServer,
+      seed: seedCatalog,
+    },
+    inventory: {
+      migrationsFolder: inventoryMigrations,
+      createServer: ({ urls, ...options }) =>
+        createInventoryServer({
+          ...options,
+          catalog: createCatalogClient({
+            url: urls['catalog']!,
+            signingSecret: options.signingSecret,
+          }),
+        }),
+      seed: seedInventory,
+    },
+    orders: {
+      migrationsFolder: ordersMigrations,
+      createServer: ({ urls, ...options }) =>
+        createOrdersServer({
+          ...options,
+          catalogUrl: urls['catalog']!,
+          inventoryUrl: urls['inventory']!,
+        }),
+    },
   });
-  await seedCatalog(catalog.handle);
-  const inventory = await startTestSubgraph({
-    name: 'peer_inventory',
-    migrationsFolder: inventoryMigrations,
-    createServer: (options) =>
-      createInventoryServer({
-        ...options,
-        catalog: createCatalogClient({ url: catalog.url, signingSecret: options.signingSecret }),
-      }),
-  });
-  await seedInventory(inventory.handle);
-  const orders = await startTestSubgraph({
-    name: 'peer_orders',
-    migrationsFolder: ordersMigrations,
-    createServer: (options) =>
-      createOrdersServer({ ...options, catalogUrl: catalog.url, inventoryUrl: inventory.url }),
-  });
+  const { inventory, orders } = set.services;
 
   return {
     orders,
@@ -113,10 +120,6 @@ export async function startPeers(): Promise<Peers> {
       });
       return Number(response.data?.ordersEventLog.at(-1)?.seq ?? 0);
     },
-    async stop() {
-      await orders.stop();
-      await inventory.stop();
-      await catalog.stop();
-    },
+    stop: () => set.stop(),
   };
 }

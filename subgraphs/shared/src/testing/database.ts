@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { dropDatabase, openDatabase, withDatabase, type DatabaseHandle } from '../db.js';
+import { openDatabase, withDatabase, type DatabaseHandle } from '../db.js';
+import { claimTestDatabase, TEST_DATABASE_CLAIM_LOCK } from './database-pool.js';
 
 // tests choose their database from the environment: PostgreSQL when TEST_DATABASE_URL or
 // DATABASE_URL names a server, embedded PGlite in memory otherwise
@@ -46,6 +47,10 @@ export async function dropStaleTestDatabases({
         and (pg_stat_file('base/' || d.oid || '/PG_VERSION')).modification
           < now() - make_interval(secs => ${olderThanMs / 1000})`;
     for (const { datname } of stale) {
+      // a reused test database claimed by a test file is left alone, connected or not
+      const [claim] = await admin<{ free: boolean }[]>`
+        select pg_try_advisory_lock(${TEST_DATABASE_CLAIM_LOCK}, hashtext(${datname})) as free`;
+      if (!claim?.free) continue;
       // without force: one that somebody has connected to since is left alone
       const done = await admin
         .unsafe(`drop database if exists "${datname.replaceAll('"', '""')}"`)
@@ -53,6 +58,7 @@ export async function dropStaleTestDatabases({
           () => true,
           () => false,
         );
+      await admin`select pg_advisory_unlock(${TEST_DATABASE_CLAIM_LOCK}, hashtext(${datname}))`;
       if (done) dropped.push(datname);
     }
   } catch {
@@ -69,26 +75,35 @@ let swept: Promise<unknown> | undefined;
 // where each PostgreSQL test database lives, so a second process-like handle can open it
 const urls = new WeakMap<DatabaseHandle, string>();
 
-/** A fresh, migrated database for one test file; `close()` drops it. */
+/**
+ * A migrated database for one test file, holding only what its migrations wrote: on PostgreSQL
+ * one of the server's reused test databases (see claimTestDatabase), given back by `close()`;
+ * on PGlite a new one in memory. Its migrations name the database; `name` no longer does.
+ */
 export async function createTestDatabase({
-  name,
   migrationsFolder,
 }: {
   name: string;
   migrationsFolder: string;
 }): Promise<DatabaseHandle> {
-  const url = freshTestDatabaseUrl(name);
-  if (!url) return openDatabase({ migrationsFolder });
+  if (!serverUrl) return openDatabase({ migrationsFolder });
   await (swept ??= dropStaleTestDatabases());
-  const handle = await openDatabase({ url, migrationsFolder, maxConnections: 20 });
+  const claimed = await claimTestDatabase({ serverUrl, migrationsFolder });
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase({ url: claimed.url, migrationsFolder, maxConnections: 20 });
+  } catch (error) {
+    await claimed.release();
+    throw error;
+  }
   const database: DatabaseHandle = {
     ...handle,
     async close() {
       await handle.close();
-      await dropDatabase(url);
+      await claimed.release();
     },
   };
-  urls.set(database, url);
+  urls.set(database, claimed.url);
   return database;
 }
 

@@ -26,10 +26,13 @@ export default async function* durations(source) {
   }
   /** @param {number} ms */
   const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  const slowest = [...byFile]
+  const ranked = [...byFile]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 3)
     .map(([file, ms]) => `${relative(process.cwd(), file)} ${seconds(ms)}`);
   const suite = process.env.npm_package_name ?? process.cwd();
-  yield `\n# suite ${suite}: ${seconds(performance.now() - started)}, ${byFile.size} files; slowest: ${slowest.join(', ') || 'none'}\n`;
+  // TEST_DURATIONS=all lists every file, slowest first, to compare runs file by file
+  if (process.env.TEST_DURATIONS === 'all') {
+    yield `\n${ranked.map((line) => `# file ${line}`).join('\n')}\n`;
+  }
+  yield `\n# suite ${suite}: ${seconds(performance.now() - started)}, ${byFile.size} files; slowest: ${ranked.slice(0, 3).join(', ') || 'none'}\n`;
 }

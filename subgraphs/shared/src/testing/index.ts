@@ -5,3 +5,4 @@ export * from './subscriptions.js';
 export * from './process.js';
 export * from './deadline.js';
 export * from './telemetry.js';
+export * from './services.js';

@@ -42,7 +42,13 @@ export interface ServiceProcessOptions {
 
 /** Runs a TypeScript entry point in its own Node process, as `npm start` does (through tsx). */
 export function startServiceProcess({ entry, env }: ServiceProcessOptions): ServiceProcess {
-  const merged: NodeJS.ProcessEnv = { ...process.env };
+  // the process (and whatever it forks) ends itself should this test process die first
+  const exitWithTest = `--import "${import.meta.resolve('./exit-with-test.mjs')}"`;
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEST_PROCESS_PID: String(process.pid),
+    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${exitWithTest}`.trim(),
+  };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete merged[name];
     else merged[name] = value;

@@ -121,15 +121,23 @@ export async function startTestSubgraphReplica<S extends SubgraphServer = Subgra
   };
 }
 
-/** A port that was free a moment ago: lets services that follow each other know their URLs first. */
+/**
+ * A port that was free a moment ago: lets services that follow each other know their URLs
+ * first. It is drawn below the range the system hands out for outgoing connections (32768 and
+ * up on Linux), where the many connections of a busy machine would take it before the service
+ * listens on it; and above the ports the project's own services use.
+ */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+  const bindable = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
     });
-  });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port found between 10000 and 32000');
 }

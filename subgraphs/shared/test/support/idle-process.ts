@@ -1,0 +1,2 @@
+// A process that does nothing until it is ended, started by test/support/starter-process.ts.
+setInterval(() => {}, 60_000);
