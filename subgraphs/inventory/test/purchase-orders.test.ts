@@ -51,7 +51,7 @@ const receive = (
 const movements = async (sku: string) => {
   const response = await testbed.request(
     `query($sku: ID) { stockMovements(sku: $sku, kind: PURCHASE_RECEIPT) {
-      nodes { kind quantity onHandChange reference actor warehouse { id } } } }`,
+      nodes { kind quantity onHandChange reference actor { kind id } warehouse { id } } } }`,
     { viewer: viewers.staff(), variables: { sku } },
   );
   return response.data?.stockMovements.nodes;
@@ -222,7 +222,7 @@ describe('purchase orders', () => {
         quantity: 7,
         onHandChange: 7,
         reference: totes,
-        actor: 'warehouse-1',
+        actor: { kind: 'WAREHOUSE', id: 'warehouse-1' },
         warehouse: { id: 'wh-east' },
       },
       {
@@ -230,7 +230,7 @@ describe('purchase orders', () => {
         quantity: 5,
         onHandChange: 5,
         reference: totes,
-        actor: 'warehouse-1',
+        actor: { kind: 'WAREHOUSE', id: 'warehouse-1' },
         warehouse: { id: 'wh-east' },
       },
     ]);

@@ -188,26 +188,24 @@ async function followFeed({
     const seq = consumed.at(-1)?.seq;
     if (seq === undefined) return;
     const handled = consumed.filter((event) => handles(event.type));
-    // only events passed over (the feed's way of moving the cursor on): nothing to write; the
-    // cursor is stored with the next event handled, and a restart reads them again, harmlessly
-    if (handled.length > 0) {
-      await handle.db.transaction(async (tx) => {
-        // first, so that a former holder's batch is refused before its handlers run; the
-        // cursor rides in the fence's statement, and rolls back with the handlers' writes
-        await lease.fenceWith(
-          tx as unknown as Database,
-          (held) => sql`insert into ${eventCursors} (consumer, position)
-                        select ${name}::text, ${seq}::bigint where ${held}
-                        on conflict (consumer)
-                        do update set position = excluded.position, updated_at = now()
-                        returning position`,
-        );
-        // the events the handlers append go last, after every row they lock
-        await withAppendsLast(tx as unknown as Database, async () => {
-          for (const event of handled) await onEvent(event, tx as unknown as Database);
-        });
+    // a batch of only an event passed over (the feed's way of moving the cursor on, once per
+    // long poll at most) still stores the cursor: the consumer's position on /metrics is true
+    await handle.db.transaction(async (tx) => {
+      // first, so that a former holder's batch is refused before its handlers run; the
+      // cursor rides in the fence's statement, and rolls back with the handlers' writes
+      await lease.fenceWith(
+        tx as unknown as Database,
+        (held) => sql`insert into ${eventCursors} (consumer, position)
+                      select ${name}::text, ${seq}::bigint where ${held}
+                      on conflict (consumer)
+                      do update set position = excluded.position, updated_at = now()
+                      returning position`,
+      );
+      // the events the handlers append go last, after every row they lock
+      await withAppendsLast(tx as unknown as Database, async () => {
+        for (const event of handled) await onEvent(event, tx as unknown as Database);
       });
-    }
+    });
     position = seq;
     advance(seq);
   };

@@ -70,6 +70,8 @@ interface Found {
   events: EventLogRow[];
   passedOver: EventLogRow | null;
   exhausted: boolean;
+  /** read from the log itself, not from the tail's memory */
+  fromLog: boolean;
 }
 
 function pick(rows: readonly EventLogRow[], matches: (type: string) => boolean, limit: number) {
@@ -111,12 +113,17 @@ export function createEventFeed(
     after: number,
     limit: number,
     matches: (type: string) => boolean,
+    { fromLog = false } = {},
   ): Promise<Found> => {
-    const kept = tail?.recent(after);
-    if (kept) return { ...pick(kept, matches, limit), exhausted: true };
+    const kept = fromLog ? null : tail?.recent(after);
+    if (kept) return { ...pick(kept, matches, limit), exhausted: true, fromLog: false };
     // past the tail's window, or no tail: the log itself, a page of it at a time
     const rows = await readEvents(handle.db, { after, limit: MAX_FEED_PAGE });
-    return { ...pick(rows, matches, limit), exhausted: rows.length < MAX_FEED_PAGE };
+    return {
+      ...pick(rows, matches, limit),
+      exhausted: rows.length < MAX_FEED_PAGE,
+      fromLog: true,
+    };
   };
 
   /** a wait for the next commit, registered at once so that none is missed while looking */
@@ -156,7 +163,16 @@ export function createEventFeed(
         }
         // a closing service answers at once, so its long polls do not hold the shutdown
         if (Date.now() >= deadline || closed || !found.exhausted) next.cancel();
-        if (Date.now() >= deadline || closed) break;
+        if (closed) break;
+        if (Date.now() >= deadline) {
+          // the tail reads a commit a moment after it: before answering "nothing", the log
+          if (!found.fromLog) {
+            const checked = await look(position, limit, matches, { fromLog: true });
+            if (checked.events.length > 0) return checked.events.map(toFeedEvent);
+            if (checked.passedOver) passedOver = checked.passedOver;
+          }
+          break;
+        }
         await next.arrived;
       }
       return passedOver ? [toFeedEvent(passedOver)] : [];
