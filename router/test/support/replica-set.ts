@@ -204,7 +204,8 @@ export async function startReplicaSet({
       .map(({ consumer, position }) => ({
         consumer,
         position,
-        head: heads.get(consumer.split(':')[1]!) ?? Infinity,
+        // `service:producer`, or `service:work` for a consumer of its own service's log
+        head: heads.get(consumer.split(':')[1]!) ?? heads.get(consumer.split(':')[0]!) ?? Infinity,
       }))
       .filter(({ position, head }) => position < head)
       .map(({ consumer, position, head }) => `${consumer} ${position}/${head}`);
