@@ -170,21 +170,6 @@ export function createLifecycleRepository({ db }: { db: Database }) {
       }
     },
 
-    async updateShipment(
-      id: string,
-      change: Partial<
-        Pick<
-          OrderShipmentRow,
-          'status' | 'carrierCode' | 'trackingNumber' | 'trackingUrl' | 'lastEventSeq'
-        >
-      >,
-    ): Promise<void> {
-      await db
-        .update(orderShipments)
-        .set({ ...change, updatedAt: new Date() })
-        .where(eq(orderShipments.id, id));
-    },
-
     async findShipmentsByOrderIds(orderIds: readonly string[]): Promise<OrderShipmentRow[]> {
       if (orderIds.length === 0) return [];
       return db

@@ -164,13 +164,12 @@ async function followFeed({
   let stopped = false;
   const aborter = new AbortController();
   // asked for only when the consumer names its types, so any producer's feed will do otherwise
-  const query = types
-    ? `query Feed($after: String!, $first: Int!, $waitMs: Int!, $types: [String!]) {
-        feed: ${field}(after: $after, first: $first, waitMs: $waitMs, types: $types) {
-          seq type streamType streamId payload occurredAt } }`
-    : `query Feed($after: String!, $first: Int!, $waitMs: Int!) {
-        feed: ${field}(after: $after, first: $first, waitMs: $waitMs) {
-          seq type streamType streamId payload occurredAt } }`;
+  const [typesVariable, typesArgument] = types
+    ? [', $types: [String!]', ', types: $types']
+    : ['', ''];
+  const query = `query Feed($after: String!, $first: Int!, $waitMs: Int!${typesVariable}) {
+    feed: ${field}(after: $after, first: $first, waitMs: $waitMs${typesArgument}) {
+      seq type streamType streamId payload occurredAt } }`;
   const handles = typeMatcher(types);
 
   const consumedOf = (event: FeedEvent): ConsumedEvent => ({
