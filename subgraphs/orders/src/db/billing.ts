@@ -10,7 +10,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { instant } from '@ordergraph/shared/tables';
-import { orderLines, orders } from './schema.js';
+import { orderLines, orders } from './orders.js';
 import { returns } from './returns.js';
 import { paymentCaptures } from './lifecycle.js';
 

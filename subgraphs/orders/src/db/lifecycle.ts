@@ -11,7 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { instant } from '@ordergraph/shared/tables';
-import { orderLines, orders, payments } from './schema.js';
+import { orderLines, orders, payments } from './orders.js';
 
 const minorUnits = (name: string) => bigint(name, { mode: 'number' }).notNull();
 const moment = (name: string) =>

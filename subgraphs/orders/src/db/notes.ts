@@ -1,7 +1,7 @@
 import { index, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import type { ActorKind } from '@ordergraph/shared';
 import { instant } from '@ordergraph/shared/tables';
-import { orders } from './schema.js';
+import { orders } from './orders.js';
 
 export const NOTE_VISIBILITIES = ['INTERNAL', 'CUSTOMER'] as const;
 export const noteVisibility = pgEnum('note_visibility', NOTE_VISIBILITIES);

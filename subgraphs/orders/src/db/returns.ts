@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { instant } from '@ordergraph/shared/tables';
-import { orderLines, orders } from './schema.js';
+import { orderLines, orders } from './orders.js';
 
 export const RETURN_STATUSES = [
   'REQUESTED',
