@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
-import { groupLoader, rowLoader } from '@ordergraph/shared';
+import { groupLoader, pagedGroupLoader, rowLoader } from '@ordergraph/shared';
 import type { CustomersRepository } from './customers.repository.js';
-import type { NotificationRow } from './db/schema.js';
 import type { NotificationCursor, NotificationsRepository } from './notifications.repository.js';
 
 /** One customer's page of notifications, as Customer.notifications asks for it. */
@@ -12,9 +11,6 @@ export interface CustomerNotificationsKey {
   after: NotificationCursor | null;
   unreadOnly: boolean;
 }
-
-const pageOf = ({ limit, after, unreadOnly }: CustomerNotificationsKey) =>
-  JSON.stringify([limit, after?.seq ?? null, unreadOnly]);
 
 /** The per-request DataLoaders of the customers service. */
 export function createLoaders(
@@ -39,32 +35,14 @@ export function createLoaders(
       const byId = new Map(counts.map((row) => [row.customerId, row.unread]));
       return ids.map((id) => byId.get(id) ?? 0);
     }),
-    // the customers of one request usually share the page arguments: one statement per
-    // distinct page, whatever the number of customers
-    notificationsByCustomer: new DataLoader<CustomerNotificationsKey, NotificationRow[], string>(
-      async (keys) => {
-        const pages = new Map<string, CustomerNotificationsKey[]>();
-        for (const key of keys) pages.set(pageOf(key), [...(pages.get(pageOf(key)) ?? []), key]);
-        const found = new Map<string, NotificationRow[]>();
-        await Promise.all(
-          [...pages].map(async ([page, group]) => {
-            const [{ limit, after, unreadOnly }] = group as [CustomerNotificationsKey];
-            const rows = await notifications.listForCustomers({
-              customerIds: group.map((key) => key.customerId),
-              limit,
-              after,
-              unreadOnly,
-            });
-            for (const row of rows) {
-              const id = `${row.customerId}|${page}`;
-              found.set(id, [...(found.get(id) ?? []), row]);
-            }
-          }),
-        );
-        return keys.map((key) => found.get(`${key.customerId}|${pageOf(key)}`) ?? []);
-      },
-      { cacheKeyFn: (key) => `${key.customerId}|${pageOf(key)}` },
-    ),
+    notificationsByCustomer: pagedGroupLoader({
+      groupOf: (key: CustomerNotificationsKey) => key.customerId,
+      pageOf: ({ limit, after, unreadOnly }) =>
+        JSON.stringify([limit, after?.seq ?? null, unreadOnly]),
+      findPage: ({ groups, page: { limit, after, unreadOnly } }) =>
+        notifications.listForCustomers({ customerIds: groups, limit, after, unreadOnly }),
+      rowGroupOf: (row) => row.customerId,
+    }),
   };
 }
 
