@@ -1,32 +1,21 @@
-import { createLogger, startSubgraph } from '@ordergraph/shared';
+import { startSubgraph } from '@ordergraph/shared';
 import { parseBillingSettings } from './billing/settings.js';
 import { loadConfig } from './config.js';
 import { seedDemoData } from './seed.js';
 import { createServer, migrationsFolder } from './server.js';
 
 const config = loadConfig();
-const log = createLogger({ name: config.name, level: config.logLevel });
-
-if (config.production) {
-  // no real provider is wired in yet; say so loudly rather than take test payments silently
-  log.warn('placeOrder authorizes payments with the built-in test payment provider');
-}
 
 await startSubgraph({
-  name: config.name,
-  port: config.port,
-  host: config.host,
-  log,
-  databaseUrl: config.databaseUrl,
-  preparedStatements: config.preparedStatements,
-  maxConnections: config.databasePoolMax,
-  dataDir: config.dataDir,
-  shutdownTimeoutMs: config.shutdownTimeoutMs,
-  telemetry: config.telemetry,
+  config,
   migrationsFolder,
-  seed: { enabled: config.seedDemoData, run: seedDemoData },
-  createServer: (handle) =>
-    createServer({
+  seed: seedDemoData,
+  createServer: ({ handle, log }) => {
+    if (config.production) {
+      // no real provider is wired in yet; say so loudly rather than take test payments silently
+      log.warn('placeOrder authorizes payments with the built-in test payment provider');
+    }
+    return createServer({
       handle,
       signingSecret: config.signingSecret,
       log,
@@ -49,5 +38,6 @@ await startSubgraph({
         taxLabels: config.BILLING_TAX_LABELS,
         defaultTaxLabel: config.BILLING_DEFAULT_TAX_LABEL,
       }),
-    }),
+    });
+  },
 });

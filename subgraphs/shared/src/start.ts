@@ -1,65 +1,48 @@
 import { isAbsolute, join } from 'node:path';
 import { openDatabase, type DatabaseHandle } from './db.js';
-import type { Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { PROJECT_ROOT } from './paths.js';
 import { registerEventLogMetrics } from './observability/event-metrics.js';
 import { registerPoolMetrics } from './observability/pool-metrics.js';
 import { startTelemetry } from './observability/telemetry.js';
 import type { SubgraphServer } from './server.js';
+import type { SubgraphConfig } from './subgraph-config.js';
 
 export interface StartSubgraphOptions {
-  name: string;
-  port: number;
-  host: string;
-  log: Logger;
-  /** a PostgreSQL URL, or undefined for the embedded database under `<dataDir>/<name>` */
-  databaseUrl: string | undefined;
-  /** prepares statements with parameters on PostgreSQL (see OpenDatabaseOptions); default on */
-  preparedStatements?: boolean | undefined;
-  /** the pool's size on PostgreSQL (see OpenDatabaseOptions); default 10 */
-  maxConnections?: number | undefined;
-  dataDir: string;
+  /** the service's settings as its config.ts read them: name, port, database, shutdown, telemetry */
+  config: SubgraphConfig;
+  /** the process's logger; one is made from the config's name and log level when omitted */
+  log?: Logger;
   migrationsFolder: string;
-  /** seeds demo data into an empty database; defaults to on for the embedded database */
-  seed?: { enabled: boolean | undefined; run: (handle: DatabaseHandle) => Promise<void> };
-  createServer: (handle: DatabaseHandle) => Promise<SubgraphServer>;
-  /** how long a graceful shutdown may take before the process exits anyway */
-  shutdownTimeoutMs?: number;
-  /** OpenTelemetry on, its exporters from the OTEL_* variables (config's `telemetry`) */
-  telemetry?: boolean;
+  /** seeds demo data into an empty database; on when the config says so, else for the embedded one */
+  seed?: (handle: DatabaseHandle) => Promise<void>;
+  createServer: (parts: { handle: DatabaseHandle; log: Logger }) => Promise<SubgraphServer>;
 }
 
 const EXIT_MARGIN_MS = 2_000;
 
 /** Opens the database, seeds it when asked, listens, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function startSubgraph({
-  name,
-  port,
-  host,
-  log,
-  databaseUrl,
-  preparedStatements,
-  maxConnections,
-  dataDir,
+  config,
+  log = createLogger({ name: config.name, level: config.logLevel }),
   migrationsFolder,
   seed,
   createServer,
-  shutdownTimeoutMs = 10_000,
-  telemetry = false,
 }: StartSubgraphOptions): Promise<void> {
-  const tracing = startTelemetry({ serviceName: name, enabled: telemetry });
+  const { name, port, host, databaseUrl, dataDir, shutdownTimeoutMs } = config;
+  const tracing = startTelemetry({ serviceName: name, enabled: config.telemetry });
   const root = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
   const handle = await openDatabase({
     url: databaseUrl,
-    preparedStatements,
-    maxConnections,
+    preparedStatements: config.preparedStatements,
+    maxConnections: config.databasePoolMax,
     dataDir: databaseUrl ? undefined : join(root, name),
     migrationsFolder,
   });
   log.info({ database: handle.kind }, 'database migrated');
-  if (seed && (seed.enabled ?? handle.kind === 'pglite')) await seed.run(handle);
+  if (seed && (config.seedDemoData ?? handle.kind === 'pglite')) await seed(handle);
 
-  const server = await createServer(handle);
+  const server = await createServer({ handle, log });
   // the pool first: its gauges are read before the event-log gauges send their SQL
   registerPoolMetrics({ metrics: server.metrics, pool: handle.pool });
   registerEventLogMetrics({ metrics: server.metrics, handle });

@@ -1,25 +1,15 @@
-import { createLogger, startSubgraph } from '@ordergraph/shared';
+import { startSubgraph } from '@ordergraph/shared';
 import { loadConfig } from './config.js';
 import { seedDemoData } from './seed.js';
 import { createServer, migrationsFolder } from './server.js';
 
 const config = loadConfig();
-const log = createLogger({ name: config.name, level: config.logLevel });
 
 await startSubgraph({
-  name: config.name,
-  port: config.port,
-  host: config.host,
-  log,
-  databaseUrl: config.databaseUrl,
-  preparedStatements: config.preparedStatements,
-  maxConnections: config.databasePoolMax,
-  dataDir: config.dataDir,
-  shutdownTimeoutMs: config.shutdownTimeoutMs,
-  telemetry: config.telemetry,
+  config,
   migrationsFolder,
-  seed: { enabled: config.seedDemoData, run: seedDemoData },
-  createServer: (handle) =>
+  seed: seedDemoData,
+  createServer: ({ handle, log }) =>
     createServer({
       handle,
       signingSecret: config.signingSecret,

@@ -5,26 +5,35 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import {
-  createLogger,
   createSubgraphServer,
   DEVELOPMENT_SIGNING_SECRET,
   sql,
   startSubgraph,
+  type SubgraphConfig,
 } from '../../src/index.js';
 
 const env = process.env;
-const log = createLogger({ name: 'slow', level: env['LOG_LEVEL'] ?? 'info' });
+const config: SubgraphConfig = {
+  name: 'slow',
+  production: false,
+  host: '127.0.0.1',
+  port: Number(env['PORT']),
+  logLevel: env['LOG_LEVEL'] ?? 'info',
+  databaseUrl: env['DATABASE_URL'],
+  preparedStatements: true,
+  databasePoolMax: 10,
+  dataDir: env['DATA_DIR'] ?? '',
+  signingSecret: DEVELOPMENT_SIGNING_SECRET,
+  seedDemoData: false,
+  shutdownTimeoutMs: Number(env['SHUTDOWN_TIMEOUT_MS']),
+  telemetry: false,
+  leaseTtlMs: 3_000,
+};
 
 await startSubgraph({
-  name: 'slow',
-  port: Number(env['PORT']),
-  host: '127.0.0.1',
-  log,
-  databaseUrl: env['DATABASE_URL'],
-  dataDir: env['DATA_DIR'] ?? '',
+  config,
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  shutdownTimeoutMs: Number(env['SHUTDOWN_TIMEOUT_MS']),
-  createServer: ({ db }) => {
+  createServer: ({ handle: { db }, log }) => {
     // mutations past their first statement and not yet done
     let pending = 0;
     return createSubgraphServer({
