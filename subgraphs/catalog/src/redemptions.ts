@@ -1,4 +1,10 @@
-import { appendEvent, badUserInput, checkIdempotencyKey, type Database } from '@ordergraph/shared';
+import {
+  appendEvent,
+  badUserInput,
+  checkIdempotencyKey,
+  type Database,
+  transaction,
+} from '@ordergraph/shared';
 import {
   normalisePromoCode,
   promoCodeRejected,
@@ -46,8 +52,7 @@ export async function redeemPromoCode(
   checkRedemptionKey(redemptionKey);
   const code = normalisePromoCode(given);
   try {
-    return await db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
+    return await transaction(db, async (tx) => {
       const pricing = createPricingRepository({ db: tx });
       const promotion = await pricing.findPromotion(code);
       if (!promotion) return promoCodeRejected({ given, rejection: 'UNKNOWN' });
@@ -88,8 +93,7 @@ export async function releasePromoCode(
   { redemptionKey }: { redemptionKey: string },
 ): Promise<true> {
   checkRedemptionKey(redemptionKey);
-  await db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Database;
+  await transaction(db, async (tx) => {
     const pricing = createPricingRepository({ db: tx });
     const code = await pricing.releaseRedemption(redemptionKey);
     if (code === null) return;

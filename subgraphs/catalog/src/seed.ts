@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from '@ordergraph/shared';
+import { type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createCatalogRepository } from './catalog.repository.js';
 import { products } from './db/schema.js';
 import { createPricingRepository } from './pricing.repository.js';
@@ -194,8 +194,7 @@ export const DEMO_TAX_RATES = [
 export async function seedDemoData({ db }: DatabaseHandle): Promise<void> {
   const [existing] = await db.select({ n: count() }).from(products);
   if ((existing?.n ?? 0) > 0) return;
-  await db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Database;
+  await transaction(db, async (tx) => {
     const catalog = createCatalogRepository({ db: tx });
     const pricing = createPricingRepository({ db: tx });
     for (const { variants, ...product } of DEMO_PRODUCTS) {

@@ -2,11 +2,11 @@ import {
   appendEvent,
   LeaseLostError,
   startLeasedWorker,
-  type Database,
   type DatabaseHandle,
   type Lease,
   type Logger,
   type SubgraphMetrics,
+  transaction,
 } from '@ordergraph/shared';
 import { createCustomersRepository } from './customers.repository.js';
 import type { CustomerRow, NotificationRow } from './db/schema.js';
@@ -152,8 +152,7 @@ async function runDispatcher({
       }
       return;
     }
-    await handle.db.transaction(async (tx) => {
-      const db = tx as unknown as Database;
+    await transaction(handle.db, async (db) => {
       const delivered = await createNotificationsRepository({ db }).markDelivered({
         id: notification.id,
         channel: sender.channel,
@@ -176,9 +175,9 @@ async function runDispatcher({
   const pass = async (): Promise<number> => {
     // fenced where it matters: a former holder must not take rows; once sent, a row is marked
     // delivered by whoever sent it, or the new holder would send it again
-    const due = await handle.db.transaction(async (tx) => {
-      await lease.fence(tx as unknown as Database);
-      return createNotificationsRepository({ db: tx as unknown as Database }).claimDue({
+    const due = await transaction(handle.db, async (tx) => {
+      await lease.fence(tx);
+      return createNotificationsRepository({ db: tx }).claimDue({
         limit: batchSize,
         leaseMs,
       });

@@ -4,8 +4,8 @@ import { asc, sql } from 'drizzle-orm';
 import {
   readEvents,
   type ConsumedEvent,
-  type Database,
   type DatabaseHandle,
+  transaction,
 } from '@ordergraph/shared';
 import { createTestDatabase, testLogger } from '@ordergraph/shared/testing';
 import { createNotificationHandler } from '../src/consumers.js';
@@ -25,7 +25,7 @@ const handlers = {
 
 /** handles an event as the consumer does: in a transaction of the customers database */
 const receive = (source: SourceService, event: ConsumedEvent) =>
-  handle.db.transaction((tx) => handlers[source](event, tx as unknown as Database));
+  transaction(handle.db, (tx) => handlers[source](event, tx));
 
 const stored = () =>
   handle.db
@@ -155,11 +155,8 @@ describe('the orders and shipments event handlers', () => {
 
   it('roll back with the transaction that failed after them', async () => {
     await assert.rejects(
-      handle.db.transaction(async (tx) => {
-        await handlers.orders(
-          consumed(10, 'order.placed', payloads.placed),
-          tx as unknown as Database,
-        );
+      transaction(handle.db, async (tx) => {
+        await handlers.orders(consumed(10, 'order.placed', payloads.placed), tx);
         throw new Error('the cursor update failed');
       }),
     );

@@ -1,4 +1,4 @@
-import type { ConsumedEvent, Database, DatabaseHandle } from '@ordergraph/shared';
+import { type ConsumedEvent, type DatabaseHandle, transaction } from '@ordergraph/shared';
 import {
   startTestSubgraph,
   subgraphRequest,
@@ -44,6 +44,6 @@ export async function receive(
 ): Promise<void> {
   const handler = createNotificationHandler({ source, log: testLogger('customers') });
   for (const event of events) {
-    await handle.db.transaction((tx) => handler(event, tx as unknown as Database));
+    await transaction(handle.db, (tx) => handler(event, tx));
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, DatabaseHandle } from '@ordergraph/shared';
+import { type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createWarehouse } from './warehouse-admin.js';
 import { validateNewWarehouse } from './warehouses.js';
 
@@ -45,6 +45,6 @@ export async function seedDemoData({ db }: DatabaseHandle): Promise<void> {
     });
     if ('__typename' in warehouse)
       throw new Error(`demo warehouse ${demo.code}: ${warehouse.message}`);
-    await db.transaction((tx) => createWarehouse(tx as unknown as Database, { warehouse }));
+    await transaction(db, (tx) => createWarehouse(tx, { warehouse }));
   }
 }

@@ -18,6 +18,7 @@ import {
   type InvalidInput,
   type Logger,
   type Viewer,
+  transaction,
 } from '@ordergraph/shared';
 import { createCancellationsRepository } from './cancellations.repository.js';
 import type { InventoryClient } from './clients/inventory.js';
@@ -196,8 +197,7 @@ export function createOrderCancellation({
       { fence }: { fence?: ((tx: Database) => Promise<void>) | undefined } = {},
     ): Promise<'cancelled' | 'shipped'> {
       const cancels = await letGo(orderId, undefined);
-      await db.transaction(async (transaction) => {
-        const tx = transaction as unknown as Database;
+      await transaction(db, async (tx) => {
         await fence?.(tx);
         // who asked is known only as staff or the customer: the request's viewer is gone
         if (cancels)

@@ -2,11 +2,11 @@ import {
   appendEvent,
   startLeasedWorker,
   startWakeLoop,
-  type Database,
   type DatabaseHandle,
   type Lease,
   type Logger,
   type SubgraphMetrics,
+  transaction,
 } from '@ordergraph/shared';
 import {
   CAPTURES_CHANNEL,
@@ -111,8 +111,7 @@ async function runCaptures({
             amountMinor: capture.amount,
             idempotencyKey: capture.shipmentId,
           });
-    await handle.db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
+    await transaction(handle.db, async (tx) => {
       await lease.fence(tx);
       const inTx = createLifecycleRepository({ db: tx });
       const order = await inTx.lockOrder(capture.orderId);

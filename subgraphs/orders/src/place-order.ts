@@ -4,6 +4,7 @@ import {
   type Actor,
   type Database,
   type Logger,
+  transaction,
 } from '@ordergraph/shared';
 import type { CatalogClient, QuoteResult } from './clients/catalog.js';
 import type { InventoryClient } from './clients/inventory.js';
@@ -175,8 +176,7 @@ export function createOrderPlacement({
 
       const success: PlaceOrderSuccessResult = { __typename: 'PlaceOrderSuccess', orderId };
       const committed: SagaStep[] = [...progress.steps, 'COMMITTED'];
-      const saved = await db.transaction(async (transaction) => {
-        const tx = transaction as unknown as Database;
+      const saved = await transaction(db, async (tx) => {
         const inTx = createOrderRequestsRepository({ db: tx });
         if (!(await inTx.complete(claim, success, committed))) return false;
         await createOrdersRepository({ db: tx }).insertPlacedOrder({

@@ -9,6 +9,7 @@ import {
   type InvalidInput,
   type Money,
   type Viewer,
+  transaction,
 } from '@ordergraph/shared';
 import type { RefundRow } from './db/schema.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
@@ -271,8 +272,8 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       if (!isUuid(returnId)) return returnNotFound(returnId);
       const scope = `refundReturn:${viewer.subject ?? ''}`;
       const requestHash = hashRequest(input);
-      const started = await db.transaction((tx) =>
-        start(repositoriesOf(tx as unknown as Database), {
+      const started = await transaction(db, (tx) =>
+        start(repositoriesOf(tx), {
           returnId,
           request,
           scope,
@@ -282,12 +283,8 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       );
       if ('result' in started) return started.result;
       const answers = await ask(started.pending);
-      return db.transaction((tx) =>
-        finish(
-          tx as unknown as Database,
-          { returnId, batch: started.pending, request: { scope, key } },
-          answers,
-        ),
+      return transaction(db, (tx) =>
+        finish(tx, { returnId, batch: started.pending, request: { scope, key } }, answers),
       );
     },
 
@@ -304,8 +301,7 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       const pending = await createRefundsRepository({ db }).findPending(returnId);
       if (pending.length === 0) return null;
       const answers = await ask(pending);
-      const outcome = await db.transaction(async (transaction) => {
-        const tx = transaction as unknown as Database;
+      const outcome = await transaction(db, async (tx) => {
         await fence?.(tx);
         return finish(tx, { returnId, batch: pending, request: null }, answers);
       });

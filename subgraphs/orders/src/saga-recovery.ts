@@ -7,6 +7,7 @@ import {
   type DatabaseHandle,
   type Logger,
   type SubgraphMetrics,
+  transaction,
 } from '@ordergraph/shared';
 import type { OrderCancellation } from './cancel-order.js';
 import { createCancellationsRepository } from './cancellations.repository.js';
@@ -62,8 +63,7 @@ export function startSagaRecovery({
   const refundRows = createRefundsRepository({ db: handle.db });
 
   const write = <T>(work: (repository: typeof requests) => Promise<T>) =>
-    handle.db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
+    transaction(handle.db, async (tx) => {
       await fence?.(tx);
       return work(createOrderRequestsRepository({ db: tx }));
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql, type Database, type DatabaseHandle } from '@ordergraph/shared';
+import { sql, type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
 import { applyBillingEvent } from '../src/billing/billing-events.js';
 import { createLedgerExportSource, type LedgerParams } from '../src/billing/ledger-export.js';
@@ -31,7 +31,7 @@ before(async () => {
           ? [lines.map((line) => ({ orderLineId: line.id, quantity: line.quantity }))]
           : lines.map((line) => [{ orderLineId: line.id, quantity: line.quantity }]),
     });
-    await handle.db.transaction((tx) =>
+    await transaction(handle.db, (tx) =>
       applyBillingEvent(
         {
           seq: 1,
@@ -41,7 +41,7 @@ before(async () => {
           payload: { orderId: order.id },
           occurredAt: new Date(),
         },
-        tx as unknown as Database,
+        tx,
         { settings: DEFAULT_BILLING_SETTINGS },
       ),
     );

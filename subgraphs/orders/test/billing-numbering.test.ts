@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { executeRows, sql, type Database, type DatabaseHandle } from '@ordergraph/shared';
+import { executeRows, sql, type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
 import { applyBillingEvent } from '../src/billing/billing-events.js';
 import { createBillingRepository } from '../src/billing/billing.repository.js';
@@ -47,8 +47,7 @@ describe('invoice numbers', () => {
     const failing = orders[3]!.id;
     const outcomes = await Promise.allSettled(
       orders.map((order, index) =>
-        handle.db.transaction(async (transaction) => {
-          const tx = transaction as unknown as Database;
+        transaction(handle.db, async (tx) => {
           await applyBillingEvent(captured(order.id, index + 1), tx, { settings });
           // the issuing transaction fails after taking its number: the number goes back
           if (order.id === failing) throw new Error('the consumer crashed');
@@ -64,17 +63,13 @@ describe('invoice numbers', () => {
     assert.deepEqual(await repository.findInvoicesByOrderIds([failing]), []);
 
     // the event is handled again (the consumer's cursor did not move): the next number
-    await handle.db.transaction((transaction) =>
-      applyBillingEvent(captured(failing, 4), transaction as unknown as Database, { settings }),
-    );
+    await transaction(handle.db, (tx) => applyBillingEvent(captured(failing, 4), tx, { settings }));
     assert.deepEqual(await sequences(), [1, 2, 3, 4, 5, 6, 7, 8]);
     const [retried] = await repository.findInvoicesByOrderIds([failing]);
     assert.equal(retried!.number, `INV-${retried!.year}-000008`);
 
     // a replayed event invoices nothing twice
-    await handle.db.transaction((transaction) =>
-      applyBillingEvent(captured(failing, 4), transaction as unknown as Database, { settings }),
-    );
+    await transaction(handle.db, (tx) => applyBillingEvent(captured(failing, 4), tx, { settings }));
     assert.deepEqual(await sequences(), [1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -103,8 +98,8 @@ describe('invoice numbers', () => {
       uncaptured: [1],
     });
     const apply = () =>
-      handle.db.transaction((transaction) =>
-        applyBillingEvent(captured(order.id, 99), transaction as unknown as Database, {
+      transaction(handle.db, (tx) =>
+        applyBillingEvent(captured(order.id, 99), tx, {
           settings: perOrder,
         }),
       );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import type { ConsumedEvent, Database, DatabaseHandle } from '@ordergraph/shared';
+import { type ConsumedEvent, type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createTestDatabase, testLogger } from '@ordergraph/shared/testing';
 import { startCaptureRunner } from '../src/capture-runner.js';
 import { orders, paymentCaptures, type OrderRow } from '../src/db/schema.js';
@@ -27,9 +27,7 @@ const warehouseCodes = async (id: string) => ({ 'wh-east': 'EAST', 'wh-west': 'W
 
 /** applies a shipments event as the consumer does: in a transaction of its own */
 const apply = (event: ConsumedEvent) =>
-  handle.db.transaction((tx) =>
-    applyShipmentEvent(event, tx as unknown as Database, { warehouseCodes, log }),
-  );
+  transaction(handle.db, (tx) => applyShipmentEvent(event, tx, { warehouseCodes, log }));
 
 function shipmentEvent(
   type: string,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, DatabaseHandle } from '@ordergraph/shared';
+import { type DatabaseHandle, transaction } from '@ordergraph/shared';
 import {
   startTestSubgraph,
   subgraphRequest,
@@ -76,7 +76,7 @@ export function insertOrder(
   handle: DatabaseHandle,
   placed: PlacedOrder = placedOrder(),
 ): Promise<OrderRow> {
-  return handle.db.transaction((tx) =>
-    createOrdersRepository({ db: tx as unknown as Database }).insertPlacedOrder(placed),
+  return transaction(handle.db, (tx) =>
+    createOrdersRepository({ db: tx }).insertPlacedOrder(placed),
   );
 }

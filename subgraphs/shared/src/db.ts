@@ -13,6 +13,14 @@ import { createPoolUsage, type PoolUsage } from './observability/pool-metrics.js
 /** The drizzle database every repository works on, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT>;
 
+/**
+ * Runs `work` in one transaction on `db`, handing it the transaction as a `Database`, so
+ * repositories and event appends take it as they take the pool; rolls back when `work` throws.
+ */
+export function transaction<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => work(tx));
+}
+
 /** Counts the SQL statements sent, in all and per GraphQL request, so tests can bound them. */
 export interface StatementCounter {
   count: number;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from './db.js';
+import { type Database, type DatabaseHandle, transaction } from './db.js';
 import { typeMatcher, type FeedEvent } from './event-feed.js';
 import { withAppendsLast } from './event-log.js';
 import { LeaseLostError, startLeasedWorker, type Lease } from './lease.js';
@@ -189,11 +189,11 @@ async function followFeed({
     const handled = consumed.filter((event) => handles(event.type));
     // a batch of only an event passed over (the feed's way of moving the cursor on, once per
     // long poll at most) still stores the cursor: the consumer's position on /metrics is true
-    await handle.db.transaction(async (tx) => {
+    await transaction(handle.db, async (tx) => {
       // first, so that a former holder's batch is refused before its handlers run; the
       // cursor rides in the fence's statement, and rolls back with the handlers' writes
       await lease.fenceWith(
-        tx as unknown as Database,
+        tx,
         (held) => sql`insert into ${eventCursors} (consumer, position)
                       select ${name}::text, ${seq}::bigint where ${held}
                       on conflict (consumer)
@@ -201,8 +201,8 @@ async function followFeed({
                       returning position`,
       );
       // the events the handlers append go last, after every row they lock
-      await withAppendsLast(tx as unknown as Database, async () => {
-        for (const event of handled) await onEvent(event, tx as unknown as Database);
+      await withAppendsLast(tx, async () => {
+        for (const event of handled) await onEvent(event, tx);
       });
     });
     position = seq;

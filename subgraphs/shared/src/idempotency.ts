@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Database } from './db.js';
+import { type Database, transaction } from './db.js';
 import { invalidInput } from './errors.js';
 import { idempotencyKeys } from './tables.js';
 import type { InvalidInput } from './validation.js';
@@ -60,8 +60,8 @@ export async function withIdempotency<R extends StoredResult>(
   const requestHash = hashRequest(input);
   if (claim === 'last') {
     try {
-      const result = await db.transaction(async (tx) => {
-        const done = await run(tx as unknown as Database);
+      const result = await transaction(db, async (tx) => {
+        const done = await run(tx);
         const claimed = await tx
           .insert(idempotencyKeys)
           .values({ scope, key, requestHash, result: done })
@@ -86,10 +86,10 @@ export async function withIdempotency<R extends StoredResult>(
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) {
       return {
-        stored: await storedResult<R>(tx as unknown as Database, { scope, key, requestHash }),
+        stored: await storedResult<R>(tx, { scope, key, requestHash }),
       };
     }
-    const result = await run(tx as unknown as Database);
+    const result = await run(tx);
     await tx
       .update(idempotencyKeys)
       .set({ result })

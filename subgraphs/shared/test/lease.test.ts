@@ -8,9 +8,9 @@ import {
   readEvents,
   sql,
   startLeasedWorker,
-  type Database,
   type DatabaseHandle,
   type Lease,
+  transaction,
 } from '../src/index.js';
 import {
   createTestDatabase,
@@ -57,13 +57,13 @@ function replica(name: string) {
 
 /** work as a leased worker does it: a write and the fence, in one transaction */
 const fencedWrite = (db: DatabaseHandle, lease: Lease, streamId: string) =>
-  db.db.transaction(async (tx) => {
-    await appendEvent(tx as unknown as Database, {
+  transaction(db.db, async (tx) => {
+    await appendEvent(tx, {
       streamType: 'work',
       streamId,
       type: 'work.done',
     });
-    await lease.fence(tx as unknown as Database);
+    await lease.fence(tx);
   });
 
 const written = async () =>
@@ -187,10 +187,10 @@ describe('a leased worker', () => {
       let commit!: () => void;
       let fenced!: () => void;
       const fencedNow = new Promise<void>((resolve) => (fenced = resolve));
-      const work = handle.db.transaction(async (tx) => {
-        await a.lease()!.fence(tx as unknown as Database);
+      const work = transaction(handle.db, async (tx) => {
+        await a.lease()!.fence(tx);
         fenced();
-        await appendEvent(tx as unknown as Database, {
+        await appendEvent(tx, {
           streamType: 'work',
           streamId: 'slow',
           type: 'work.done',

@@ -1,4 +1,4 @@
-import type { Database, DatabaseHandle } from '@ordergraph/shared';
+import { type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createCarrier } from './carrier-admin.js';
 import { validateNewCarrier } from './carriers.js';
 
@@ -23,6 +23,6 @@ export async function seedDemoData({ db }: DatabaseHandle): Promise<void> {
   for (const demo of DEMO_CARRIERS) {
     const carrier = validateNewCarrier({ ...demo, idempotencyKey: `demo-carrier-${demo.code}` });
     if ('__typename' in carrier) throw new Error(`demo carrier ${demo.code}: ${carrier.message}`);
-    await db.transaction((tx) => createCarrier(tx as unknown as Database, { carrier }));
+    await transaction(db, (tx) => createCarrier(tx, { carrier }));
   }
 }

@@ -1,8 +1,8 @@
-import { systemActor } from '@ordergraph/shared';
+import { systemActor, transaction } from '@ordergraph/shared';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Database, Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared';
 import {
   startTestSubgraph,
   subgraphRequest,
@@ -35,9 +35,9 @@ const statuses = async (orderId: string) =>
 
 /** what the orders consumer would do with the order's `order.placed` now */
 const announce = (orderId: string, warehouseId = 'wh-north') =>
-  subgraph.handle.db.transaction((tx) =>
+  transaction(subgraph.handle.db, (tx) =>
     createFulfilment({
-      db: tx as unknown as Database,
+      db: tx,
       actor: systemActor('test'),
     }).createOrderShipments({
       orderId,

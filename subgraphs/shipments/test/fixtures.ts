@@ -1,7 +1,7 @@
-import { systemActor } from '@ordergraph/shared';
+import { systemActor, transaction } from '@ordergraph/shared';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from '@ordergraph/shared';
+import type { DatabaseHandle } from '@ordergraph/shared';
 import { carriers, shipments, trackingEvents, type ShipmentRow } from '../src/db/schema.js';
 import type { ShipmentStatus } from '../src/shipment-status.js';
 import { createFulfilment } from '../src/fulfilment.js';
@@ -26,9 +26,9 @@ export async function createShipment(
     lines?: { orderLineId: string; sku: string; quantity: number }[];
   } = {},
 ): Promise<ShipmentRow> {
-  const [shipment] = await handle.db.transaction((tx) =>
+  const [shipment] = await transaction(handle.db, (tx) =>
     createFulfilment({
-      db: tx as unknown as Database,
+      db: tx,
       actor: systemActor('test'),
     }).createOrderShipments({
       orderId,

@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import {
   readEvents,
   type ConsumedEvent,
-  type Database,
   type DatabaseHandle,
   systemActor,
+  transaction,
 } from '@ordergraph/shared';
 import { createTestDatabase, testLogger } from '@ordergraph/shared/testing';
 import { createOrderEventHandler } from '../src/consumers.js';
@@ -22,8 +22,7 @@ before(async () => {
 after(() => handle.close());
 
 const handler = createOrderEventHandler({ log: testLogger('order-events') });
-const handleEvent = (event: ConsumedEvent) =>
-  handle.db.transaction((tx) => handler(event, tx as unknown as Database));
+const handleEvent = (event: ConsumedEvent) => transaction(handle.db, (tx) => handler(event, tx));
 
 let seq = 0;
 function orderPlaced(orderId = randomUUID(), overrides: Record<string, unknown> = {}) {
@@ -113,9 +112,9 @@ describe('the order.placed handler', () => {
 
   it('creates nothing for an order whose shipments were cancelled first', async () => {
     const { event, orderId } = orderPlaced();
-    const cancelled = await handle.db.transaction((tx) =>
+    const cancelled = await transaction(handle.db, (tx) =>
       createFulfilment({
-        db: tx as unknown as Database,
+        db: tx,
         actor: systemActor('test'),
       }).cancelOrderShipments(orderId),
     );

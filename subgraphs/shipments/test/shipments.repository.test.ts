@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { isUuid, type Database, type DatabaseHandle } from '@ordergraph/shared';
+import { isUuid, type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
 import { migrationsFolder } from '../src/server.js';
 import {
@@ -75,9 +75,7 @@ describe('carriers', () => {
 
 describe('insertShipment', () => {
   const insert = (shipment: Parameters<ShipmentsRepository['insertShipment']>[0]) =>
-    handle.db.transaction((tx) =>
-      createShipmentsRepository({ db: tx as unknown as Database }).insertShipment(shipment),
-    );
+    transaction(handle.db, (tx) => createShipmentsRepository({ db: tx }).insertShipment(shipment));
 
   it('creates a PENDING shipment with its lines, and only one per order and warehouse', async () => {
     const orderId = randomUUID();
@@ -146,8 +144,8 @@ describe('insertShipment', () => {
   it('joins the caller transaction, rolling back with it', async () => {
     const orderId = randomUUID();
     await assert.rejects(
-      handle.db.transaction(async (tx) => {
-        await createShipmentsRepository({ db: tx as unknown as Database }).insertShipment({
+      transaction(handle.db, async (tx) => {
+        await createShipmentsRepository({ db: tx }).insertShipment({
           orderId,
           customerId: ADA,
           warehouseId: WAREHOUSE,

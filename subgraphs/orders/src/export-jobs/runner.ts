@@ -8,6 +8,7 @@ import {
   type Lease,
   type Logger,
   type SubgraphMetrics,
+  transaction,
 } from '@ordergraph/shared';
 import type { ExportJobRow } from '../db/export-jobs.js';
 import { createExportJobsRepository, EXPORT_QUEUED_CHANNEL } from './jobs.repository.js';
@@ -94,8 +95,7 @@ async function runExports({
   const waiters = new Set<{ afterPass: number; resolve: () => void }>();
 
   const fenced = (work: (tx: Database) => Promise<unknown>) =>
-    handle.db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
+    transaction(handle.db, async (tx) => {
       await lease.fence(tx);
       await work(tx);
     });

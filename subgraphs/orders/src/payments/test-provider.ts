@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Database } from '@ordergraph/shared';
+import { type Database, transaction } from '@ordergraph/shared';
 import {
   testPaymentAnswers,
   testPaymentAuthorizations,
@@ -56,8 +56,7 @@ export interface TestPaymentProvider extends PaymentProvider {
 export function createTestPaymentProvider({ db }: { db: Database }): TestPaymentProvider {
   // the first answer to a key is stored with the call's effect, so a retry gets it again
   const once = <T>(key: string, run: (tx: Database) => Promise<T>): Promise<T> =>
-    db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
+    transaction(db, async (tx) => {
       const claimed = await tx
         .insert(testPaymentAnswers)
         .values({ key, answer: null })

@@ -8,8 +8,8 @@ import {
   isUuid,
   unauthenticated,
   withIdempotency,
-  type Database,
   type Viewer,
+  transaction,
 } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { inactiveCarrier, unknownCarrier } from '../carriers.js';
@@ -147,9 +147,9 @@ export const Mutation: MutationResolvers = {
       throw forbidden('Cancelling shipments is for the orders service only.');
     const problem = checkText(input.orderId, { field: 'orderId', max: 100 });
     if (problem) throw badUserInput(problem.message, 'orderId');
-    return db.transaction((tx) =>
+    return transaction(db, (tx) =>
       createFulfilment({
-        db: tx as unknown as Database,
+        db: tx,
         actor: actorOf(viewer),
       }).cancelOrderShipments(input.orderId.trim()),
     );
