@@ -9,10 +9,10 @@ import {
 } from '@ordergraph/shared';
 import { startBillingConsumer } from './billing/billing-consumer.js';
 import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
-import { startCaptureRunner } from './capture-runner.js';
+import { startCaptureRunner } from './lifecycle/capture-runner.js';
 import type { InventoryClient } from './clients/inventory.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
-import { applyShipmentEvent, type WarehouseCodes } from './shipment-events.js';
+import { applyShipmentEvent, type WarehouseCodes } from './lifecycle/shipment-events.js';
 
 /** The cursor key of this service's consumer of the shipments feed. */
 export const SHIPMENTS_CONSUMER = 'orders:shipments';

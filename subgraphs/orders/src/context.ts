@@ -11,26 +11,26 @@ import { createBillingRepository } from './billing/billing.repository.js';
 import type { LedgerParams } from './billing/ledger-export.js';
 import type { BillingSettings } from './billing/settings.js';
 import type { ExportJobRow } from './db/export-jobs.js';
-import type { OrderCancellation } from './cancel-order.js';
+import type { OrderCancellation } from './lifecycle/cancel-order.js';
 import { createExportJobsRepository } from './export-jobs/jobs.repository.js';
 import type { ExportRowSource } from './export-jobs/row-source.js';
 import type { ExportWatch } from './export-jobs/watch.js';
-import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle.loaders.js';
-import { createLifecycleRepository } from './lifecycle.repository.js';
+import { createLifecycleLoaders, type LifecycleLoaders } from './lifecycle/lifecycle.loaders.js';
+import { createLifecycleRepository } from './lifecycle/lifecycle.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import { createNoteLoaders, type NoteLoaders } from './notes.loaders.js';
-import { createNotesRepository } from './notes.repository.js';
+import { createNoteLoaders, type NoteLoaders } from './lifecycle/notes.loaders.js';
+import { createNotesRepository } from './lifecycle/notes.repository.js';
 import { createOrdersRepository, type OrdersRepository } from './orders.repository.js';
-import type { OrderFilter } from './order-search.js';
+import type { OrderFilter } from './search/order-search.js';
 import {
   createOrderSearchRepository,
   type OrderSearchRepository,
-} from './order-search.repository.js';
-import type { OrderPlacement } from './place-order.js';
-import type { RefundFlow } from './refund-flow.js';
-import type { ReturnFlows } from './return-flows.js';
-import { createReturnLoaders, type ReturnLoaders } from './returns.loaders.js';
-import { createReturnsRepository } from './returns.repository.js';
+} from './search/order-search.repository.js';
+import type { OrderPlacement } from './placing/place-order.js';
+import type { RefundFlow } from './returns/refund-flow.js';
+import type { ReturnFlows } from './returns/return-flows.js';
+import { createReturnLoaders, type ReturnLoaders } from './returns/returns.loaders.js';
+import { createReturnsRepository } from './returns/returns.repository.js';
 
 export interface Context extends BaseContext {
   db: Database;

@@ -20,8 +20,13 @@ import {
   type OrderStatus,
   type PaymentRow,
 } from './db/schema.js';
-import type { PostalAddress } from './orders.js';
-import { allocateLines, byWarehouse, type PricedOrder, type StockAllocation } from './pricing.js';
+import type { PostalAddress } from './placing/place-order-inputs.js';
+import {
+  allocateLines,
+  byWarehouse,
+  type PricedOrder,
+  type StockAllocation,
+} from './placing/pricing.js';
 
 /** keyset position in a customer's newest-first order list */
 export interface OrderCursor {

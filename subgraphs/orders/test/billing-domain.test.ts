@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allocate } from '../src/billing/amounts.js';
 import { draftCreditNote, draftInvoice, type InvoiceDraft } from '../src/billing/invoice-math.js';
-import { captureAmount } from '../src/captures.js';
+import { captureAmount } from '../src/lifecycle/captures.js';
 
 /** a small seeded generator (mulberry32): the same histories on every run */
 function random(seed: number) {

@@ -5,7 +5,7 @@ import { createTestDatabase } from '@ordergraph/shared/testing';
 import { applyBillingEvent } from '../src/billing/billing-events.js';
 import { createBillingRepository } from '../src/billing/billing.repository.js';
 import { DEFAULT_BILLING_SETTINGS } from '../src/billing/settings.js';
-import { createLifecycleRepository } from '../src/lifecycle.repository.js';
+import { createLifecycleRepository } from '../src/lifecycle/lifecycle.repository.js';
 import { migrationsFolder } from '../src/server.js';
 import { deliverOrder, insertAuthorizedOrder } from './returns-support.js';
 import { placedOrder } from './support.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { captureAmount } from '../src/captures.js';
-import { describeShipmentStep } from '../src/shipment-steps.js';
+import { captureAmount } from '../src/lifecycle/captures.js';
+import { describeShipmentStep } from '../src/lifecycle/shipment-steps.js';
 
 // two tees at 25.00 and a mug at 12.00: subtotal 62.00; 5.00 off, 4.99 shipping, 4.56 tax
 const order = {

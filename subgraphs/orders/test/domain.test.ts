@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { viewers } from '@ordergraph/shared/testing';
-import { canSeeOrder, paymentDeclined, validatePlaceOrder } from '../src/orders.js';
+import {
+  canSeeOrder,
+  paymentDeclined,
+  validatePlaceOrder,
+} from '../src/placing/place-order-inputs.js';
 import {
   allocateLines,
   byWarehouse,
   InconsistentQuoteError,
   priceFromQuote,
   type Quote,
-} from '../src/pricing.js';
-import { describeEvent } from '../src/timeline.js';
+} from '../src/placing/pricing.js';
+import { describeEvent } from '../src/lifecycle/timeline.js';
 import { ADA, GRACE } from './support.js';
 
 const input = {

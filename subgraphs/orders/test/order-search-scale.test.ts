@@ -17,11 +17,15 @@ import { exportJobs } from '../src/db/schema.js';
 import { createExportJobsRepository } from '../src/export-jobs/jobs.repository.js';
 import { startExportRunner } from '../src/export-jobs/runner.js';
 import { startExport } from '../src/export-jobs/start-export.js';
-import { createOrderExportSource } from '../src/order-export.js';
+import { createOrderExportSource } from '../src/search/order-export.js';
 import { eq } from 'drizzle-orm';
 import { ORDER_STATUSES, PAYMENT_STATUSES } from '../src/db/schema.js';
-import { parseOrderFilter, type OrderFilter, type OrderFilterInput } from '../src/order-search.js';
-import { createOrderSearchRepository } from '../src/order-search.repository.js';
+import {
+  parseOrderFilter,
+  type OrderFilter,
+  type OrderFilterInput,
+} from '../src/search/order-search.js';
+import { createOrderSearchRepository } from '../src/search/order-search.repository.js';
 import { startOrders, type Request } from './support.js';
 
 // the bench's size: every filter must still answer a page from an index

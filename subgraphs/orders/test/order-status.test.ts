@@ -8,7 +8,7 @@ import {
   canMovePayment,
   mayCancel,
   orderStatusFromShipments,
-} from '../src/order-status.js';
+} from '../src/lifecycle/order-status.js';
 import { ADA, GRACE } from './support.js';
 
 // the whole life of an order written out once more, move by move, so that a change to the

@@ -5,8 +5,8 @@ import { eq, sql } from 'drizzle-orm';
 import { hashRequest } from '@ordergraph/shared';
 import { subgraphRequest, viewers } from '@ordergraph/shared/testing';
 import { orderRequests } from '../src/db/schema.js';
-import { createOrderRequestsRepository } from '../src/order-requests.repository.js';
-import { validatePlaceOrder, type OrderRequest } from '../src/orders.js';
+import { createOrderRequestsRepository } from '../src/placing/order-requests.repository.js';
+import { validatePlaceOrder, type OrderRequest } from '../src/placing/place-order-inputs.js';
 import { GRACE } from './support.js';
 import { ADDRESS, EAST, newKey, PLACE_ORDER, startTestbed, TEE, type Testbed } from './testbed.js';
 

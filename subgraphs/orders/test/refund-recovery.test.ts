@@ -13,9 +13,9 @@ import { createInventoryClient } from '../src/clients/inventory.js';
 import { refunds, returns, testPaymentAnswers } from '../src/db/schema.js';
 import type { PaymentProvider } from '../src/payments/payment-provider.js';
 import { createTestPaymentProvider } from '../src/payments/test-provider.js';
-import { createRefundFlow } from '../src/refund-flow.js';
-import { createSagaEffects } from '../src/saga-effects.js';
-import { startSagaRecovery, type SagaRecovery } from '../src/saga-recovery.js';
+import { createRefundFlow } from '../src/returns/refund-flow.js';
+import { createSagaEffects } from '../src/placing/saga-effects.js';
+import { startSagaRecovery, type SagaRecovery } from '../src/placing/saga-recovery.js';
 import { key, refundedByProvider, returnIn } from './returns-support.js';
 import { ADA, startOrders, type Request } from './support.js';
 

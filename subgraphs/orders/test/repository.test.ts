@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
 import { allocations, orders, payments } from '../src/db/schema.js';
-import { createOrderRequestsRepository } from '../src/order-requests.repository.js';
+import { createOrderRequestsRepository } from '../src/placing/order-requests.repository.js';
 import { createOrdersRepository } from '../src/orders.repository.js';
 import { migrationsFolder } from '../src/server.js';
 import { ADA, ADDRESS, GRACE, insertOrder, placedOrder } from './support.js';

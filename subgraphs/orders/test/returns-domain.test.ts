@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { viewers } from '@ordergraph/shared/testing';
 import { RETURN_STATUSES, type ReturnStatus } from '../src/db/schema.js';
-import { orderStatusAfterReturns, paymentStatusAfterRefunds } from '../src/return-effects.js';
+import {
+  orderStatusAfterReturns,
+  paymentStatusAfterRefunds,
+} from '../src/returns/return-effects.js';
 import {
   allowedReturnActions,
   checkReturnable,
@@ -11,7 +14,7 @@ import {
   refundValue,
   returnableQuantities,
   spreadRefund,
-} from '../src/returns.js';
+} from '../src/returns/returns.js';
 
 const ALLOWED: [ReturnStatus, ReturnStatus][] = [
   ['REQUESTED', 'APPROVED'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { recoveryActions, undoActions } from '../src/order-saga.js';
+import { recoveryActions, undoActions } from '../src/placing/order-saga.js';
 
 const kinds = (actions: { kind: string }[]) => actions.map(({ kind }) => kind);
 

@@ -7,11 +7,11 @@ import { testLogger, TEST_SIGNING_SECRET, viewers } from '@ordergraph/shared/tes
 import { createCatalogClient } from '../src/clients/catalog.js';
 import { createInventoryClient } from '../src/clients/inventory.js';
 import { orderRequests } from '../src/db/schema.js';
-import { createOrderRequestsRepository } from '../src/order-requests.repository.js';
-import type { SagaStep } from '../src/order-saga.js';
-import { validatePlaceOrder, type OrderRequest } from '../src/orders.js';
-import { createSagaEffects } from '../src/saga-effects.js';
-import { startSagaRecovery, type SagaRecovery } from '../src/saga-recovery.js';
+import { createOrderRequestsRepository } from '../src/placing/order-requests.repository.js';
+import type { SagaStep } from '../src/placing/order-saga.js';
+import { validatePlaceOrder, type OrderRequest } from '../src/placing/place-order-inputs.js';
+import { createSagaEffects } from '../src/placing/saga-effects.js';
+import { startSagaRecovery, type SagaRecovery } from '../src/placing/saga-recovery.js';
 import { GRACE } from './support.js';
 import { ADDRESS, EAST, newKey, PLACE_ORDER, startTestbed, TEE, type Testbed } from './testbed.js';
 

@@ -4,14 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { type ConsumedEvent, type DatabaseHandle, transaction } from '@ordergraph/shared';
 import { createTestDatabase, testLogger } from '@ordergraph/shared/testing';
-import { startCaptureRunner } from '../src/capture-runner.js';
+import { startCaptureRunner } from '../src/lifecycle/capture-runner.js';
 import { orders, paymentCaptures, type OrderRow } from '../src/db/schema.js';
-import { createLifecycleRepository } from '../src/lifecycle.repository.js';
+import { createLifecycleRepository } from '../src/lifecycle/lifecycle.repository.js';
 import { createOrdersRepository } from '../src/orders.repository.js';
 import { createTestPaymentProvider } from '../src/payments/test-provider.js';
 import { migrationsFolder } from '../src/server.js';
-import { applyShipmentEvent } from '../src/shipment-events.js';
-import { describeEvent } from '../src/timeline.js';
+import { applyShipmentEvent } from '../src/lifecycle/shipment-events.js';
+import { describeEvent } from '../src/lifecycle/timeline.js';
 import { insertOrder, placedOrder } from './support.js';
 
 let handle: DatabaseHandle;

@@ -8,7 +8,7 @@ import {
 } from '@ordergraph/shared/testing';
 import type { OrderRow } from '../src/db/schema.js';
 import { createOrdersRepository, type PlacedOrder } from '../src/orders.repository.js';
-import type { PricedLine } from '../src/pricing.js';
+import type { PricedLine } from '../src/placing/pricing.js';
 import { createServer, migrationsFolder } from '../src/server.js';
 
 export const ADA = '00000000-0000-4000-8000-000000000001';

@@ -21,7 +21,7 @@ import {
   type TestSubgraph,
 } from '@ordergraph/shared/testing';
 import { orders as ordersTable } from '../src/db/schema.js';
-import type { ClaimTiming } from '../src/order-requests.js';
+import type { ClaimTiming } from '../src/placing/order-requests.js';
 import type { PaymentProvider } from '../src/payments/payment-provider.js';
 import {
   createTestPaymentProvider,

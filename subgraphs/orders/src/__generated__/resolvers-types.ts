@@ -2,15 +2,15 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OrderNoteRow, OrderRow, ReturnRow, InvoiceRow, CreditNoteRow, Party, ExportJobRow } from '../db/schema.js';
-import type { AddOrderNoteSuccessResult } from '../notes.js';
-import type { OrderLineWithCurrency, PostalAddress, CustomerReference, PlaceOrderSuccessResult } from '../orders.js';
+import type { AddOrderNoteSuccessResult } from '../lifecycle/notes.js';
+import type { OrderLineWithCurrency, PostalAddress, CustomerReference, PlaceOrderSuccessResult } from '../placing/place-order-inputs.js';
 import type { EventLogRow, FeedEvent } from '@ordergraph/shared';
-import type { CancelOrderSuccessResult } from '../cancel-order.js';
-import type { ReturnLineWithOrder } from '../returns.js';
-import type { ReturnSuccessResult } from '../return-results.js';
-import type { RefundReturnSuccessResult } from '../refund-flow.js';
+import type { CancelOrderSuccessResult } from '../lifecycle/cancel-order.js';
+import type { ReturnLineWithOrder } from '../returns/returns.js';
+import type { ReturnSuccessResult } from '../returns/return-results.js';
+import type { RefundReturnSuccessResult } from '../returns/refund-flow.js';
 import type { InvoiceLineWithCurrency, CreditNoteLineWithCurrency } from '../billing/documents.js';
-import type { OrderSearchPage } from '../order-search.js';
+import type { OrderSearchPage } from '../search/order-search.js';
 import type { ExportStarted } from '../export-jobs/start-export.js';
 import type { ExportLedgerStarted } from '../billing/ledger-export.js';
 import type { Context } from '../context.js';

@@ -1,5 +1,5 @@
 import type { ConsumedEvent, Database } from '@ordergraph/shared';
-import { createLifecycleRepository } from '../lifecycle.repository.js';
+import { createLifecycleRepository } from '../lifecycle/lifecycle.repository.js';
 import { createDocumentIssuer } from './issue-documents.js';
 import type { BillingSettings } from './settings.js';
 

@@ -1,7 +1,7 @@
 import { createServiceClient } from '@ordergraph/shared';
 import type { InvalidInput } from '@ordergraph/shared';
-import type { InvalidPromoCode, UnknownSku } from '../orders.js';
-import type { Quote } from '../pricing.js';
+import type { InvalidPromoCode, UnknownSku } from '../placing/place-order-inputs.js';
+import type { Quote } from '../placing/pricing.js';
 
 const MONEY = 'amount currencyCode';
 

@@ -1,7 +1,7 @@
 import { createServiceClient } from '@ordergraph/shared';
 import type { InvalidInput } from '@ordergraph/shared';
-import type { InsufficientStock } from '../orders.js';
-import type { StockAllocation } from '../pricing.js';
+import type { InsufficientStock } from '../placing/place-order-inputs.js';
+import type { StockAllocation } from '../placing/pricing.js';
 
 const RESERVE = `mutation OrdersReserveStock($input: ReserveStockInput!) {
   reserveStock(input: $input) {

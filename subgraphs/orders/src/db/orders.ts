@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { SagaStep } from '../order-saga.js';
+import type { SagaStep } from '../placing/order-saga.js';
 import { instant } from '@ordergraph/shared/tables';
 
 export const ORDER_STATUSES = [

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import type { ExportJobRow } from '../db/export-jobs.js';
 import { canReadExportJob, downloadPathOf } from '../export-jobs/access.js';
 import { startExport } from '../export-jobs/start-export.js';
-import { parseOrderFilter } from '../order-search.js';
+import { parseOrderFilter } from '../search/order-search.js';
 
 const readable = (viewer: Viewer, job: ExportJobRow | null) => {
   if (!job) return null;

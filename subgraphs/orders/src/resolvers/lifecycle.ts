@@ -1,6 +1,6 @@
 import { toMoney } from '@ordergraph/shared';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers-types.js';
-import { allowedActions } from '../order-status.js';
+import { allowedActions } from '../lifecycle/order-status.js';
 
 /** Order fields of its life after placement: what may be done next, what has been captured. */
 export const OrderLifecycle: Pick<

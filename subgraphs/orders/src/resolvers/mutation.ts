@@ -8,7 +8,7 @@ import {
   type Viewer,
 } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import { validatePlaceOrder } from '../orders.js';
+import { validatePlaceOrder } from '../placing/place-order-inputs.js';
 
 /** Whom an order is for: a customer orders for themself, staff name the customer. */
 function orderingCustomer(viewer: Viewer, customerId: string | null | undefined) {

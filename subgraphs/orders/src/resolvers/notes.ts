@@ -11,8 +11,13 @@ import {
   withIdempotency,
 } from '@ordergraph/shared';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers-types.js';
-import { addOrderNote } from '../note-flow.js';
-import { isVisibleEvent, validateNote, visibleNoteKinds, type NoteCursor } from '../notes.js';
+import { addOrderNote } from '../lifecycle/note-flow.js';
+import {
+  isVisibleEvent,
+  validateNote,
+  visibleNoteKinds,
+  type NoteCursor,
+} from '../lifecycle/notes.js';
 
 // a cursor is client input: check its shape before it reaches SQL
 const isCursor = (cursor: NoteCursor) =>

@@ -1,7 +1,7 @@
 import { encodeEventCursor, readActor, systemActor, toMoney } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { canSeeOrder } from '../orders.js';
-import { describeEvent } from '../timeline.js';
+import { canSeeOrder } from '../placing/place-order-inputs.js';
+import { describeEvent } from '../lifecycle/timeline.js';
 
 export const Order: Resolvers['Order'] = {
   // other services reach orders through references (a shipment's order): the same rule as

@@ -1,6 +1,6 @@
 import { eventFeedResolver, forbidden } from '@ordergraph/shared';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { canSeeOrder } from '../orders.js';
+import { canSeeOrder } from '../placing/place-order-inputs.js';
 
 export const Query: QueryResolvers = {
   order: async (_parent, { id }, { viewer, loaders }) => {

@@ -8,14 +8,14 @@ import {
   type Viewer,
 } from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import { orderNotFound } from '../return-results.js';
+import { orderNotFound } from '../returns/return-results.js';
 import {
   validateReceiveReturn,
   validateRefundReturn,
   validateRejectReturn,
   validateRequestReturn,
-} from '../return-inputs.js';
-import { mayTakeReturnAction, type ReturnAction } from '../returns.js';
+} from '../returns/return-inputs.js';
+import { mayTakeReturnAction, type ReturnAction } from '../returns/returns.js';
 
 const WHO: Record<ReturnAction, string> = {
   APPROVE: 'Only staff may approve returns.',

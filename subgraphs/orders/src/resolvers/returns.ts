@@ -1,7 +1,7 @@
 import { forbidden, toMoney } from '@ordergraph/shared';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { canSeeOrder } from '../orders.js';
-import { allowedReturnActions } from '../returns.js';
+import { canSeeOrder } from '../placing/place-order-inputs.js';
+import { allowedReturnActions } from '../returns/returns.js';
 
 export const Return: Resolvers['Return'] = {
   // the same rule as Query.return: a return the viewer may not see resolves to nothing

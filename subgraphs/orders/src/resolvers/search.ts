@@ -7,7 +7,7 @@ import {
   parseSearchCursor,
   searchCursorOf,
   type OrderSearchPage,
-} from '../order-search.js';
+} from '../search/order-search.js';
 
 /** Query.orders, merged into the Query resolvers: the staff search. */
 export const SearchQuery: Pick<NonNullable<Resolvers['Query']>, 'orders'> = {

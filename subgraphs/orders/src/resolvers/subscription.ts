@@ -7,8 +7,8 @@ import {
 } from '@ordergraph/shared';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
-import { canSeeInternalNotes, isVisibleEvent } from '../notes.js';
-import { canSeeOrder } from '../orders.js';
+import { canSeeInternalNotes, isVisibleEvent } from '../lifecycle/notes.js';
+import { canSeeOrder } from '../placing/place-order-inputs.js';
 
 /** The events of `source` that pass `keep`; ending the result ends the source. */
 function keepOnly(

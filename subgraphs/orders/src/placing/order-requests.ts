@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codedError, invalidInput } from '@ordergraph/shared';
 import type { Claim, OrderRequestsRepository, SagaProgress } from './order-requests.repository.js';
-import type { PlaceOrderOutcome } from './orders.js';
+import type { PlaceOrderOutcome } from './place-order-inputs.js';
 
 export interface ClaimTiming {
   /** how often a twin request looks whether the first one has finished */

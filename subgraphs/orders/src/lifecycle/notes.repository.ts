@@ -12,7 +12,7 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import { anyOf, isUuid, type Actor, type Database } from '@ordergraph/shared';
-import { orderNotes, type NoteVisibility, type OrderNoteRow } from './db/schema.js';
+import { orderNotes, type NoteVisibility, type OrderNoteRow } from '../db/schema.js';
 import type { NewNote, NoteCursor } from './notes.js';
 
 /** The SQL of order notes, over `db` or a transaction. */

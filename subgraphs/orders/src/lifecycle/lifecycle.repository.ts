@@ -12,7 +12,7 @@ import {
   type OrderShipmentRow,
   type PaymentCaptureRow,
   type PaymentRow,
-} from './db/schema.js';
+} from '../db/schema.js';
 
 /**
  * The NOTIFY channel of captures owed: the capture runner wakes on it, not on every commit of

@@ -1,6 +1,6 @@
 import { and, asc, eq, max, sql } from 'drizzle-orm';
 import { idempotencyKeys, type Database } from '@ordergraph/shared';
-import { paymentCaptures, refunds, returns, type RefundRow } from './db/schema.js';
+import { paymentCaptures, refunds, returns, type RefundRow } from '../db/schema.js';
 
 type NewRefund = Omit<
   RefundRow,

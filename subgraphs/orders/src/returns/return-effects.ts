@@ -1,8 +1,8 @@
 import { appendEvent, type Database } from '@ordergraph/shared';
-import type { OrderRow, OrderStatus, PaymentStatus } from './db/schema.js';
-import { createLifecycleRepository } from './lifecycle.repository.js';
-import { canMoveOrder, canMovePayment } from './order-status.js';
-import { createOrdersRepository } from './orders.repository.js';
+import type { OrderRow, OrderStatus, PaymentStatus } from '../db/schema.js';
+import { createLifecycleRepository } from '../lifecycle/lifecycle.repository.js';
+import { canMoveOrder, canMovePayment } from '../lifecycle/order-status.js';
+import { createOrdersRepository } from '../orders.repository.js';
 import { createReturnsRepository } from './returns.repository.js';
 
 /** A change of the order made with its return, whose event is appended last in the transaction. */

@@ -9,14 +9,14 @@ import {
   type SubgraphMetrics,
   transaction,
 } from '@ordergraph/shared';
-import type { OrderCancellation } from './cancel-order.js';
-import { createCancellationsRepository } from './cancellations.repository.js';
-import type { OrderRequestRow } from './db/schema.js';
+import type { OrderCancellation } from '../lifecycle/cancel-order.js';
+import { createCancellationsRepository } from '../lifecycle/cancellations.repository.js';
+import type { OrderRequestRow } from '../db/schema.js';
 import { createOrderRequestsRepository } from './order-requests.repository.js';
 import { recoveryActions, type SagaStep } from './order-saga.js';
-import { placeOrderInterrupted } from './orders.js';
-import type { RefundFlow } from './refund-flow.js';
-import { createRefundsRepository } from './refunds.repository.js';
+import { placeOrderInterrupted } from './place-order-inputs.js';
+import type { RefundFlow } from '../returns/refund-flow.js';
+import { createRefundsRepository } from '../returns/refunds.repository.js';
 import type { SagaEffects } from './saga-effects.js';
 
 /** The lease under which one replica at a time recovers abandoned placeOrder attempts. */

@@ -10,9 +10,9 @@ import {
   type ReturnLineRow,
   type ReturnRow,
   type ReturnStatus,
-} from './db/schema.js';
-import { createLifecycleRepository } from './lifecycle.repository.js';
-import { createOrdersRepository } from './orders.repository.js';
+} from '../db/schema.js';
+import { createLifecycleRepository } from '../lifecycle/lifecycle.repository.js';
+import { createOrdersRepository } from '../orders.repository.js';
 import type { Delivery } from './returns.js';
 
 // statuses of an order delivered whole, for orders with no shipment on record

@@ -11,8 +11,8 @@ import {
   type Viewer,
   transaction,
 } from '@ordergraph/shared';
-import type { RefundRow } from './db/schema.js';
-import type { PaymentProvider } from './payments/payment-provider.js';
+import type { RefundRow } from '../db/schema.js';
+import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { RefundRequest } from './return-inputs.js';
 import { settlePaymentAfterRefund } from './return-effects.js';
 import { lockForMove, returnNotFound, type ReturnNotFound } from './return-results.js';

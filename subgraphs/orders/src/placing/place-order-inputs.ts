@@ -10,7 +10,7 @@ import {
   type InvalidInput,
   type Viewer,
 } from '@ordergraph/shared';
-import type { OrderLineRow } from './db/schema.js';
+import type { OrderLineRow } from '../db/schema.js';
 
 export const MAX_LINES = 50;
 export const MAX_QUANTITY = 1000;

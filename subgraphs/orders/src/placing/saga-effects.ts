@@ -1,8 +1,8 @@
 import { codedError, type Logger } from '@ordergraph/shared';
-import type { CatalogClient } from './clients/catalog.js';
-import type { InventoryClient } from './clients/inventory.js';
+import type { CatalogClient } from '../clients/catalog.js';
+import type { InventoryClient } from '../clients/inventory.js';
 import type { SagaAction } from './order-saga.js';
-import type { PaymentProvider } from './payments/payment-provider.js';
+import type { PaymentProvider } from '../payments/payment-provider.js';
 
 /** The actions that call another service or the payment provider. */
 export type CallAction = Extract<

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '@ordergraph/shared';
-import { orderCancellations, type OrderCancellationRow } from './db/schema.js';
+import { orderCancellations, type OrderCancellationRow } from '../db/schema.js';
 
 /** The SQL of the cancellations under way, as plain functions over `db`. */
 export function createCancellationsRepository({ db }: { db: Database }) {

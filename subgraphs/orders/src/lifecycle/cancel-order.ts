@@ -21,12 +21,12 @@ import {
   transaction,
 } from '@ordergraph/shared';
 import { createCancellationsRepository } from './cancellations.repository.js';
-import type { InventoryClient } from './clients/inventory.js';
-import type { ShipmentsClient } from './clients/shipments.js';
-import type { OrderCancellationRow, OrderRow, OrderStatus } from './db/schema.js';
+import type { InventoryClient } from '../clients/inventory.js';
+import type { ShipmentsClient } from '../clients/shipments.js';
+import type { OrderCancellationRow, OrderRow, OrderStatus } from '../db/schema.js';
 import { createLifecycleRepository } from './lifecycle.repository.js';
 import { canMoveOrder, canMovePayment, mayCancel } from './order-status.js';
-import type { PaymentProvider } from './payments/payment-provider.js';
+import type { PaymentProvider } from '../payments/payment-provider.js';
 
 export const MAX_REASON_LENGTH = 500;
 

@@ -1,6 +1,6 @@
 import { appendEvent, type Actor, type Database } from '@ordergraph/shared';
 import type { OrderNotFound } from './cancel-order.js';
-import { createOrdersRepository } from './orders.repository.js';
+import { createOrdersRepository } from '../orders.repository.js';
 import type { AddOrderNoteSuccessResult, NewNote } from './notes.js';
 import { createNotesRepository } from './notes.repository.js';
 

@@ -14,7 +14,7 @@ import {
   type PendingCapture,
 } from './lifecycle.repository.js';
 import { canMovePayment } from './order-status.js';
-import type { CaptureResult, PaymentProvider } from './payments/payment-provider.js';
+import type { CaptureResult, PaymentProvider } from '../payments/payment-provider.js';
 
 export interface CaptureRunner {
   /** resolves once a look at the captures, begun after this call, found none pending */

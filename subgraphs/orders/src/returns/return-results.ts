@@ -1,5 +1,5 @@
 import type { Viewer } from '@ordergraph/shared';
-import type { OrderRow, ReturnRow, ReturnStatus } from './db/schema.js';
+import type { OrderRow, ReturnRow, ReturnStatus } from '../db/schema.js';
 import { checkReturnTransition, type InvalidReturnTransition } from './returns.js';
 import type { ReturnsRepository } from './returns.repository.js';
 

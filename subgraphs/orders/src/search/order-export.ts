@@ -1,6 +1,6 @@
 import { toMoney, type Database } from '@ordergraph/shared';
-import type { CustomersClient } from './clients/customers.js';
-import type { ExportRowSource } from './export-jobs/row-source.js';
+import type { CustomersClient } from '../clients/customers.js';
+import type { ExportRowSource } from '../export-jobs/row-source.js';
 import type { OrderFilter, SearchCursor } from './order-search.js';
 import { createOrderSearchRepository } from './order-search.repository.js';
 

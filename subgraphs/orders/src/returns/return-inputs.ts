@@ -9,8 +9,8 @@ import {
   type InvalidInput,
   type Money,
 } from '@ordergraph/shared';
-import type { ReturnDisposition } from './db/returns.js';
-import { MAX_LINES, MAX_QUANTITY } from './orders.js';
+import type { ReturnDisposition } from '../db/returns.js';
+import { MAX_LINES, MAX_QUANTITY } from '../placing/place-order-inputs.js';
 
 export const MAX_REASON_LENGTH = 500;
 

@@ -9,8 +9,8 @@ import {
   type InvalidInput,
   type Viewer,
 } from '@ordergraph/shared';
-import type { InventoryClient } from './clients/inventory.js';
-import { createOrdersRepository } from './orders.repository.js';
+import type { InventoryClient } from '../clients/inventory.js';
+import { createOrdersRepository } from '../orders.repository.js';
 import type { LineReceipt, ReturnRequest } from './return-inputs.js';
 import {
   lockForMove,

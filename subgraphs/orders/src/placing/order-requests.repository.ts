@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '@ordergraph/shared';
-import { orderRequests, type OrderRequestRow } from './db/schema.js';
+import { orderRequests, type OrderRequestRow } from '../db/schema.js';
 import type { SagaStep } from './order-saga.js';
 
 /** A held claim on a placeOrder idempotency key: this attempt runs the saga for `orderId`. */

@@ -7,7 +7,7 @@ import {
   type Logger,
 } from '@ordergraph/shared';
 import { captureAmount } from './captures.js';
-import type { OrderRow, OrderShipmentRow } from './db/schema.js';
+import type { OrderRow, OrderShipmentRow } from '../db/schema.js';
 import { createLifecycleRepository, type LifecycleRepository } from './lifecycle.repository.js';
 import { canMoveOrder, hasShipped, orderStatusFromShipments } from './order-status.js';
 

@@ -1,5 +1,5 @@
 import { customerIdOf, hasRole, type Viewer } from '@ordergraph/shared';
-import type { OrderStatus, PaymentStatus } from './db/schema.js';
+import type { OrderStatus, PaymentStatus } from '../db/schema.js';
 
 /**
  * The order's life: every move its status may make, in one table. Fulfilment moves it forward

@@ -9,7 +9,7 @@ import {
   type InvalidInput,
   type Viewer,
 } from '@ordergraph/shared';
-import type { NoteVisibility } from './db/schema.js';
+import type { NoteVisibility } from '../db/schema.js';
 
 export const MAX_NOTE_LENGTH = 2_000;
 

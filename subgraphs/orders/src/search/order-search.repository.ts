@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { anyOf, executeRows, type Database } from '@ordergraph/shared';
-import { allocations, orderLines, orders, type OrderRow } from './db/schema.js';
+import { allocations, orderLines, orders, type OrderRow } from '../db/schema.js';
 import type { OrderFilter, OrderSort, SearchCursor } from './order-search.js';
 
 /** the escape of LIKE's wildcards in text taken literally */

@@ -6,8 +6,8 @@ import {
   type Logger,
   transaction,
 } from '@ordergraph/shared';
-import type { CatalogClient, QuoteResult } from './clients/catalog.js';
-import type { InventoryClient } from './clients/inventory.js';
+import type { CatalogClient, QuoteResult } from '../clients/catalog.js';
+import type { InventoryClient } from '../clients/inventory.js';
 import { claimOrAwait, type ClaimTiming } from './order-requests.js';
 import {
   createOrderRequestsRepository,
@@ -21,9 +21,9 @@ import {
   type PlaceOrderFailure,
   type PlaceOrderOutcome,
   type PlaceOrderSuccessResult,
-} from './orders.js';
-import { createOrdersRepository } from './orders.repository.js';
-import type { PaymentProvider } from './payments/payment-provider.js';
+} from './place-order-inputs.js';
+import { createOrdersRepository } from '../orders.repository.js';
+import type { PaymentProvider } from '../payments/payment-provider.js';
 import { priceFromQuote } from './pricing.js';
 import { createSagaEffects } from './saga-effects.js';
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { rowLoader } from '@ordergraph/shared';
-import type { NoteVisibility, OrderNoteRow } from './db/schema.js';
+import type { NoteVisibility, OrderNoteRow } from '../db/schema.js';
 import type { NoteCursor } from './notes.js';
 import type { NotesRepository } from './notes.repository.js';
 

@@ -7,7 +7,7 @@ import {
   type Connection,
   type InvalidInput,
 } from '@ordergraph/shared';
-import type { OrderRow, OrderStatus, PaymentStatus } from './db/schema.js';
+import type { OrderRow, OrderStatus, PaymentStatus } from '../db/schema.js';
 
 /** How many matches a staff search counts exactly; beyond, it says "more". */
 export const EXACT_COUNT_LIMIT = 10_000;

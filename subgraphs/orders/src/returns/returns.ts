@@ -1,5 +1,5 @@
 import { hasRole, type Role, type Viewer } from '@ordergraph/shared';
-import type { ReturnLineRow, ReturnStatus } from './db/returns.js';
+import type { ReturnLineRow, ReturnStatus } from '../db/returns.js';
 
 /**
  * The return's life: every move it may make, in one table. A rejected or refunded return is
