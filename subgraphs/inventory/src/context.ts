@@ -1,5 +1,5 @@
 import type { BaseContext, Database, EventFeed, EventTail } from '@ordergraph/shared';
-import type { CatalogClient } from './catalog.client.js';
+import type { CatalogClient } from './clients/catalog.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory.repository.js';
 import { createLedgerRepository, type LedgerRepository } from './ledger.repository.js';
 import { createLoaders, type Loaders } from './loaders.js';

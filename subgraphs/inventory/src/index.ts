@@ -1,5 +1,5 @@
 import { startSubgraph } from '@ordergraph/shared';
-import { createCatalogClient } from './catalog.client.js';
+import { createCatalogClient } from './clients/catalog.js';
 import { loadConfig } from './config.js';
 import { seedDemoData } from './seed.js';
 import { createServer, migrationsFolder } from './server.js';

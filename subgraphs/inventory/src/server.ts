@@ -9,7 +9,7 @@ import {
   type Logger,
   type SubgraphServer,
 } from '@ordergraph/shared';
-import type { CatalogClient } from './catalog.client.js';
+import type { CatalogClient } from './clients/catalog.js';
 import { startConsumers, type InventoryConsumers } from './consumers.js';
 import { createContext, type Context } from './context.js';
 import { startLeasedReservationExpiry } from './reservation-expiry.js';
@@ -110,5 +110,5 @@ export async function createServer({
   return Object.assign(server, { consumers, tail });
 }
 
-export { createCatalogClient, type CatalogClient } from './catalog.client.js';
+export { createCatalogClient, type CatalogClient } from './clients/catalog.js';
 export { handleShipmentEvent, SHIPMENTS_CONSUMER, type InventoryConsumers } from './consumers.js';

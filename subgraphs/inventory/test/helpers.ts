@@ -11,7 +11,7 @@ import {
   type GraphQLResponse,
   type TestSubgraph,
 } from '@ordergraph/shared/testing';
-import { createCatalogClient } from '../src/catalog.client.js';
+import { createCatalogClient } from '../src/clients/catalog.js';
 import { createInventoryRepository } from '../src/inventory.repository.js';
 import { seedDemoData } from '../src/seed.js';
 import { createServer, migrationsFolder, type InventoryServer } from '../src/server.js';

@@ -24,7 +24,7 @@ import {
   type ShipmentsServer,
 } from '@ordergraph/shipments/server';
 import { startConsumers, SHIPMENTS_CONSUMER } from '../src/consumers.js';
-import { createCatalogClient } from '../src/catalog.client.js';
+import { createCatalogClient } from '../src/clients/catalog.js';
 import { seedDemoData } from '../src/seed.js';
 import { createServer, migrationsFolder, type InventoryServer } from '../src/server.js';
 import { RECEIVE } from './helpers.js';

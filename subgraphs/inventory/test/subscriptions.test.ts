@@ -9,7 +9,7 @@ import {
   type TestSubgraph,
   type TestSubscriptionClient,
 } from '@ordergraph/shared/testing';
-import { createCatalogClient } from '../src/catalog.client.js';
+import { createCatalogClient } from '../src/clients/catalog.js';
 import { createServer, migrationsFolder, type InventoryServer } from '../src/server.js';
 import { ADJUST, SET_THRESHOLD, startTestbed, type Testbed } from './helpers.js';
 

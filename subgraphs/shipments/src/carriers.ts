@@ -5,7 +5,7 @@ import {
   invalidInput,
   type InvalidInput,
 } from '@ordergraph/shared';
-import { normalizeCarrierCode } from './inputs.js';
+import { normaliseCarrierCode } from './shipment-inputs.js';
 import { TRACKING_NUMBER_PLACEHOLDER } from './shipments.js';
 
 export const MAX_TRANSIT_DAYS = 60;
@@ -57,7 +57,7 @@ export function validateNewCarrier(input: {
   active?: boolean | null;
   idempotencyKey: string;
 }): NewCarrier | InvalidInput {
-  const code = normalizeCarrierCode(input.code);
+  const code = normaliseCarrierCode(input.code);
   const problem = firstProblem(
     checkIdempotencyKey(input.idempotencyKey),
     CARRIER_CODE.test(code)
@@ -108,7 +108,7 @@ export function validateCarrierChanges(input: {
       'input',
     );
   }
-  return { code: normalizeCarrierCode(input.code), changes };
+  return { code: normaliseCarrierCode(input.code), changes };
 }
 
 /** What the carrier mutations store as their result (see withIdempotency). */

@@ -59,9 +59,9 @@ export function trackingDedupeKey(report: CarrierReport): string {
 }
 
 /** Tracking numbers are compared without surrounding space and case. */
-export const normalizeTrackingNumber = (value: string): string => value.trim().toUpperCase();
+export const normaliseTrackingNumber = (value: string): string => value.trim().toUpperCase();
 
-/** 4 to 40 letters, digits and dashes (after normalizing). */
+/** 4 to 40 letters, digits and dashes (after normalising). */
 export const isTrackingNumber = (value: string): boolean => /^[A-Z0-9-]{4,40}$/.test(value);
 
 /** A new tracking number for a carrier that gave none: the carrier's code and 12 digits. */

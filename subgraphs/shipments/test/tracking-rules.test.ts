@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateShipInput, validateTrackingInput } from '../src/inputs.js';
+import { validateShipInput, validateTrackingInput } from '../src/shipment-inputs.js';
 import { CARRIER_STATUSES, hasPassed, type ShipmentStatus } from '../src/shipment-status.js';
 import {
   decideTracking,
@@ -131,7 +131,7 @@ describe('input checks', () => {
   };
   const now = at('2026-11-22T00:00:00Z');
 
-  it('normalizes a carrier report', () => {
+  it('normalises a carrier report', () => {
     assert.deepEqual(validateTrackingInput({ ...tracking, trackingNumber: ' 1z-99 ' }, now), {
       carrierCode: 'ups',
       trackingNumber: '1Z-99',
@@ -180,7 +180,7 @@ describe('input checks', () => {
     });
   }
 
-  it('normalizes a hand-over and leaves the tracking number to be generated', () => {
+  it('normalises a hand-over and leaves the tracking number to be generated', () => {
     assert.deepEqual(validateShipInput({ carrierCode: 'DHL', idempotencyKey: 'k' }), {
       carrierCode: 'dhl',
       trackingNumber: null,

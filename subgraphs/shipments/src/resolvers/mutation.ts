@@ -14,7 +14,11 @@ import {
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { inactiveCarrier, unknownCarrier } from '../carriers.js';
 import { createFulfilment, trackingNumberTaken, type ShipmentOutcome } from '../fulfilment.js';
-import { normalizeCarrierCode, validateShipInput, validateTrackingInput } from '../inputs.js';
+import {
+  normaliseCarrierCode,
+  validateShipInput,
+  validateTrackingInput,
+} from '../shipment-inputs.js';
 import type { Loaders } from '../loaders.js';
 import type { ShipmentRow } from '../db/schema.js';
 import { TrackingNumberTakenError } from '../shipments.repository.js';
@@ -102,7 +106,7 @@ export const Mutation: MutationResolvers = {
   },
 
   recordTrackingEvent: async (_parent, { input }, { viewer, db, loaders }) => {
-    requireReporter(viewer, normalizeCarrierCode(input.carrierCode));
+    requireReporter(viewer, normaliseCarrierCode(input.carrierCode));
     const checked = validateTrackingInput(input);
     if ('__typename' in checked) return checked;
     const { carrierCode, trackingNumber, report } = checked;

@@ -1,9 +1,9 @@
 import { eventFeedResolver, forbidden, type EventFeed, type Viewer } from '@ordergraph/shared';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { ShipmentRow } from '../db/schema.js';
-import { normalizeCarrierCode } from '../inputs.js';
+import { normaliseCarrierCode } from '../shipment-inputs.js';
 import { canSeeShipment } from '../shipments.js';
-import { normalizeTrackingNumber } from '../tracking.js';
+import { normaliseTrackingNumber } from '../tracking.js';
 
 // asking by id (or tracking number) for someone else's shipment is an error, not a silent null
 function visibleOrForbidden(viewer: Viewer, shipment: ShipmentRow | null): ShipmentRow | null {
@@ -20,8 +20,8 @@ export const createQuery = ({ feed }: { feed: EventFeed }): QueryResolvers => ({
 
   shipmentByTracking: async (_parent, args, { viewer, shipments, loaders }) => {
     const shipment = await shipments.findByTracking({
-      carrierCode: normalizeCarrierCode(args.carrierCode),
-      trackingNumber: normalizeTrackingNumber(args.trackingNumber),
+      carrierCode: normaliseCarrierCode(args.carrierCode),
+      trackingNumber: normaliseTrackingNumber(args.trackingNumber),
     });
     if (shipment) loaders.shipmentById.prime(shipment.id, shipment);
     return visibleOrForbidden(viewer, shipment);

@@ -6,13 +6,13 @@ import {
   type InvalidInput,
 } from '@ordergraph/shared';
 import { CARRIER_STATUSES, isCarrierStatus, type ShipmentStatus } from './shipment-status.js';
-import { isTrackingNumber, normalizeTrackingNumber, type CarrierReport } from './tracking.js';
+import { isTrackingNumber, normaliseTrackingNumber, type CarrierReport } from './tracking.js';
 
 // a carrier's clock may run a little ahead; a report from further in the future is a mistake
 const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
 /** Carrier codes are compared trimmed and in lower case. */
-export const normalizeCarrierCode = (value: string): string => value.trim().toLowerCase();
+export const normaliseCarrierCode = (value: string): string => value.trim().toLowerCase();
 
 const checkTrackingNumber = (trackingNumber: string): InvalidInput | null =>
   isTrackingNumber(trackingNumber)
@@ -26,14 +26,14 @@ export function validateShipInput(input: {
   idempotencyKey: string;
 }): { carrierCode: string; trackingNumber: string | null } | InvalidInput {
   const trackingNumber =
-    input.trackingNumber == null ? null : normalizeTrackingNumber(input.trackingNumber);
+    input.trackingNumber == null ? null : normaliseTrackingNumber(input.trackingNumber);
   const problem = firstProblem(
     checkIdempotencyKey(input.idempotencyKey),
     checkText(input.carrierCode, { field: 'carrierCode', max: 40 }),
     trackingNumber === null ? null : checkTrackingNumber(trackingNumber),
   );
   if (problem) return problem;
-  return { carrierCode: normalizeCarrierCode(input.carrierCode), trackingNumber };
+  return { carrierCode: normaliseCarrierCode(input.carrierCode), trackingNumber };
 }
 
 /** The checked parts of a recordTrackingEvent input. */
@@ -49,7 +49,7 @@ export function validateTrackingInput(
   },
   now: Date = new Date(),
 ): { carrierCode: string; trackingNumber: string; report: CarrierReport } | InvalidInput {
-  const trackingNumber = normalizeTrackingNumber(input.trackingNumber);
+  const trackingNumber = normaliseTrackingNumber(input.trackingNumber);
   const occurredAt = new Date(input.occurredAt);
   const location = input.location?.trim() || null;
   const problem = firstProblem(
@@ -67,7 +67,7 @@ export function validateTrackingInput(
   );
   if (problem) return problem;
   return {
-    carrierCode: normalizeCarrierCode(input.carrierCode),
+    carrierCode: normaliseCarrierCode(input.carrierCode),
     trackingNumber,
     report: {
       status: input.status as CarrierReport['status'],
