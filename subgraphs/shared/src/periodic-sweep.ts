@@ -1,3 +1,4 @@
+import { runOnClock } from './db.js';
 import type { Logger } from './logger.js';
 
 /** Background work that looks for things to do on an interval, one pass at a time. */
@@ -40,7 +41,7 @@ export function startPeriodicSweep({
 
   const timer = setInterval(() => {
     if (running || stopped) return;
-    sweep().catch((error: unknown) => log.warn({ err: error }, failure));
+    runOnClock(sweep).catch((error: unknown) => log.warn({ err: error }, failure));
   }, intervalMs);
   timer.unref();
 

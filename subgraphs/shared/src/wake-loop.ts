@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from './db.js';
+import { requestScope, runOnClock, type DatabaseHandle } from './db.js';
 
 /** the NOTIFY channel every append to a service's event log signals */
 export const EVENT_LOG_CHANNEL = 'event_log';
@@ -53,13 +53,14 @@ export async function startWakeLoop({
         draining = null;
         if (again) {
           again = false;
-          wake();
+          // asked for during the drain, most likely by a commit: not the clock's, if this was
+          requestScope.run({ requestId: '', background: true }, wake);
         }
       });
   };
 
   const unlisten = await handle.listen(channel, wake);
-  const poll = setInterval(wake, pollIntervalMs);
+  const poll = setInterval(() => runOnClock(wake), pollIntervalMs);
   poll.unref();
   wake();
 

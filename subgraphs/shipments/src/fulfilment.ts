@@ -2,7 +2,11 @@ import { invalidInput, type Actor, type Database, type InvalidInput } from '@ord
 import type { CarrierRow, ShipmentRow } from './db/schema.js';
 import { appendShipmentEvent } from './shipment-events.js';
 import { canTransition, checkTransition, type InvalidTransition } from './shipment-status.js';
-import { createShipmentsRepository, type NewShipment } from './shipments.repository.js';
+import {
+  createShipmentsRepository,
+  type NewShipment,
+  type NewShipmentLine,
+} from './shipments.repository.js';
 import {
   shipmentNotFound,
   shipmentSuccess,
@@ -23,6 +27,14 @@ export type ShipmentOutcome =
   ShipmentSuccessResult | InvalidTransition | ShipmentNotFound | InvalidInput;
 
 const GENERATION_ATTEMPTS = 5;
+
+// the databases compare SKUs and ids bytewise (C collation), as `<` compares ASCII strings
+const byStoredOrder = (lines: readonly NewShipmentLine[]): NewShipmentLine[] =>
+  lines
+    .map(({ orderLineId, sku, quantity }) => ({ orderLineId, sku, quantity }))
+    .sort((a, b) =>
+      a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.orderLineId < b.orderLineId ? -1 : 1,
+    );
 
 /**
  * The shipment life cycle's writes, each on the caller's transaction: the shipment row is
@@ -65,9 +77,10 @@ export function createFulfilment({
       customerId: string;
       allocations: readonly Pick<NewShipment, 'warehouseId' | 'lines'>[];
     }): Promise<ShipmentRow[]> {
-      await repository.lockOrder(orderId);
+      // the shipments it has already are left alone (one per warehouse), so none is locked
+      await repository.serializeOrder(orderId);
       if (await repository.isOrderCancelled(orderId)) return [];
-      const created: ShipmentRow[] = [];
+      const created: { shipment: ShipmentRow; lines: readonly NewShipmentLine[] }[] = [];
       for (const { warehouseId, lines: shipmentLines } of allocations) {
         const shipment = await repository.insertShipment({
           orderId,
@@ -75,18 +88,19 @@ export function createFulfilment({
           warehouseId,
           lines: shipmentLines,
         });
-        if (shipment) created.push(shipment);
+        if (shipment) created.push({ shipment, lines: shipmentLines });
       }
-      for (const shipment of created) {
+      for (const { shipment, lines: shipmentLines } of created) {
         await appendShipmentEvent(db, {
           actor,
           shipment,
           previousStatus: null,
           type: 'shipment.created',
-          details: { lines: await lines(shipment.id) },
+          // the lines just written, in the order a read of them gives (by SKU, then line)
+          details: { lines: byStoredOrder(shipmentLines) },
         });
       }
-      return created;
+      return created.map(({ shipment }) => shipment);
     },
 
     /** A warehouse step: PENDING to PICKING, PICKING to PACKED. */

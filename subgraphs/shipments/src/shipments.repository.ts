@@ -196,13 +196,22 @@ export function createShipmentsRepository({ db }: { db: Database }) {
     },
 
     /**
+     * Serializes everything that creates or cancels an order's shipments, until the caller's
+     * transaction ends. Its own statement: the next one's snapshot sees what the holder before
+     * committed (READ COMMITTED takes a statement's snapshot before it waits for a lock).
+     */
+    async serializeOrder(orderId: string): Promise<void> {
+      await db.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${ORDER_LOCK_NAMESPACE + orderId}, 0))`,
+      );
+    },
+
+    /**
      * Serializes everything that creates or cancels an order's shipments, then locks the
      * shipments it already has (in id order, so two lockers never deadlock).
      */
     async lockOrder(orderId: string): Promise<ShipmentRow[]> {
-      await db.execute(
-        sql`select pg_advisory_xact_lock(hashtextextended(${ORDER_LOCK_NAMESPACE + orderId}, 0))`,
-      );
+      await this.serializeOrder(orderId);
       return db
         .select()
         .from(shipments)

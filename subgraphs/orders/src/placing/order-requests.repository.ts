@@ -29,8 +29,14 @@ export interface SagaProgress {
 /** The SQL of placeOrder's idempotency claims, as plain functions over `db`. */
 export function createOrderRequestsRepository({ db }: { db: Database }) {
   return {
-    /** takes the key for this attempt; false when another request holds it */
-    async claim(claim: Claim & { requestHash: string }): Promise<boolean> {
+    /**
+     * Takes the key for this attempt, recording the steps it plans (the undo of a step that did
+     * nothing changes nothing, so recovery may undo them all); false when another request
+     * holds it.
+     */
+    async claim(
+      claim: Claim & { requestHash: string; plannedSteps?: SagaStep[] },
+    ): Promise<boolean> {
       const inserted = await db
         .insert(orderRequests)
         .values({
@@ -40,6 +46,7 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
           status: 'PENDING',
           orderId: claim.orderId,
           attempt: claim.attempt,
+          steps: claim.plannedSteps ?? [],
         })
         .onConflictDoNothing()
         .returning({ orderId: orderRequests.orderId });
@@ -93,11 +100,14 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
       return updated.length === 1;
     },
 
-    /** stores the result (with the steps, when given); false when this attempt lost the claim */
+    /**
+     * Stores the result (with the steps and the authorization, when given); false when this
+     * attempt lost the claim.
+     */
     async complete(
       claim: Claim,
       result: Record<string, unknown>,
-      steps?: SagaStep[],
+      { steps, authorizationId }: { steps?: SagaStep[]; authorizationId?: string } = {},
     ): Promise<boolean> {
       const updated = await db
         .update(orderRequests)
@@ -107,6 +117,7 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
           completedAt: sql`now()`,
           claimedAt: sql`now()`,
           ...(steps ? { steps } : {}),
+          ...(authorizationId ? { authorizationId } : {}),
         })
         .where(byAttempt(claim))
         .returning({ orderId: orderRequests.orderId });
