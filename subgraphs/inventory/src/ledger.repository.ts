@@ -23,7 +23,11 @@ export interface MovementCursor {
 }
 
 /** Adds net changes to their stock levels (creating missing ones first) and returns them. */
-async function applyLevelChanges(db: Database, changes: readonly Level[]): Promise<MovedLevel[]> {
+async function applyLevelChanges(
+  db: Database,
+  changes: readonly Level[],
+  { levelsLocked }: { levelsLocked: boolean },
+): Promise<MovedLevel[]> {
   if (changes.length === 0) return [];
   if (changes.some(({ onHand }) => onHand > 0)) {
     await db
@@ -35,11 +39,13 @@ async function applyLevelChanges(db: Database, changes: readonly Level[]): Promi
     changes.map(({ sku, warehouseId }) => sql`(${sku}::text, ${warehouseId}::text)`),
     sql`, `,
   );
-  await executeRows(
-    db,
-    sql`select 1 from ${stockLevels} where (sku, warehouse_id) in (${keys})
-      order by sku collate "C", warehouse_id collate "C" for update`,
-  );
+  if (!levelsLocked) {
+    await executeRows(
+      db,
+      sql`select 1 from ${stockLevels} where (sku, warehouse_id) in (${keys})
+        order by sku collate "C", warehouse_id collate "C" for update`,
+    );
+  }
   const values = sql.join(
     changes.map(
       ({ sku, warehouseId, onHand, reserved }) =>
@@ -72,12 +78,18 @@ export function createLedgerRepository({ db }: { db: Database }) {
      */
     async applyMovements(
       movements: readonly NewMovement[],
+      {
+        levelsLocked = false,
+      }: {
+        /** the caller holds the levels' locks already (taken in the same order) */
+        levelsLocked?: boolean;
+      } = {},
     ): Promise<{ movementIds: number[]; levels: MovedLevel[] }> {
       if (movements.length === 0) return { movementIds: [], levels: [] };
       const changes = rebuildStockLevels(movements).filter(
         ({ onHand, reserved }) => onHand !== 0 || reserved !== 0,
       );
-      const levels = await applyLevelChanges(db, changes);
+      const levels = await applyLevelChanges(db, changes, { levelsLocked });
       const inserted = await db
         .insert(stockMovements)
         .values(movements.map((movement) => ({ reason: null, note: null, ...movement })))

@@ -92,6 +92,8 @@ export async function reserveStock(
         outcome.allocations.map((allocation) =>
           movement('RESERVATION', { ...allocation, reference: reservationId, actor }),
         ),
+        // lockStock locked every level of these SKUs, in the ledger's order
+        { levelsLocked: true },
       );
       await reservations.insertAllocations(reservationId, outcome.allocations);
       await appendStockEvents(

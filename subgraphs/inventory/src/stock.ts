@@ -1,4 +1,10 @@
-import { appendEvent, type Actor, type Database, type NewEvent } from '@ordergraph/shared';
+import {
+  appendEvent,
+  withAppendsLast,
+  type Actor,
+  type Database,
+  type NewEvent,
+} from '@ordergraph/shared';
 import { createInventoryRepository } from './inventory.repository.js';
 import {
   stockBelowReserved,
@@ -33,9 +39,11 @@ export interface LowStockAlert {
 export async function moveStock(
   tx: Database,
   movements: readonly NewMovement[],
+  options: { levelsLocked?: boolean } = {},
 ): Promise<{ movementIds: number[]; levels: MovedLevel[]; alerts: LowStockAlert[] }> {
   const { movementIds, levels } = await createLedgerRepository({ db: tx }).applyMovements(
     movements,
+    options,
   );
   const alerts = levels.flatMap(({ sku, warehouseId, ...level }) => {
     const threshold = level.threshold ?? DEFAULT_LOW_STOCK_THRESHOLD;
@@ -57,15 +65,18 @@ export async function appendStockEvents(
   events: readonly NewEvent[],
   alerts: readonly LowStockAlert[] = [],
 ): Promise<void> {
-  for (const event of events) await appendEvent(tx, event);
-  for (const alert of alerts) {
-    await appendEvent(tx, {
-      streamType: 'sku',
-      streamId: alert.sku,
-      type: 'stock.low',
-      payload: { ...alert },
-    });
-  }
+  // in one statement, the log's lock taken once
+  await withAppendsLast(tx, async () => {
+    for (const event of events) await appendEvent(tx, event);
+    for (const alert of alerts) {
+      await appendEvent(tx, {
+        streamType: 'sku',
+        streamId: alert.sku,
+        type: 'stock.low',
+        payload: { ...alert },
+      });
+    }
+  });
 }
 
 /** Units arriving in a warehouse, as a RECEIPT. */

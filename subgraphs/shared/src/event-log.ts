@@ -60,6 +60,8 @@ const appendsHeldBack = new WeakMap<Database, NewEvent[]>();
  * mutation does, takes rows first and the lock last, in the same order for everyone.
  */
 export async function withAppendsLast<T>(tx: Database, work: () => Promise<T>): Promise<T> {
+  // inside another's work (a consumer's batch), the appends join that one's, last of all
+  if (appendsHeldBack.has(tx)) return work();
   const heldBack: NewEvent[] = [];
   appendsHeldBack.set(tx, heldBack);
   let result: T;
