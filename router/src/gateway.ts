@@ -98,7 +98,7 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
         { method: 'POST', url: this.url, attributes: { 'ordergraph.subgraph': this.name } },
         async (span) => {
           injectTraceHeaders((name, value) => (headers[name] = value));
-          const sent = await this.send(body, headers, viewer, shareable);
+          const sent = await this.send({ body, headers, viewer, shareable });
           setHttpStatus(span, sent.status, 'client');
           return sent;
         },
@@ -139,13 +139,18 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
   }
 
   // each caller parses the shared answer itself: the gateway writes into the objects it gets
-  private send(
-    body: string,
-    headers: Record<string, string>,
-    viewer: Viewer | undefined,
+  private send({
+    body,
+    headers,
+    viewer,
+    shareable,
+  }: {
+    body: string;
+    headers: Record<string, string>;
+    viewer: Viewer | undefined;
     /** false for mutations: each one is sent */
-    shareable: boolean,
-  ): Promise<SubgraphHttpResponse> {
+    shareable: boolean;
+  }): Promise<SubgraphHttpResponse> {
     // a query changes nothing: it may be sent again when a pooled connection proves closed
     const options = { retryOnStaleConnection: shareable };
     if (!this.inFlight || !shareable) {
