@@ -250,6 +250,7 @@ export async function createRouter({
     handleServerSentEvents,
     downloads: [documents, exportDownload],
   });
+
   const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });
   const metrics = createRouterMetrics({
     subscriptionStats,
@@ -260,13 +261,15 @@ export async function createRouter({
   limits.registerMetrics(metrics);
   // under ROUTER_WORKERS a scrape reaches one worker: it answers with every worker's figures
   const scrape = isClusterWorker() ? createWorkerScrape(metrics) : () => metrics.metrics();
+
+  // the HTTP server the subgraphs use too: /health, /ready, /metrics, the routes, the drain
   const host = createHttpHost({
     service: 'router',
     log,
     routes,
     beforeRoute,
     readiness: ({ draining }) => readiness({ draining, subgraphUrls }),
-    metrics: { contentType: metrics.contentType, scrape: () => scrape() },
+    metrics: { contentType: metrics.contentType, scrape },
     // a refused body (too large, say) is read to its end first: the client is still sending
     refuse: (request, response, error) =>
       afterRequestBody(request, () => sendGraphQLError(response, error)),
