@@ -1,5 +1,6 @@
 import type { webcrypto } from 'node:crypto';
-import { ANONYMOUS, HttpError, ROLES, type Role, type Viewer } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
+import { ANONYMOUS, ROLES, type Role, type Viewer } from '@ordergraph/shared/identity';
 import { LRUCache } from 'lru-cache';
 import {
   createRemoteJWKSet,

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Logger } from '@ordergraph/shared';
+import type { Logger } from '@ordergraph/shared/logging';
 import { serveClusterMetrics } from './observability/cluster-metrics.js';
 
 // a worker that dies sooner than this after starting is not restarted again and again

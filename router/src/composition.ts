@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { PROJECT_ROOT } from '@ordergraph/shared';
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
 import { parse } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 

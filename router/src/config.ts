@@ -1,11 +1,10 @@
 import {
   DEVELOPMENT_SIGNING_SECRET,
-  PROJECT_ROOT,
   parseEnv,
   resolveSigningSecret,
-  telemetryEnvShape,
-  telemetryRequested,
-} from '@ordergraph/shared';
+} from '@ordergraph/shared/config';
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
+import { telemetryEnvShape, telemetryRequested } from '@ordergraph/shared/telemetry';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_JWKS_ALGORITHMS, type JwksOptions } from './auth.js';

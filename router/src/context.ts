@@ -1,4 +1,5 @@
-import type { Logger, Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 
 export interface RouterContext {
   viewer: Viewer;

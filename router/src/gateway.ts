@@ -4,13 +4,8 @@ import {
   type GraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
-import {
-  injectTraceHeaders,
-  setHttpStatus,
-  signViewer,
-  withHttpClientSpan,
-  type Viewer,
-} from '@ordergraph/shared';
+import { signViewer, type Viewer } from '@ordergraph/shared/identity';
+import { injectTraceHeaders, setHttpStatus, withHttpClientSpan } from '@ordergraph/shared/tracing';
 import { GraphQLError } from 'graphql';
 import type { SubgraphName } from './config.js';
 import type { RouterContext } from './context.js';
@@ -103,7 +98,7 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
         { method: 'POST', url: this.url, attributes: { 'ordergraph.subgraph': this.name } },
         async (span) => {
           injectTraceHeaders((name, value) => (headers[name] = value));
-          const sent = await this.send(body, headers, viewer, shareable);
+          const sent = await this.send({ body, headers, viewer, shareable });
           setHttpStatus(span, sent.status, 'client');
           return sent;
         },
@@ -144,13 +139,18 @@ export class SignedDataSource implements GraphQLDataSource<RouterContext> {
   }
 
   // each caller parses the shared answer itself: the gateway writes into the objects it gets
-  private send(
-    body: string,
-    headers: Record<string, string>,
-    viewer: Viewer | undefined,
+  private send({
+    body,
+    headers,
+    viewer,
+    shareable,
+  }: {
+    body: string;
+    headers: Record<string, string>;
+    viewer: Viewer | undefined;
     /** false for mutations: each one is sent */
-    shareable: boolean,
-  ): Promise<SubgraphHttpResponse> {
+    shareable: boolean;
+  }): Promise<SubgraphHttpResponse> {
     // a query changes nothing: it may be sent again when a pooled connection proves closed
     const options = { retryOnStaleConnection: shareable };
     if (!this.inFlight || !shareable) {
@@ -233,21 +233,22 @@ function restrictCachePolicy(policy: unknown, header: string | undefined): void 
 }
 
 /** One signed data source per subgraph, shared by the gateway and the subscription executor. */
-export function createDataSources(
-  subgraphUrls: Record<SubgraphName, string>,
-  signingSecret: string,
+export function createDataSources({
+  subgraphUrls,
+  signingSecret,
+  onFetch,
+  timeoutMs = DEFAULT_SUBGRAPH_TIMEOUT_MS,
+  dedupInFlight = false,
+}: {
+  subgraphUrls: Record<SubgraphName, string>;
+  signingSecret: string;
   /** records each fetch's latency (the router's metrics) */
-  onFetch?: (fetch: { subgraph: string; seconds: number; failed: boolean }) => void,
-  {
-    timeoutMs = DEFAULT_SUBGRAPH_TIMEOUT_MS,
-    dedupInFlight = false,
-  }: {
-    /** how long one fetch may take, connection and answer included (ROUTER_SUBGRAPH_TIMEOUT_MS) */
-    timeoutMs?: number | undefined;
-    /** share identical query fetches in flight (ROUTER_DEDUP_INFLIGHT) */
-    dedupInFlight?: boolean | undefined;
-  } = {},
-): Record<SubgraphName, SignedDataSource> {
+  onFetch?: ((fetch: { subgraph: string; seconds: number; failed: boolean }) => void) | undefined;
+  /** how long one fetch may take, connection and answer included (ROUTER_SUBGRAPH_TIMEOUT_MS) */
+  timeoutMs?: number | undefined;
+  /** share identical query fetches in flight (ROUTER_DEDUP_INFLIGHT) */
+  dedupInFlight?: boolean | undefined;
+}): Record<SubgraphName, SignedDataSource> {
   const client = createSubgraphClient({ timeoutMs });
   const sign = createViewerSigner(signingSecret);
   const inFlight: InFlightFetches | null = dedupInFlight ? new Map() : null;

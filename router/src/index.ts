@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createLogger, startTelemetry } from '@ordergraph/shared';
+import { createLogger } from '@ordergraph/shared/logging';
+import { startTelemetry } from '@ordergraph/shared/telemetry';
 import { superviseWorkers, supervisesWorkers } from './cluster.js';
 import { loadConfig } from './config.js';
 import { watchSupergraph } from './observability/supergraph-watch.js';

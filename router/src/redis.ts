@@ -1,4 +1,4 @@
-import type { Logger } from '@ordergraph/shared';
+import type { Logger } from '@ordergraph/shared/logging';
 import { Redis } from 'ioredis';
 
 /**

@@ -1,26 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import {
-  createDrain,
-  HttpError,
-  parseJsonBody,
-  readBody,
-  sendGraphQLError,
-  sendJson,
-  toHeaderMap,
-  httpServerSpan,
-  setHttpStatus,
-  withIncomingTrace,
-  writeGraphQLResponse,
-  type Logger,
-} from '@ordergraph/shared';
-import { authenticateWithExpiry } from './auth.js';
+import { sendGraphQLError } from '@ordergraph/shared/http';
+import { createHttpHost } from '@ordergraph/shared/http-host';
+import type { Logger } from '@ordergraph/shared/logging';
 import { authorizeGateway } from './authorization/gateway.js';
 import type { RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
@@ -29,15 +10,13 @@ import { createClientAddress } from './http/client-address.js';
 import { createExportDownload } from './http/export-download.js';
 import { createCors } from './http/cors.js';
 import { createDocumentRoute } from './http/documents.js';
-import { assertNotCrossSiteSimple, CSRF_SAFE_HEADERS, isLandingPageRequest } from './http/csrf.js';
+import { CSRF_SAFE_HEADERS } from './http/csrf.js';
+import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createRouterErrorFormatter } from './http/error-masking.js';
 import { createSchemaExposure } from './http/schema-exposure.js';
 import { createSecurityHeaders } from './http/security-headers.js';
-import {
-  afterRequestBody,
-  answerMalformedRequests,
-  assertDeclaredBodyWithin,
-} from './http/refusals.js';
+import { afterRequestBody, answerMalformedRequests } from './http/refusals.js';
+import { createRouteTable } from './http/routes.js';
 import { createUnknownOperationPlugin } from './http/unknown-operation.js';
 import { readClientsFile } from './clients/clients-file.js';
 import { createStreamAdmission } from './subscriptions/admission.js';
@@ -47,17 +26,13 @@ import { createRouterMetrics } from './metrics.js';
 import { createOperationPipeline } from './persisted/pipeline.js';
 import { createWorkerScrape, isClusterWorker } from './observability/cluster-metrics.js';
 import { createRequestLog } from './observability/request-log.js';
-import { clientApplicationOf } from './observability/client-awareness.js';
 import { createRequestMetrics } from './observability/request-metrics.js';
 import { createOperationSpanPlugin } from './observability/operation-span.js';
 import { checkSubgraphs, readiness } from './readiness.js';
 import { createHttpSubscriptionHandler } from './subscriptions/http-subscription.js';
 import { createOperationExecutor } from './subscriptions/operation-executor.js';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/service.js';
-import {
-  createServerSentEventsHandler,
-  isServerSentEventsRequest,
-} from './subscriptions/sse-transport.js';
+import { createServerSentEventsHandler } from './subscriptions/sse-transport.js';
 import { closeRedis, openRedis } from './redis.js';
 import type { ReservationLimits } from './subscriptions/sse-reservations.js';
 import { realClock, type Clock } from './clock.js';
@@ -171,7 +146,10 @@ export async function createRouter({
     log,
   });
   const requestMetrics = createRequestMetrics({ labelCap: metricsLabelCap });
-  const dataSources = createDataSources(subgraphUrls, signingSecret, requestMetrics.observeFetch, {
+  const dataSources = createDataSources({
+    subgraphUrls,
+    signingSecret,
+    onFetch: requestMetrics.observeFetch,
     timeoutMs: subgraphTimeoutMs,
     dedupInFlight,
   });
@@ -250,170 +228,27 @@ export async function createRouter({
     jwt,
   });
 
-  const handleHttpSubscription = createHttpSubscriptionHandler({
-    service: subscriptions,
-    visibleErrors: schemaExposure.errorsFor,
-  });
-
-  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse) => {
-    const headers = toHeaderMap(request);
-    const requestId = headers.get('x-request-id') ?? randomUUID();
-    const address = clientAddress(request);
-    response.setHeader('x-request-id', requestId);
-    // the caller (API key, token) and its operation policy, before anything is executed
-    const {
-      viewer: tokenViewer,
-      expiresAt,
-      scopes: tokenScopes,
-    } = await authenticateWithExpiry(headers.get('authorization'), jwt);
-    const admitted = operations.admit({
-      method: request.method ?? 'GET',
-      headers,
-      viewer: tokenViewer,
-      body:
-        request.method === 'POST'
-          ? parseJsonBody(await readBody(request, limits.maxBodyBytes), headers.get('content-type'))
-          : undefined,
-      search: new URL(request.url ?? '/', 'http://localhost').search,
-    });
-    const { viewer } = admitted.caller;
-    // one token per request (a multipart subscription included), before anything is parsed
-    await limits.admit({
-      viewer,
-      address,
-      response,
-      request: admitted.request,
-    });
-    const { body, search } = admitted.request;
-    const operation = body ?? Object.fromEntries(new URLSearchParams(search));
-    const identity = { viewer, expiresAt, requestId, scopes: tokenScopes };
-    if (await handleHttpSubscription(operation, headers, response, identity)) return;
-    const started = performance.now();
-    const context: RouterContext = {
-      viewer,
-      tokenScopes,
-      requestId,
-      log: log.child({ requestId }),
-    };
-    const application = clientApplicationOf(headers);
-    // the response is written and logged inside the server span: the log line carries its ids
-    await withIncomingTrace(
-      headers,
-      httpServerSpan(request, {
-        route: '/graphql',
-        attributes: {
-          'ordergraph.request_id': requestId,
-          ...(address ? { 'client.address': address } : {}),
-          ...(application.name ? { 'apollo.client.name': application.name } : {}),
-          ...(application.version ? { 'apollo.client.version': application.version } : {}),
-        },
-      }),
-      async (span) => {
-        const answer = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: {
-            method: request.method ?? 'GET',
-            headers,
-            search,
-            body,
-          },
-          context: async () => context,
-        });
-        const status = answer.status ?? 200;
-        setHttpStatus(span, status, 'server');
-        await writeGraphQLResponse(response, operations.respond(admitted, headers, answer));
-        const durationMs = Math.round(performance.now() - started);
-        // reads that went well at debug: one line per request that did something
-        log[requestLog.level(context, { status, durationMs })](
-          {
-            requestId,
-            clientAddress: address,
-            clientName: application.name,
-            clientVersion: application.version,
-            status,
-            durationMs,
-          },
-          'graphql request',
-        );
-      },
-    );
-  };
-
-  const httpServer = createHttpServer((request, response) => {
-    drain.track(response);
-    const path = (request.url ?? '/').split('?')[0];
-    // a browser opening /graphql gets the sandbox too: it asks for a page, not an operation
-    const landing =
-      sandbox !== undefined &&
-      path === '/graphql' &&
-      isLandingPageRequest(request.method, request.headers, request.url);
-    const page =
-      landing || (sandbox !== undefined && (path === '/' || !!path?.startsWith('/sandbox/')));
-    securityHeaders.apply(response, { page });
-    const handle = async () => {
-      if (path === '/health') return sendJson(response, 200, { status: 'ok', service: 'router' });
-      if (path === '/ready') {
-        const { status, body } = await readiness({ draining: drain.draining, subgraphUrls });
-        return sendJson(response, status, body);
-      }
-      if (path === '/metrics') {
-        const text = await scrape().catch((error: unknown) => {
-          log.warn({ err: error }, 'metrics scrape failed');
-          return null;
-        });
-        if (text === null) return sendJson(response, 503, { error: 'metrics unavailable' });
-        response.writeHead(200, { 'content-type': metrics.contentType });
-        return response.end(text);
-      }
-      if (landing && sandbox) return void (await sandbox.handle(request, response, '/'));
-      if (path === '/graphql') {
-        if (cors.handle(request, response)) return;
-        // before anything is read or run, whichever transport answers
-        assertNotCrossSiteSimple(request.method ?? 'GET', request.headers);
-        assertDeclaredBodyWithin(request, limits.maxBodyBytes);
-        if (isServerSentEventsRequest(request)) return handleServerSentEvents(request, response);
-        return handleGraphQL(request, response);
-      }
-      if (path && documents.matches(path)) return documents.handle(request, response, path);
-      if (path && exportDownload.matches(path)) {
-        return exportDownload.handle(request, response, path);
-      }
-      if (sandbox && path && (path === '/' || path.startsWith('/sandbox/'))) {
-        if (await sandbox.handle(request, response, path)) return;
-      }
-      sendJson(response, 404, { error: 'not found' });
-    };
-    handle().catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        // a refused body (too large, say) is read to its end first: the client is still sending
-        return afterRequestBody(request, () => sendGraphQLError(response, error));
-      }
-      log.error({ err: error, clientAddress: clientAddress(request) }, 'request failed');
-      if (!response.headersSent) {
-        sendGraphQLError(
-          response,
-          new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'),
-        );
-      } else response.end();
-    });
-  });
-  answerMalformedRequests(httpServer);
-  const drain = createDrain(httpServer);
-  let stopping: Promise<void> | undefined;
-  let cutOff = 0;
-
-  const webSockets = attachWebSocketTransport({
-    httpServer,
-    path: '/graphql',
-    service: subscriptions,
-    executeOperation,
-    jwt,
-    admission,
+  const handleGraphQL = createGraphQLHandler({
+    apollo,
+    operations,
     limits,
-    allowsOrigin: cors.allows,
-    visibleErrors: schemaExposure.errorsFor,
-    maxPayloadBytes: limits.maxBodyBytes,
+    jwt,
     clientAddress,
+    httpSubscriptions: createHttpSubscriptionHandler({
+      service: subscriptions,
+      visibleErrors: schemaExposure.errorsFor,
+    }),
+    requestLog,
     log,
+  });
+  const { routes, beforeRoute } = createRouteTable({
+    sandbox,
+    cors,
+    securityHeaders,
+    limits,
+    handleGraphQL,
+    handleServerSentEvents,
+    downloads: [documents, exportDownload],
   });
 
   const subscriptionStats = () => ({ ...subscriptions.stats(), sockets: webSockets.connections });
@@ -427,28 +262,20 @@ export async function createRouter({
   // under ROUTER_WORKERS a scrape reaches one worker: it answers with every worker's figures
   const scrape = isClusterWorker() ? createWorkerScrape(metrics) : () => metrics.metrics();
 
-  return {
-    listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          const address = httpServer.address() as AddressInfo;
-          resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`);
-        });
-      }),
-    reload(sdl) {
-      gateway.update(sdl);
-      subscriptions.reload(sdl);
-      documents.reload(sdl);
-      log.info('supergraph reloaded');
-    },
-    subscriptionStats,
-    inFlight: () => drain.inFlight,
-    // once: a second signal (or a test's cleanup) waits for the same shutdown
-    stop: () =>
-      (stopping ??= (async () => {
-        // /ready turns 503 and no new connection is accepted; requests under way carry on
-        void drain.stopAccepting();
+  // the HTTP server the subgraphs use too: /health, /ready, /metrics, the routes, the drain
+  const host = createHttpHost({
+    service: 'router',
+    log,
+    routes,
+    beforeRoute,
+    readiness: ({ draining }) => readiness({ draining, subgraphUrls }),
+    metrics: { contentType: metrics.contentType, scrape },
+    // a refused body (too large, say) is read to its end first: the client is still sending
+    refuse: (request, response, error) =>
+      afterRequestBody(request, () => sendGraphQLError(response, error)),
+    logFields: (request) => ({ clientAddress: clientAddress(request) }),
+    shutdown: {
+      beforeDrain: async () => {
         subscriptions.closeAll(
           'SUBSCRIPTION_SERVER_SHUTDOWN',
           'The router is shutting down: resubscribe with your last cursor.',
@@ -457,12 +284,44 @@ export async function createRouter({
         await new Promise((resolve) => setTimeout(resolve, 50));
         await webSockets.close();
         await subscriptions.stop();
-        cutOff = await drain.finish({ timeoutMs: shutdownTimeoutMs });
+      },
+      afterDrain: async () => {
         await apollo.stop();
         await operations.close();
         await limits.close();
         if (redis) await closeRedis(redis);
-      })()),
-    cutOff: () => cutOff,
+      },
+    },
+    shutdownTimeoutMs,
+  });
+  answerMalformedRequests(host.httpServer);
+
+  const webSockets = attachWebSocketTransport({
+    httpServer: host.httpServer,
+    path: '/graphql',
+    service: subscriptions,
+    executeOperation,
+    jwt,
+    admission,
+    limits,
+    allowsOrigin: cors.allows,
+    visibleErrors: schemaExposure.errorsFor,
+    maxPayloadBytes: limits.maxBodyBytes,
+    clientAddress,
+    log,
+  });
+
+  return {
+    listen: async (options) => `${await host.listen(options)}/graphql`,
+    reload(sdl) {
+      gateway.update(sdl);
+      subscriptions.reload(sdl);
+      documents.reload(sdl);
+      log.info('supergraph reloaded');
+    },
+    subscriptionStats,
+    inFlight: () => host.inFlight(),
+    stop: () => host.stop(),
+    cutOff: () => host.cutOff(),
   };
 }

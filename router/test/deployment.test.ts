@@ -380,6 +380,16 @@ describe('Dockerfile', () => {
       'ordergraph-dist': './dist/index.js',
       default: './src/index.ts',
     });
+    // the router reads shared through subpaths: each one the image runs points at dist/ too
+    for (const [subpath, target] of Object.entries(shared.exports)) {
+      if (typeof target === 'string') continue;
+      const { default: source, 'ordergraph-dist': compiled } = target as Record<string, string>;
+      assert.equal(
+        compiled,
+        source?.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '.js'),
+        subpath,
+      );
+    }
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['node_modules', '**/node_modules', '.env', '**/dist']) {
       assert.ok(ignored.includes(entry), entry);

@@ -20,7 +20,7 @@ describe('query plan warm-up', () => {
     ) as Record<SubgraphName, string>;
     const gateway = createGateway({
       supergraphSdl,
-      dataSources: createDataSources(nowhere, TEST_SIGNING_SECRET),
+      dataSources: createDataSources({ subgraphUrls: nowhere, signingSecret: TEST_SIGNING_SECRET }),
       onQueryPlan: stopWarmUpAfterPlanning,
     });
     const apollo = new ApolloServer<RouterContext>({ gateway: gateway.gateway });

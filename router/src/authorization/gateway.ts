@@ -1,5 +1,5 @@
 import type { ApolloGateway } from '@apollo/gateway';
-import { ANONYMOUS } from '@ordergraph/shared';
+import { ANONYMOUS } from '@ordergraph/shared/identity';
 import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { RouterContext } from '../context.js';

@@ -1,4 +1,4 @@
-import type { Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
 import {
   Kind,
   parse,

@@ -1,4 +1,4 @@
-import type { Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { documentPath } from './apply.js';
 import { authorizeOperation } from './filter.js';

@@ -1,4 +1,5 @@
-import { HttpError, type Role, type Viewer } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
+import type { Role, Viewer } from '@ordergraph/shared/identity';
 import { hashApiKey, type ClientsFile, type OperationPolicy } from './clients-file.js';
 
 /** The header partners send their key in (API.md, "Identity"). */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PROJECT_ROOT, ROLES } from '@ordergraph/shared';
+import { ROLES } from '@ordergraph/shared/identity';
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
 import { z } from 'zod';
 import { clientLimitsSchema } from '../limits/settings.js';
 

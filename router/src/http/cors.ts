@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendGraphQLError, HttpError } from '@ordergraph/shared';
+import { sendGraphQLError, HttpError } from '@ordergraph/shared/http';
 
 /** The request headers a browser app may send to /graphql (answered to preflights). */
 export const CORS_ALLOWED_HEADERS = [

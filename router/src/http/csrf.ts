@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
 
 /**
  * Headers whose presence proves a request was preflighted: a page on another site can only

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, signViewer, toHeaderMap } from '@ordergraph/shared';
+import { HttpError, toHeaderMap } from '@ordergraph/shared/http';
+import { signViewer } from '@ordergraph/shared/identity';
 import { authenticateWithExpiry, type JwtOptions } from '../auth.js';
 import { accessOf, readRequirements, refusal } from '../authorization/requirements.js';
 

@@ -1,4 +1,5 @@
-import { createErrorFormatter, type Logger } from '@ordergraph/shared';
+import { createErrorFormatter } from '@ordergraph/shared/error-formatter';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { GraphQLFormattedError } from 'graphql';
 
 // codes that say "something broke inside": their messages are the internals (SQL, hosts);

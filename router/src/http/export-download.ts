@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HttpError, signViewer, toHeaderMap } from '@ordergraph/shared';
+import { HttpError, toHeaderMap } from '@ordergraph/shared/http';
+import { signViewer } from '@ordergraph/shared/identity';
 import { authenticate, type JwtOptions } from '../auth.js';
 
 /** the path of an export's file, as ExportJob.downloadUrl gives it */

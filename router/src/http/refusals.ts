@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpError } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
 
 // how long the rest of a refused body is read before the answer goes anyway
 const DRAIN_TIMEOUT_MS = 5_000;

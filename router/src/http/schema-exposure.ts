@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
 import { BREAK, GraphQLError, visit, type DocumentNode } from 'graphql';
 import type { RouterContext } from '../context.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '@ordergraph/shared';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { RateLimit } from './settings.js';

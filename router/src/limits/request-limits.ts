@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';

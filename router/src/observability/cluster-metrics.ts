@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Logger } from '@ordergraph/shared';
+import type { Logger } from '@ordergraph/shared/logging';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
 // a worker asks the primary for a scrape; the primary asks each worker for its figures

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { requestLogLevel } from '@ordergraph/shared';
+import { requestLogLevel } from '@ordergraph/shared/logging';
 
 export interface RequestLog<Context extends { log: object }> {
   /** notes each request's operation type and errors */

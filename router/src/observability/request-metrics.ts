@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { LATENCY_BUCKETS } from '@ordergraph/shared';
+import { LATENCY_BUCKETS } from '@ordergraph/shared/metrics';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { RouterContext } from '../context.js';
 import { isPlanWarmUp } from '../persisted/warm-plans.js';

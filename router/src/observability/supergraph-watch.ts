@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
-import type { Logger } from '@ordergraph/shared';
+import type { Logger } from '@ordergraph/shared/logging';
 import { enforcedByTheRouter } from '../supergraph-features.js';
 
 export interface SupergraphWatcher {

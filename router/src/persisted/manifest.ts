@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '@ordergraph/shared';
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
 import { parse, validate, type GraphQLSchema } from 'graphql';
 import {
   collectOperations,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { PROJECT_ROOT } from '@ordergraph/shared';
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
 import {
   GraphQLError,
   Kind,

@@ -1,5 +1,7 @@
 import type { ApolloServer, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
-import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createApqCache } from '../apq/caches.js';

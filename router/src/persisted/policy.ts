@@ -1,4 +1,4 @@
-import { HttpError } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
 import type { OperationPolicy } from '../clients/clients-file.js';
 import type { PersistedOperation, PersistedQueryManifest } from './manifest.js';
 import { normalizeOperation } from './operations.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '@ordergraph/shared';
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
 import { findBreakingChanges, findDangerousChanges } from 'graphql';
 import { z } from 'zod';
 import { apiSchemaOf } from './api-schema.js';

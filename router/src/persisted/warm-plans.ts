@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
-import type { Logger } from '@ordergraph/shared';
+import type { Logger } from '@ordergraph/shared/logging';
 import {
   getNamedType,
   getNullableType,

@@ -1,5 +1,5 @@
-import type { Role } from '@ordergraph/shared';
-import { DEMO_CUSTOMERS } from '@ordergraph/customers/seed';
+import type { Role } from '@ordergraph/shared/identity';
+import { DEMO_CUSTOMERS } from '@ordergraph/shared/demo-identities';
 import { signToken, type JwtOptions } from '../auth.js';
 
 /** Someone the development sign-in can mint a token for. */
@@ -13,7 +13,7 @@ export interface DemoIdentity {
   name?: string;
 }
 
-/** The demo customers of the seed, then one staff, warehouse and carrier user. */
+/** The demo customers (the customers service seeds them), then one staff, warehouse and carrier user. */
 export const DEMO_IDENTITIES: readonly DemoIdentity[] = [
   ...DEMO_CUSTOMERS.map((customer) => ({
     id: `customer:${customer.id}`,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { HttpError, parseJsonBody, readBody, sendJson, type Logger } from '@ordergraph/shared';
+import { HttpError, parseJsonBody, readBody, sendJson } from '@ordergraph/shared/http';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { JwtOptions } from '../auth.js';
 import { readManifest } from '../persisted/manifest.js';
 import { ensureSandboxBuilt, SANDBOX_ASSETS_DIR } from './build.js';

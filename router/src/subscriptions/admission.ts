@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import type { Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
 import { API_KEY_HEADER } from '../clients/callers.js';
 import type { OperationPipeline } from '../persisted/pipeline.js';
 import type { OperationRequest } from './service.js';

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { HttpError, sendJson, type Viewer } from '@ordergraph/shared';
+import { HttpError, sendJson } from '@ordergraph/shared/http';
+import type { Viewer } from '@ordergraph/shared/identity';
 import type { GraphQLError } from 'graphql';
 import { acceptsMultipartSubscription, streamMultipart } from './multipart-transport.js';
 import type { SubscriberIdentity, SubscriptionService } from './service.js';

@@ -1,5 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
-import type { Logger, Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { ExecutionResult } from 'graphql';
 import type { RouterContext } from '../context.js';
 import type { PreparedOperation } from './service.js';

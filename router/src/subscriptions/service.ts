@@ -1,7 +1,8 @@
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
-import type { Logger, Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import { LRUCache } from 'lru-cache';
 import {
   getOperationAST,

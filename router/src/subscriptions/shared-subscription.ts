@@ -1,4 +1,5 @@
-import type { Logger, Viewer } from '@ordergraph/shared';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { DocumentNode, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { Channel } from './channel.js';
 import type { EventExecutor } from './event-execution.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, readBody, sendGraphQLError, type Viewer } from '@ordergraph/shared';
+import { HttpError, readBody, sendGraphQLError } from '@ordergraph/shared/http';
+import type { Viewer } from '@ordergraph/shared/identity';
 import type { GraphQLError } from 'graphql';
 import {
   createHandler,

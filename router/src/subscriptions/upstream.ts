@@ -1,4 +1,5 @@
-import { signViewer, type Logger, type Viewer } from '@ordergraph/shared';
+import { signViewer, type Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { HttpError, type Logger, type Viewer } from '@ordergraph/shared';
+import { HttpError } from '@ordergraph/shared/http';
+import type { Viewer } from '@ordergraph/shared/identity';
+import type { Logger } from '@ordergraph/shared/logging';
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';

@@ -1,30 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type HeaderMap } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import {
-  HttpError,
-  parseJsonBody,
-  readBody,
-  sendGraphQLError,
-  sendJson,
-  toHeaderMap,
-  writeGraphQLResponse,
-} from './http.js';
+import type { DocumentNode } from 'graphql';
+import { createErrorFormatter } from './error-formatter.js';
+import { HttpError, parseJsonBody, readBody, toHeaderMap, writeGraphQLResponse } from './http.js';
+import { createHttpHost, type HostRoute } from './http-host.js';
 import { verifyViewer, type Viewer } from './identity.js';
 import { requestLogLevel, type Logger } from './logger.js';
 import { requestScope } from './db.js';
-import { createDrain } from './observability/drain.js';
 import { createSubgraphMetrics, type SubgraphMetrics } from './observability/metrics.js';
 import { httpServerSpan, setHttpStatus, withIncomingTrace } from './observability/tracing.js';
 import { attachSubscriptionServer } from './ws-server.js';
+
+// the barrel keeps offering it: the router reads it through its own subpath
+export { createErrorFormatter };
 
 type SubgraphResolvers = Extract<
   Parameters<typeof buildSubgraphSchema>[0],
@@ -88,22 +82,6 @@ export interface SubgraphServer {
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** how many requests the shutdown deadline cut off (0 before a shutdown, or when none was) */
   cutOff(): number;
-}
-
-/** Masks errors without a code in production: the code stays, the internals go to the log. */
-export function createErrorFormatter({ production, log }: { production: boolean; log: Logger }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const isExpected = original instanceof GraphQLError && original.extensions['code'];
-    if (isExpected) return formatted;
-    log.error({ err: original }, 'unexpected error');
-    if (!production) return formatted;
-    return {
-      message: 'Unexpected error.',
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
-  };
 }
 
 function requestLogPlugin<Context extends BaseContext>(): ApolloServerPlugin<Context> {
@@ -174,13 +152,16 @@ export async function createSubgraphServer<Context extends BaseContext>({
   });
   await apollo.start();
 
+  // only the router (or a sibling service) may call a subgraph
+  const signedViewer = (headers: HeaderMap): Viewer => {
+    const viewer = verifyViewer(headers, { secret: signingSecret });
+    if (viewer) return viewer;
+    throw new HttpError(401, 'UNAUTHENTICATED', 'Missing or invalid router signature.');
+  };
+
   const handleGraphQL = async (request: IncomingMessage, response: ServerResponse) => {
     const headers = toHeaderMap(request);
-    const viewer = verifyViewer(headers, { secret: signingSecret });
-    if (!viewer) {
-      // only the router (or a sibling service) may call a subgraph
-      throw new HttpError(401, 'UNAUTHENTICATED', 'Missing or invalid router signature.');
-    }
+    const viewer = signedViewer(headers);
     const requestId = headers.get('x-request-id') ?? randomUUID();
     const body =
       request.method === 'POST'
@@ -213,48 +194,51 @@ export async function createSubgraphServer<Context extends BaseContext>({
     await writeGraphQLResponse(response, result, { 'x-request-id': requestId });
   };
 
-  const httpServer = createServer((request, response) => {
-    drain.track(response);
-    const path = (request.url ?? '/').split('?')[0];
-    const handle = async () => {
-      if (path === '/health') return sendJson(response, 200, { status: 'ok', service: name });
-      if (path === '/ready') {
-        const ready = !drain.draining && (await isReady());
-        return sendJson(response, ready ? 200 : 503, { ready, service: name });
-      }
-      if (path === '/metrics') {
-        response.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return response.end(await metrics.registry.metrics());
-      }
-      if (path === '/graphql') return handleGraphQL(request, response);
-      const route = httpRoutes.find((candidate) => path?.startsWith(candidate.prefix));
-      if (route && path) {
-        const headers = toHeaderMap(request);
-        const viewer = verifyViewer(headers, { secret: signingSecret });
-        if (!viewer) {
-          throw new HttpError(401, 'UNAUTHENTICATED', 'Missing or invalid router signature.');
-        }
-        const requestId = headers.get('x-request-id') ?? randomUUID();
-        return requestScope.run({ requestId }, () =>
-          route.handle({ path, method: request.method ?? 'GET', viewer, requestId, response }),
-        );
-      }
-      sendJson(response, 404, { error: 'not found' });
-    };
-    handle().catch((error: unknown) => {
-      if (error instanceof HttpError) return sendGraphQLError(response, error);
-      log.error({ err: error }, 'request failed');
-      if (!response.headersSent) {
-        sendGraphQLError(
-          response,
-          new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.'),
-        );
-      } else response.end();
-    });
+  // like /graphql, a service's own endpoints answer only requests the router (or a sibling) signed
+  const handleSigned = async (
+    route: HttpRoute,
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ) => {
+    const headers = toHeaderMap(request);
+    const viewer = signedViewer(headers);
+    const requestId = headers.get('x-request-id') ?? randomUUID();
+    return requestScope.run({ requestId }, () =>
+      route.handle({ path, method: request.method ?? 'GET', viewer, requestId, response }),
+    );
+  };
+
+  const host = createHttpHost({
+    service: name,
+    log,
+    routes: [
+      { matches: (path) => path === '/graphql', handle: handleGraphQL },
+      ...httpRoutes.map((route): HostRoute => ({
+        matches: (path) => path.startsWith(route.prefix),
+        handle: (request, response, path) => handleSigned(route, request, response, path),
+      })),
+    ],
+    readiness: async ({ draining }) => {
+      const ready = !draining && (await isReady());
+      return { status: ready ? 200 : 503, body: { ready, service: name } };
+    },
+    metrics: {
+      contentType: metrics.registry.contentType,
+      scrape: () => metrics.registry.metrics(),
+    },
+    shutdown: {
+      // sockets first (1001, going away): the router resubscribes elsewhere with its cursor,
+      // then the long polls of the event feeds, which would otherwise hold the drain
+      beforeDrain: async () => {
+        await subscriptions.close();
+        await onStop();
+      },
+      afterDrain: () => apollo.stop(),
+    },
+    shutdownTimeoutMs,
   });
-  const drain = createDrain(httpServer);
-  let stopping: Promise<void> | undefined;
-  let cutOff = 0;
+  const httpServer = host.httpServer;
 
   const subscriptions = attachSubscriptionServer({
     httpServer,
@@ -268,28 +252,13 @@ export async function createSubgraphServer<Context extends BaseContext>({
 
   return {
     httpServer,
-    listen: ({ port = 0, host = '127.0.0.1' } = {}) =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          const address = httpServer.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
-          log.info({ port: address.port }, `${name} subgraph ready`);
-          resolve(`http://${shownHost}:${address.port}/graphql`);
-        });
-      }),
+    listen: async (options) => {
+      const origin = await host.listen(options);
+      log.info({ port: Number(new URL(origin).port) }, `${name} subgraph ready`);
+      return `${origin}/graphql`;
+    },
     metrics,
-    // once: a second signal (or a test's cleanup) waits for the same shutdown
-    stop: ({ timeoutMs = shutdownTimeoutMs } = {}) =>
-      (stopping ??= (async () => {
-        void drain.stopAccepting();
-        // sockets next (1001, going away): the router resubscribes elsewhere with its cursor
-        await subscriptions.close();
-        // ends the long polls of the event feeds, which would otherwise hold the drain
-        await onStop();
-        cutOff = await drain.finish({ timeoutMs });
-        await apollo.stop();
-      })()),
-    cutOff: () => cutOff,
+    stop: (options) => host.stop(options),
+    cutOff: () => host.cutOff(),
   };
 }
