@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { startServiceOnFreePort } from '@ordergraph/shared/testing';
+import { startServiceOnFreePort, withDeadline } from '@ordergraph/shared/testing';
 import { loadConfig } from '../src/config.js';
 import { parsePrometheusText } from './support/prometheus.js';
 
@@ -53,7 +53,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
 const NOWHERE = 'http://127.0.0.1:9/graphql';
 
 /** a router of two workers whose subgraphs point nowhere (what it is asked needs none) */
-const startTwoWorkers = () =>
+const startTwoWorkers = (env: Record<string, string> = {}) =>
   startServiceOnFreePort({
     entry: ENTRY,
     env: {
@@ -68,6 +68,7 @@ const startTwoWorkers = () =>
       ORDERS_URL: NOWHERE,
       INVENTORY_URL: NOWHERE,
       SHIPMENTS_URL: NOWHERE,
+      ...env,
     },
   });
 
@@ -93,6 +94,13 @@ function requestAlone(url: string, body?: unknown): Promise<{ status: number; te
   });
 }
 
+/** /metrics on a connection of its own: the figures of every worker that listens, summed */
+async function scrapeMetrics(origin: string) {
+  const response = await requestAlone(`${origin}/metrics`);
+  assert.equal(response.status, 200, response.text);
+  return parsePrometheusText(response.text);
+}
+
 describe('router workers (ROUTER_WORKERS)', () => {
   it('reads ROUTER_WORKERS: 1 by default, 1 to 64', () => {
     assert.equal(loadConfig({}).workers, 1);
@@ -114,25 +122,32 @@ describe('router workers (ROUTER_WORKERS)', () => {
         });
         return (await response.json()) as unknown;
       };
-      await until('an answer', () => ask().catch(() => undefined));
+      // a worker that dies once it listened is replaced: both have listened once a scrape of
+      // /metrics sums two processes
+      await until('both workers listening', async () => {
+        const scraped = await scrapeMetrics(primary.origin).catch(() => undefined);
+        return scraped?.value('ordergraph_router_processes', {}) === 2 ? true : undefined;
+      });
       const workers = await until('two workers', () => {
         const children = workersOf(primary.pid);
         return children.length === 2 ? children : undefined;
       });
       assert.deepEqual(await ask(), { data: { __typename: 'Query' } });
 
-      // older than the crash-loop guard (5 s): a worker that dies later is replaced
-      await new Promise((resolve) => setTimeout(resolve, 5_500));
       process.kill(workers[0]!, 'SIGKILL');
       const replaced = await until('a replacement worker', () => {
         const children = workersOf(primary.pid);
         return children.length === 2 && !children.includes(workers[0]!) ? children : undefined;
       });
       assert.ok(replaced.includes(workers[1]!));
-      await until('the replacement answering', async () => {
-        for (let attempt = 0; attempt < 4; attempt++) await ask();
-        return true;
+      await until('the replacement listening', async () => {
+        const scraped = await scrapeMetrics(primary.origin).catch(() => undefined);
+        return scraped?.value('ordergraph_router_processes', {}) === 2 ? true : undefined;
       });
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const answer = await requestAlone(`${primary.origin}/graphql`, { query: '{ __typename }' });
+        assert.deepEqual(JSON.parse(answer.text), { data: { __typename: 'Query' } });
+      }
 
       for (const pid of [...workers, ...replaced]) seen.add(pid);
       primary.signal('SIGTERM');
@@ -145,14 +160,26 @@ describe('router workers (ROUTER_WORKERS)', () => {
     }
   });
 
+  it('stops with exit code 1, forking no more, when workers die before they listen', async () => {
+    // the workers read the supergraph, the primary does not: each dies as it starts
+    const primary = await startTwoWorkers({ SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql' });
+    try {
+      const exit = await withDeadline(primary.exited, {
+        what: 'the primary to stop once its workers die as they start',
+      });
+      assert.equal(exit.code, 1);
+      assert.ok(
+        primary.logs.some((line) => line['msg'] === 'router workers die as they start: stopping'),
+      );
+    } finally {
+      await primary.kill();
+    }
+  });
+
   it('answers a scrape of /metrics with the figures of both workers, whichever one it reaches', async () => {
     const primary = await startTwoWorkers();
     try {
-      const scrape = async () => {
-        const response = await requestAlone(`${primary.origin}/metrics`);
-        assert.equal(response.status, 200, response.text);
-        return parsePrometheusText(response.text);
-      };
+      const scrape = () => scrapeMetrics(primary.origin);
       // both workers listen once a scrape sums two processes
       await until('both workers serving', async () => {
         const scraped = await scrape().catch(() => undefined);
