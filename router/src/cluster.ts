@@ -2,17 +2,14 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '@ordergraph/shared/logging';
 import { serveClusterMetrics } from './observability/cluster-metrics.js';
 
-// a worker that dies sooner than this after starting is not restarted again and again
-const CRASH_LOOP_MS = 5_000;
-
 /** True in the process that forks the workers: ROUTER_WORKERS above 1, and not a worker itself. */
 export const supervisesWorkers = (workers: number): boolean => workers > 1 && cluster.isPrimary;
 
 /**
  * Runs `workers` copies of the router (this same entry module) that share its port through
- * node:cluster, and supervises them: a worker that dies is replaced, SIGTERM and SIGINT are
- * passed on to every worker (each drains as a single router does). Resolves with the exit code
- * once all have stopped after a signal, or 1 when workers crash as soon as they start.
+ * node:cluster, and supervises them: a worker that dies after it listened is replaced, SIGTERM
+ * and SIGINT are passed on to every worker (each drains as a single router does). Resolves with
+ * the exit code once all have stopped after a signal, or 1 when a worker dies before it listens.
  *
  * Each worker is a whole router with its own memory: automatic persisted queries (without
  * Redis), rate limits and shared subscriptions are per worker. /metrics is not: whichever
@@ -31,12 +28,14 @@ export function superviseWorkers({
   return new Promise((resolve) => {
     let stopping = false;
     let exitCode = 0;
-    const started = new Map<Worker, number>();
-    const fork = () => started.set(cluster.fork(), Date.now());
+    const started = new Set<Worker>();
+    const listening = new Set<Worker>();
+    const fork = () => started.add(cluster.fork());
     serveClusterMetrics({ log });
 
+    cluster.on('listening', (worker) => listening.add(worker));
     cluster.on('exit', (worker, code, signal) => {
-      const startedAt = started.get(worker) ?? 0;
+      const listened = listening.delete(worker);
       started.delete(worker);
       if (stopping) {
         // a worker that had to cut requests off at its deadline (exit 1), or that the margin
@@ -46,7 +45,9 @@ export function superviseWorkers({
         return;
       }
       log.error({ pid: worker.process.pid, code, signal }, 'router worker died');
-      if (Date.now() - startedAt < CRASH_LOOP_MS) {
+      // one that dies before it serves (a bad supergraph, a missing secret) would die again: a
+      // start that fails is told by what happened, not by how long it took on a busy machine
+      if (!listened) {
         log.error('router workers die as they start: stopping');
         exitCode = 1;
         stop('crash');
@@ -60,10 +61,10 @@ export function superviseWorkers({
       if (stopping) return;
       stopping = true;
       log.info({ reason, workers: started.size }, 'stopping router workers');
-      for (const worker of started.keys()) worker.process.kill('SIGTERM');
+      for (const worker of started) worker.process.kill('SIGTERM');
       // the margin lets a worker past its own drain timeout exit by itself first
       setTimeout(() => {
-        for (const worker of started.keys()) worker.process.kill('SIGKILL');
+        for (const worker of started) worker.process.kill('SIGKILL');
       }, shutdownTimeoutMs + 5_000).unref();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

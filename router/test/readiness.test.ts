@@ -69,7 +69,8 @@ describe('router readiness', () => {
       const stopped = router.stop();
       // new connections are refused now: the probe comes on the open one, after the query
       socket.write('GET /ready HTTP/1.1\r\nhost: router\r\n\r\n');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // the draining router has the probe once it counts it beside the query
+      await until('the probe to reach the draining router', () => router.inFlight() === 2);
       await catalog.stop(); // the query ends (with its subgraph's error), then the probe's answer
       await stopped;
       await closed;

@@ -40,8 +40,6 @@ import { ADDRESS, EAST, newKey, TEE } from './testbed.js';
 
 const BURST = 30;
 const RECOVERY_AFTER_MS = 2_000;
-// recovery waits RECOVERY_AFTER_MS, then the lease of the killed process must expire
-const RECOVERY_BUDGET_MS = RECOVERY_AFTER_MS + 8_000;
 const PROMO = 'FIVEOFF';
 const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
   __typename ... on PlaceOrderSuccess { order { id } } ... on UserError { message } } }`;
@@ -312,15 +310,16 @@ async function burstAndKill(
 
   await victim.start();
   const restarted = Date.now();
+  // recovery comes RECOVERY_AFTER_MS after an attempt began, once the killed process's lease
+  // has expired: the deadline is for a recovery that never comes, not a bound a slow machine
+  // misses; the state it last saw is in the failure
   let state = await invariants();
-  while (!recovered(state)) {
-    assert.ok(
-      Date.now() - restarted < RECOVERY_BUDGET_MS,
-      `not recovered ${RECOVERY_BUDGET_MS} ms after the restart (${label}): ${JSON.stringify(state)}`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    state = await invariants();
-  }
+  await waitUntil(async () => recovered((state = await invariants())), {
+    timeoutMs: 60_000,
+    what: `recovery after the restart (${label})`,
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; last seen: ${JSON.stringify(state)}`);
+  });
   const recoveryMs = Date.now() - restarted;
   const retries = await checkRetries(orders.origin, keys, answers);
   const afterRetries = await invariants();
