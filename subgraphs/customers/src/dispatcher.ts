@@ -1,14 +1,11 @@
 import {
-  appendEvent,
   LeaseLostError,
   startLeasedWorker,
   type DatabaseHandle,
   type Lease,
   type Logger,
   type SubgraphMetrics,
-  transaction,
 } from '@ordergraph/shared';
-import { createCustomersRepository } from './customers.repository.js';
 import type { CustomerRow, NotificationRow } from './db/schema.js';
 import { retryDelayMs } from './notifications.js';
 import {
@@ -110,7 +107,6 @@ async function runDispatcher({
   maxAttempts = 12,
 }: NotificationDispatcherOptions & { lease: Lease }): Promise<NotificationDispatcher> {
   const notifications = createNotificationsRepository({ db: handle.db });
-  const customers = createCustomersRepository({ db: handle.db });
   let stopped = false;
   let queued = false;
   let chain: Promise<unknown> = Promise.resolve();
@@ -136,7 +132,11 @@ async function runDispatcher({
     retryTimer.unref();
   };
 
-  const deliver = async (notification: NotificationRow, customer: CustomerRow | undefined) => {
+  /** sends one notification and records the outcome; true when it failed and is due again now */
+  const deliver = async (
+    notification: NotificationRow,
+    customer: CustomerRow | undefined,
+  ): Promise<boolean> => {
     try {
       if (!customer) throw new Error(`customer ${notification.customerId} not found`);
       await withTimeout(sender.send(notification, customer), sendTimeoutMs);
@@ -150,49 +150,35 @@ async function runDispatcher({
         log.warn(details, 'notification not delivered; retrying');
         scheduleRetry(retryInMs);
       }
-      return;
+      return retryInMs !== null && retryInMs <= 0;
     }
-    await transaction(handle.db, async (db) => {
-      const delivered = await createNotificationsRepository({ db }).markDelivered({
-        id: notification.id,
-        channel: sender.channel,
-      });
-      if (!delivered) return;
-      await appendEvent(db, {
-        streamType: 'notification',
-        streamId: notification.id,
-        type: 'notification.delivered',
-        payload: {
-          notificationId: notification.id,
-          customerId: notification.customerId,
-          channel: sender.channel,
-        },
-      });
-    });
+    // the delivered event is appended in the marking's statement, only when it marked the row
+    await notifications.markDelivered({ id: notification.id, channel: sender.channel });
+    return false;
   };
 
-  /** one batch; resolves to how many notifications it took */
-  const pass = async (): Promise<number> => {
-    // fenced where it matters: a former holder must not take rows; once sent, a row is marked
-    // delivered by whoever sent it, or the new holder would send it again
-    const due = await transaction(handle.db, async (tx) => {
-      await lease.fence(tx);
-      return createNotificationsRepository({ db: tx }).claimDue({
-        limit: batchSize,
-        leaseMs,
-      });
+  /**
+   * One batch; resolves to whether another pass may find work now: the batch was full, or a
+   * failed send is due again at once.
+   */
+  const pass = async (): Promise<boolean> => {
+    // fenced where it matters: a former holder must not take rows (the fence is in the claim's
+    // statement); once sent, a row is marked delivered by whoever sent it, or the new holder
+    // would send it again
+    const due = await notifications.claimDue({
+      limit: batchSize,
+      leaseMs,
+      fence: (write) => lease.fencedRows(handle.db, write),
     });
-    if (due.length === 0) return 0;
-    const owners = await customers.findByIds([...new Set(due.map((row) => row.customerId))]);
-    const byId = new Map(owners.map((customer) => [customer.id, customer]));
-    for (const [index, notification] of due.entries()) {
+    let retryNow = false;
+    for (const [index, { notification, customer }] of due.entries()) {
       if (stopped) {
-        await notifications.releaseLeases(due.slice(index).map((row) => row.id));
+        await notifications.releaseLeases(due.slice(index).map((row) => row.notification.id));
         break;
       }
-      await deliver(notification, byId.get(notification.customerId));
+      if (await deliver(notification, customer)) retryNow = true;
     }
-    return due.length;
+    return due.length === batchSize || retryNow;
   };
 
   const wake = () => {
@@ -200,7 +186,7 @@ async function runDispatcher({
     queued = true;
     exclusive(async () => {
       queued = false;
-      while (!stopped && (await pass()) === batchSize);
+      while (!stopped && (await pass()));
     }).catch((error: unknown) => {
       // the lease's new holder dispatches; this replica's dispatcher is being stopped
       if (error instanceof LeaseLostError) return;
@@ -217,7 +203,7 @@ async function runDispatcher({
   return {
     wake,
     async drain() {
-      while (!stopped && (await exclusive(pass)) > 0);
+      while (!stopped && (await exclusive(pass)));
     },
     async stop() {
       if (stopped) return;

@@ -5,7 +5,6 @@ import {
   desc,
   eq,
   getTableColumns,
-  inArray,
   isNotNull,
   isNull,
   lt,
@@ -13,8 +12,21 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
-import { isUuid, type Database, anyOf } from '@ordergraph/shared';
-import { notifications, type NotificationChannel, type NotificationRow } from './db/schema.js';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import {
+  anyOf,
+  changeAndAppendEvent,
+  executeRows,
+  isUuid,
+  type Database,
+} from '@ordergraph/shared';
+import {
+  customers,
+  notifications,
+  type CustomerRow,
+  type NotificationChannel,
+  type NotificationRow,
+} from './db/schema.js';
 
 /**
  * The NOTIFY channel of notifications to send: the dispatcher wakes on it, not on every commit
@@ -28,6 +40,16 @@ export interface NotificationCursor {
 }
 
 const after = (milliseconds: number) => sql`now() + ${milliseconds} * interval '1 millisecond'`;
+
+/** A `table` row from a raw result's columns (SQL names after `prefix`), as drizzle maps it. */
+function rowOf(table: PgTable, raw: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(getTableColumns(table)).map(([key, column]) => {
+      const value = raw[`${prefix}${column.name}`];
+      return [key, value == null ? null : column.mapFromDriverValue(value)];
+    }),
+  );
+}
 
 /** The notifications' SQL, as plain functions over `db` (a transaction works too). */
 export function createNotificationsRepository({ db }: { db: Database }) {
@@ -99,15 +121,20 @@ export function createNotificationsRepository({ db }: { db: Database }) {
 
     /** inserts the notification of one source event; null when that event already has one */
     async insertOnce(values: typeof notifications.$inferInsert): Promise<NotificationRow | null> {
-      const [row] = await db
+      const insert = db
         .insert(notifications)
         .values(values)
         .onConflictDoNothing({ target: [notifications.sourceService, notifications.sourceSeq] })
         .returning();
-      if (!row) return null;
-      // the dispatcher wakes when the transaction commits (see NOTIFICATIONS_DUE_CHANNEL)
-      await db.execute(sql`select pg_notify(${NOTIFICATIONS_DUE_CHANNEL}, '')`);
-      return row;
+      // the dispatcher wakes when the transaction commits (see NOTIFICATIONS_DUE_CHANNEL): the
+      // NOTIFY rides in the insert's statement, and is queued only when a row was inserted
+      const [row] = await executeRows(
+        db,
+        sql`with inserted as (${insert.getSQL()})
+            select inserted.*, pg_notify(${NOTIFICATIONS_DUE_CHANNEL}, '') as notified
+            from inserted`,
+      );
+      return row ? (rowOf(notifications, row) as NotificationRow) : null;
     },
 
     /**
@@ -133,23 +160,56 @@ export function createNotificationsRepository({ db }: { db: Database }) {
     },
 
     /**
-     * Leases up to `limit` undelivered notifications whose attempt is due, oldest first: they
-     * are not due again for `leaseMs`, so another dispatcher does not send them meanwhile.
+     * Leases up to `limit` undelivered notifications whose attempt is due, oldest first, each
+     * with its customer: they are not due again for `leaseMs`, so another dispatcher does not
+     * send them meanwhile. One statement: `fence` runs it with the condition that the caller
+     * still holds its lease, and resolves to its rows (none when it does not hold it).
      */
-    async claimDue({ limit, leaseMs }: { limit: number; leaseMs: number }) {
-      const due = db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(and(isNull(notifications.deliveredAt), lte(notifications.nextAttemptAt, sql`now()`)))
-        .orderBy(asc(notifications.nextAttemptAt), asc(notifications.seq))
-        .limit(limit)
-        .for('update', { skipLocked: true });
-      const rows = await db
-        .update(notifications)
-        .set({ nextAttemptAt: after(leaseMs) })
-        .where(inArray(notifications.id, due))
-        .returning();
-      return rows.sort((a, b) => a.seq - b.seq);
+    async claimDue({
+      limit,
+      leaseMs,
+      fence,
+    }: {
+      limit: number;
+      leaseMs: number;
+      fence: (write: (held: SQL) => SQL) => Promise<Record<string, unknown>[]>;
+    }): Promise<{ notification: NotificationRow; customer: CustomerRow | undefined }[]> {
+      const customerColumns = sql.join(
+        Object.values(getTableColumns(customers)).map(
+          (column) =>
+            sql`customer.${sql.identifier(column.name)} as ${sql.identifier(`customer.${column.name}`)}`,
+        ),
+        sql`, `,
+      );
+      // the fence row comes back even with nothing due, so that an empty claim is not a lost lease
+      const rows = await fence(
+        (held) => sql`with fence as materialized (select ${held} as held),
+          due as (
+            select id from ${notifications}
+            where (select held from fence) and delivered_at is null and next_attempt_at <= now()
+            order by next_attempt_at, seq
+            limit ${limit}
+            for update skip locked),
+          claimed as (
+            update ${notifications} set next_attempt_at = ${after(leaseMs)}
+            from due where ${notifications.id} = due.id
+            returning ${notifications}.*)
+          select claimed.*, ${customerColumns}
+          from fence
+            left join claimed on true
+            left join ${customers} as customer on customer.id = claimed.customer_id
+          where fence.held`,
+      );
+      return rows
+        .filter((row) => row['id'] != null)
+        .map((row) => ({
+          notification: rowOf(notifications, row) as NotificationRow,
+          customer:
+            row['customer.id'] == null
+              ? undefined
+              : (rowOf(customers, row, 'customer.') as CustomerRow),
+        }))
+        .sort((a, b) => a.notification.seq - b.notification.seq);
     },
 
     /** makes leased notifications due again at once (a stopping dispatcher) */
@@ -161,25 +221,32 @@ export function createNotificationsRepository({ db }: { db: Database }) {
         .where(and(anyOf(notifications.id, [...ids]), isNull(notifications.deliveredAt)));
     },
 
+    /**
+     * Marks a notification delivered and appends its `notification.delivered` event, in one
+     * statement; false when it was delivered already (nothing is appended then).
+     */
     async markDelivered({
       id,
       channel,
     }: {
       id: string;
       channel: NotificationChannel;
-    }): Promise<NotificationRow | null> {
-      const [row] = await db
-        .update(notifications)
-        .set({
-          deliveredAt: sql`now()`,
-          channel,
-          attempts: sql`${notifications.attempts} + 1`,
-          nextAttemptAt: null,
-          lastError: null,
-        })
-        .where(and(eq(notifications.id, id), isNull(notifications.deliveredAt)))
-        .returning();
-      return row ?? null;
+    }): Promise<boolean> {
+      const appended = await changeAndAppendEvent(db, {
+        change: sql`update ${notifications}
+          set delivered_at = now(), channel = ${channel}, attempts = attempts + 1,
+            next_attempt_at = null, last_error = null
+          where id = ${id} and delivered_at is null
+          returning id, customer_id, channel`,
+        event: {
+          streamType: 'notification',
+          streamId: sql`changed.id::text`,
+          type: 'notification.delivered',
+          payload: sql`jsonb_build_object('notificationId', changed.id, 'customerId',
+            changed.customer_id, 'channel', changed.channel)`,
+        },
+      });
+      return appended > 0;
     },
 
     /** records a failed attempt; `retryInMs` null gives up on the notification */

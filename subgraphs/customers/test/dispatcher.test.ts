@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { asc, sql } from 'drizzle-orm';
-import { readEvents, type DatabaseHandle, type Logger } from '@ordergraph/shared';
+import { LeaseLostError, readEvents, type DatabaseHandle, type Logger } from '@ordergraph/shared';
 import { createTestDatabase, racesNeedPostgres, testLogger } from '@ordergraph/shared/testing';
 import { notifications, type NotificationRow } from '../src/db/schema.js';
-import { startNotificationDispatcher } from '../src/dispatcher.js';
+import { DISPATCHER_LEASE, startNotificationDispatcher } from '../src/dispatcher.js';
 import { createLogSender, type NotificationSender } from '../src/senders.js';
 import { seedDemoData } from '../src/seed.js';
 import { migrationsFolder } from '../src/server.js';
 import { ADA, consumed, GRACE, payloads } from './events.js';
-import { receive } from './support.js';
+import { receive, recordStatements } from './support.js';
 
 let handle: DatabaseHandle;
 const log = testLogger('customers');
@@ -213,6 +213,69 @@ describe('the notification dispatcher', () => {
     const notification = await delivered;
     await dispatcher.stop();
     assert.equal(notification.title, 'Order OG-100042 is confirmed');
+  });
+
+  it('takes no notification once another replica has taken its lease over', async () => {
+    const sent: string[] = [];
+    const dispatcher = await startNotificationDispatcher({
+      handle,
+      sender: { channel: 'EMAIL', send: async (notification) => void sent.push(notification.id) },
+      log,
+      intervalMs: 3_600_000,
+      leaseTtlMs: 60_000,
+    });
+    await dispatcher.drain();
+    // what a takeover does to the lease row: the next fencing token
+    await handle.db.execute(
+      sql`update leases set token = token + 1 where name = ${DISPATCHER_LEASE}`,
+    );
+    await notifyAda();
+    const refused = await dispatcher.drain().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await dispatcher.stop();
+    // nobody holds the bumped lease: free it for the next dispatcher
+    await handle.db.execute(sql`delete from leases where name = ${DISPATCHER_LEASE}`);
+    assert.ok(refused === null || refused instanceof LeaseLostError, String(refused));
+    assert.deepEqual(sent, []);
+    const [row] = await rows();
+    assert.deepEqual(
+      { attempts: row!.attempts, delivered: row!.delivered, leased: row!.retryInMs! > 0 },
+      { attempts: 0, delivered: false, leased: false },
+    );
+  });
+
+  it('creates a notification in 3 statements and delivers it in 2', async () => {
+    const created = recordStatements(handle);
+    try {
+      await notifyAda();
+    } finally {
+      created.stop();
+    }
+    let sent!: () => void;
+    const delivered = new Promise<void>((resolve) => (sent = resolve));
+    const delivering = recordStatements(handle);
+    try {
+      const dispatcher = await startNotificationDispatcher({
+        handle,
+        sender: { channel: 'EMAIL', send: async () => sent() },
+        log,
+        intervalMs: 3_600_000,
+      });
+      await delivered;
+      // stopping waits for the pass under way: its statements are all in
+      await dispatcher.stop();
+    } finally {
+      delivering.stop();
+    }
+    assert.equal((await rows())[0]?.delivered, true);
+    const listed = (texts: string[]) => texts.map((text) => text.replace(/\s+/g, ' ')).join('\n');
+    // the customer, the insert with its NOTIFY, notification.created (a consumer's batch
+    // appends the events of all its notifications in one statement)
+    assert.ok(created.texts.length <= 3, listed(created.texts));
+    // the fenced claim with the customer, the delivered mark with notification.delivered
+    assert.ok(delivering.texts.length <= 2, listed(delivering.texts));
   });
 
   it(

@@ -47,3 +47,23 @@ export async function receive(
     await transaction(handle.db, (tx) => handler(event, tx));
   }
 }
+
+interface QueryLogger {
+  logQuery(query: string, params: unknown[]): void;
+}
+
+/**
+ * The text of every statement `handle` sends from now until `stop`, the lease's own
+ * statements left out (renewals run on a clock, whatever the work): drizzle hands each statement
+ * to the logger the handle was opened with, shared by its transactions too.
+ */
+export function recordStatements(handle: DatabaseHandle): { texts: string[]; stop(): void } {
+  const logger = (handle.db as unknown as { session: { logger: QueryLogger } }).session.logger;
+  const original = logger.logQuery;
+  const texts: string[] = [];
+  logger.logQuery = function (this: QueryLogger, query, params) {
+    if (!/\bleases\b/.test(query) || /\bnotifications\b/.test(query)) texts.push(query);
+    return original.call(this, query, params);
+  };
+  return { texts, stop: () => (logger.logQuery = original) };
+}

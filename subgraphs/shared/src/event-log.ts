@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from './db.js';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { executeRows, type Database, type DatabaseHandle } from './db.js';
 import { eventLog, type EventLogRow } from './tables.js';
 import type { Logger } from './logger.js';
 import { EVENT_LOG_CHANNEL, startWakeLoop } from './wake-loop.js';
@@ -47,6 +47,39 @@ export async function appendEvent(tx: Database, event: NewEvent): Promise<EventL
     .returning();
   if (!row) throw new Error('event log insert returned nothing');
   return row;
+}
+
+/**
+ * Makes a change and appends one event per row it returns, in one statement and so one round
+ * trip: `change` is a data-modifying statement with `returning`, and the event's fields are
+ * expressions over its rows, named `changed`. Nothing is appended (nor locked, nor notified)
+ * when it returns no row. The change's rows are locked before the log's lock is taken, as
+ * appendEvent called last in a transaction does. Resolves to the number of events appended.
+ */
+export async function changeAndAppendEvent(
+  db: Database,
+  {
+    change,
+    event,
+  }: {
+    change: SQL;
+    event: { streamType: string; streamId: SQL; type: string; payload: SQL };
+  },
+): Promise<number> {
+  const rows = await executeRows(
+    db,
+    sql`with changed as (${change}),
+        locked as materialized (
+          select pg_advisory_xact_lock(${EVENT_LOG_LOCK_ID}), pg_notify(${EVENT_LOG_CHANNEL}, '')
+          where (select count(*) from changed) > 0
+        )
+        insert into event_log (seq, stream_type, stream_id, type, payload, occurred_at)
+        select nextval(pg_get_serial_sequence('event_log', 'seq')), ${event.streamType},
+          ${event.streamId}, ${event.type}, ${event.payload}, now()
+        from locked, changed
+        returning seq`,
+  );
+  return rows.length;
 }
 
 // transactions whose appends wait for the end of their work (see withAppendsLast)

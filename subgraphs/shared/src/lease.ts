@@ -32,6 +32,13 @@ export interface Lease {
    * returns a statement that returns rows only when the condition held. None: LeaseLostError.
    */
   fenceWith(tx: Database, write: (held: SQL) => SQL): Promise<void>;
+  /**
+   * `fenceWith` that hands back the statement's rows, for work whose one statement both fences
+   * and reads (it must return a row whenever the condition held, even with nothing to do).
+   * Outside a transaction, the lease row stays locked for that statement only, which is enough
+   * when the statement is all the fenced work.
+   */
+  fencedRows(tx: Database, write: (held: SQL) => SQL): Promise<Record<string, unknown>[]>;
 }
 
 /** A piece of background work that runs on whichever replica holds its lease. */
@@ -135,13 +142,14 @@ export async function startLeasedWorker({
       const held = sql`exists (select 1 from leases
                          where name = ${name} and token = ${tenure.token} for share)`;
       const rows = await executeRows(tx, write(held));
-      if (rows.length > 0) return;
+      if (rows.length > 0) return rows;
       lose(tenure, 'fenced off: another replica took the lease over');
     }
     throw new LeaseLostError(name);
   };
-  const fence = (tenure: Tenure, tx: Database) =>
-    fenceWith(tenure, tx, (held) => sql`select 1 as held where ${held}`);
+  const fence = async (tenure: Tenure, tx: Database) => {
+    await fenceWith(tenure, tx, (held) => sql`select 1 as held where ${held}`);
+  };
 
   const acquire = async () => {
     // the worker of a lost tenure stops before this replica starts another
@@ -171,7 +179,10 @@ export async function startLeasedWorker({
     tenure.started = start({
       token: tenure.token,
       fence: (tx) => fence(tenure, tx),
-      fenceWith: (tx, write) => fenceWith(tenure, tx, write),
+      fenceWith: async (tx, write) => {
+        await fenceWith(tenure, tx, write);
+      },
+      fencedRows: (tx, write) => fenceWith(tenure, tx, write),
     }).catch((error: unknown) => {
       leaseLog.error({ err: error }, 'a leased worker failed to start');
       lose(tenure, 'the worker failed to start');

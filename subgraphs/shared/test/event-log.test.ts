@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import {
   appendEvent,
+  changeAndAppendEvent,
   followEventLog,
   readEvents,
   withAppendsLast,
@@ -70,6 +72,41 @@ describe('event log', () => {
       }),
     );
     assert.equal((await readEvents(handle.db, {})).length, before.length);
+  });
+
+  it('appends the event of a change in its statement, and nothing when nothing changed', async () => {
+    const start = (await readEvents(handle.db, { limit: 1000 })).at(-1)?.seq ?? 0;
+    const seen = collector(1);
+    // a long poll interval: only the statement's NOTIFY can deliver the event in time
+    const reader = await followEventLog({
+      handle,
+      after: start,
+      onEvent: seen.onEvent,
+      pollIntervalMs: 60_000,
+    });
+    const bump = () =>
+      changeAndAppendEvent(handle.db, {
+        change: sql`update event_cursors set position = position + 1
+                    where consumer = 'changed' returning consumer, position`,
+        event: {
+          streamType: 'cursor',
+          streamId: sql`changed.consumer`,
+          type: 'cursor.moved',
+          payload: sql`jsonb_build_object('position', changed.position)`,
+        },
+      });
+    assert.equal(await bump(), 0);
+    assert.deepEqual(await readEvents(handle.db, { after: start }), []);
+    await handle.db.execute(
+      sql`insert into event_cursors (consumer, position) values ('changed', 41)`,
+    );
+    assert.equal(await bump(), 1);
+    await seen.finished;
+    await reader.stop();
+    assert.deepEqual(
+      seen.seen.map((e) => [e.streamType, e.streamId, e.type, e.payload]),
+      [['cursor', 'changed', 'cursor.moved', { position: 42 }]],
+    );
   });
 
   it('wakes a follower through NOTIFY and resumes from its cursor after a restart', async () => {
