@@ -51,9 +51,10 @@ export const DISPATCHER_LEASE = 'customers:dispatcher';
 /**
  * Sends committed notifications that are not delivered yet (the outbox), outside any
  * transaction of the consumers that wrote them: a slow or failing sender delays only delivery.
- * Woken when a notification commits (its insert NOTIFYs `notifications_due`) and on a timer; a failed send is retried with exponential backoff up to `maxAttempts`. Runs on the
- * replica that holds the `customers:dispatcher` lease; rows are also leased while being sent,
- * so a former holder that still sends never sends what the new holder took.
+ * Woken when a notification commits (its insert NOTIFYs `notifications_due`) and on a timer;
+ * a failed send is retried with exponential backoff up to `maxAttempts`. Runs on the replica
+ * that holds the `customers:dispatcher` lease; rows are also leased while being sent, so a
+ * former holder that still sends never sends what the new holder took.
  */
 export async function startNotificationDispatcher({
   metrics,
