@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADA, availableOf, GRACE, MUG, placeOrder, receiveStock, TEE } from './support/fixtures.js';
+import type { Role } from '@ordergraph/shared';
 import { startStack, type Stack } from './support/stack.js';
 
 // the whole life of one order through the router, as its users drive it: a split shipment
@@ -14,8 +15,9 @@ before(async () => {
   tokens = {
     grace: await stack.token(GRACE, ['customer']),
     ada: await stack.token(ADA, ['customer']),
-    staff: await stack.token('staff-1', ['staff']),
-    warehouse: await stack.token('picker-1', ['warehouse']),
+    // named, so the timeline can say who did each step
+    staff: await namedToken('staff-1', ['staff'], 'Sam Staff'),
+    warehouse: await namedToken('picker-1', ['warehouse'], 'Pat Picker'),
     ups: await carrierToken('ups'),
     ogx: await carrierToken('ogx'),
   };
@@ -24,6 +26,12 @@ before(async () => {
   await receiveStock(stack, { sku: MUG, warehouseId: 'wh-west', quantity: 5 });
 });
 after(() => stack.stop());
+
+async function namedToken(subject: string, roles: Role[], name: string) {
+  const { signToken } = await import('../src/auth.js');
+  const { JWT_SECRET } = await import('./support/stack.js');
+  return signToken({ secret: JWT_SECRET, subject, roles, name });
+}
 
 async function carrierToken(code: string) {
   const { signToken } = await import('../src/auth.js');
@@ -321,5 +329,32 @@ describe('the life of an order, through the router', () => {
     assert.ok(first('payment.captured') < first('refund.issued'));
     assert.equal(types.filter((t: string) => t === 'payment.captured').length, 2);
     assert.equal(types.filter((t: string) => t === 'order.placed').length, 1);
+  });
+
+  it('names who caused each status change, capture and refund, the staff refund included', async () => {
+    const data = await gql(
+      tokens.staff,
+      'query($id: ID!) { order(id: $id) { timeline { type actor { kind id name } } } }',
+      { id: orderId },
+    );
+    const steps = data['order'].timeline
+      .filter((event: { type: string }) =>
+        ['order.status_changed', 'payment.captured', 'refund.issued'].includes(event.type),
+      )
+      .map((event: { type: string; actor: unknown }) => [event.type, event.actor]);
+    const picker = { kind: 'WAREHOUSE', id: 'picker-1', name: 'Pat Picker' };
+    assert.deepEqual(steps, [
+      // picking starts the order's processing; each parcel shipped captures its share
+      ['order.status_changed', picker],
+      ['order.status_changed', picker],
+      ['payment.captured', picker],
+      ['order.status_changed', picker],
+      ['payment.captured', picker],
+      // the last carrier's delivery scan delivers the order
+      ['order.status_changed', { kind: 'CARRIER', id: 'ogx', name: 'ogx' }],
+      // received by the warehouse, refunded by staff
+      ['order.status_changed', picker],
+      ['refund.issued', { kind: 'STAFF', id: 'staff-1', name: 'Sam Staff' }],
+    ]);
   });
 });

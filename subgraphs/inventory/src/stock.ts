@@ -3,6 +3,7 @@ import {
   withAppendsLast,
   type Actor,
   type Database,
+  type InvalidInput,
   type NewEvent,
 } from '@ordergraph/shared';
 import { createInventoryRepository } from './inventory.repository.js';
@@ -23,6 +24,15 @@ import {
   type NewMovement,
 } from './ledger.js';
 import { createLedgerRepository, type MovedLevel } from './ledger.repository.js';
+import { inactiveWarehouse, unknownWarehouse } from './warehouses.js';
+import { createWarehousesRepository } from './warehouses.repository.js';
+
+/** What receiveStock answers: the level is resolved from its SKU and warehouse. */
+export type ReceiveStockSuccessResult = {
+  __typename: 'ReceiveStockSuccess';
+  sku: string;
+  warehouseId: string;
+};
 
 /** A stock level that just became low: the payload of `stock.low`. */
 export interface LowStockAlert {
@@ -79,11 +89,19 @@ export async function appendStockEvents(
   });
 }
 
-/** Units arriving in a warehouse, as a RECEIPT. */
+/**
+ * Units arriving in a warehouse, as a RECEIPT. The warehouse is checked under a share lock in
+ * the receipt's transaction, so a receipt and a deactivation of its warehouse happen one after
+ * the other: an inactive warehouse takes no receipt, however the two race.
+ */
 export async function receiveStock(
   tx: Database,
   { sku, warehouseId, quantity, reference, actor }: Receipt & { reference: string; actor: Actor },
-): Promise<void> {
+): Promise<ReceiveStockSuccessResult | InvalidInput> {
+  const warehouse = await createWarehousesRepository({ db: tx }).lockShared(warehouseId);
+  if (!warehouse) return unknownWarehouse(warehouseId);
+  // an inactive warehouse keeps its stock (it can still be counted) but takes no deliveries
+  if (!warehouse.active) return inactiveWarehouse(warehouse.code);
   const { levels } = await moveStock(tx, [
     movement('RECEIPT', { sku, warehouseId, quantity, reference, actor }),
   ]);
@@ -96,6 +114,7 @@ export async function receiveStock(
       payload: { sku, warehouseId, quantity, onHand, reserved },
     },
   ]);
+  return { __typename: 'ReceiveStockSuccess', sku, warehouseId };
 }
 
 /**

@@ -18,6 +18,15 @@ export function createWarehousesRepository({ db }: { db: Database }) {
       return row ?? null;
     },
 
+    /**
+     * the warehouse with a share lock until the transaction ends: receipts hold it together,
+     * and a change made under `lock` (a deactivation) waits for them, or they for it
+     */
+    async lockShared(id: string): Promise<WarehouseRow | null> {
+      const [row] = await db.select().from(warehouses).where(eq(warehouses.id, id)).for('share');
+      return row ?? null;
+    },
+
     async update(id: string, changes: WarehouseChanges): Promise<WarehouseRow> {
       const [row] = await db
         .update(warehouses)

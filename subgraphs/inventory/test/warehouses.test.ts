@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { viewers } from '@ordergraph/shared/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { executeRows, sql, type Database } from '@ordergraph/shared';
+import { racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
+import { deactivateWarehouse } from '../src/warehouse-admin.js';
+import { createWarehousesRepository } from '../src/warehouses.repository.js';
 import { eventsOfType, RECEIVE, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -331,5 +335,93 @@ describe('deactivating a warehouse', () => {
       variables: { input: { warehouseId: 'wh-east', idempotencyKey: 'wh-off-4' } },
     });
     assert.equal(response.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+  });
+});
+
+describe('a receipt racing the deactivation of its warehouse', { skip: racesNeedPostgres }, () => {
+  const SKU = 'CANDLE-FIG';
+
+  /** resolves once a statement of this database waits for a row lock another holds */
+  async function someoneWaitsOnALock() {
+    for (;;) {
+      const [row] = await executeRows<{ waiting: number }>(
+        testbed.inventory.handle.db,
+        sql`select count(*)::int as waiting from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (row!.waiting > 0) return;
+      await sleep(20);
+    }
+  }
+
+  /**
+   * runs `hold` in a transaction that keeps its locks until `release()` is called, then runs
+   * `last` in the same transaction and commits
+   */
+  function holdLocks(
+    hold: (tx: Database) => Promise<unknown>,
+    last: (tx: Database) => Promise<unknown> = async () => {},
+  ) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const done = testbed.inventory.handle.db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Database;
+      await hold(tx);
+      held();
+      await released;
+      await last(tx);
+    });
+    return { holding, release, done };
+  }
+
+  const receipt = (warehouseId: string, idempotencyKey: string) =>
+    testbed.request(RECEIVE, {
+      viewer: viewers.warehouse(),
+      variables: { input: { sku: SKU, warehouseId, quantity: 2, idempotencyKey } },
+    });
+
+  it('refuses a receipt that waited on a deactivation under way, receiving nothing', async () => {
+    await create({ code: 'race-a', name: 'Race A', address, idempotencyKey: 'wh-race-a' });
+    await testbed.receive(SKU, 'wh-race-a', 1);
+    // the deactivation has locked its warehouse and not committed yet
+    const deactivation = holdLocks(
+      (tx) => createWarehousesRepository({ db: tx }).lock('wh-race-a'),
+      (tx) => deactivateWarehouse(tx, { warehouseId: 'wh-race-a' }),
+    );
+    await deactivation.holding;
+    const receiving = receipt('wh-race-a', 'wh-race-rcv-a');
+    await someoneWaitsOnALock();
+    deactivation.release();
+    await deactivation.done;
+
+    assert.deepEqual((await receiving).data?.receiveStock, {
+      __typename: 'InvalidInputError',
+      message:
+        'Warehouse RACE-A is inactive: it keeps its stock but takes no receipts. Reactivate it with updateWarehouse first.',
+      field: 'warehouseId',
+    });
+    assert.deepEqual(
+      (await testbed.levels(SKU)).find((level) => level.warehouseId === 'wh-race-a'),
+      { warehouseId: 'wh-race-a', onHand: 1, reserved: 0 },
+    );
+  });
+
+  it('makes a deactivation wait for a receipt under way', async () => {
+    await create({ code: 'race-b', name: 'Race B', address, idempotencyKey: 'wh-race-b' });
+    // a receipt holds the share lock on its warehouse until it commits
+    const receiving = holdLocks((tx) =>
+      createWarehousesRepository({ db: tx }).lockShared('wh-race-b'),
+    );
+    await receiving.holding;
+    const deactivation = deactivate({ warehouseId: 'wh-race-b', idempotencyKey: 'wh-race-off-b' });
+    await someoneWaitsOnALock();
+    receiving.release();
+    await receiving.done;
+    assert.deepEqual(await deactivation, {
+      __typename: 'DeactivateWarehouseSuccess',
+      warehouse: { id: 'wh-race-b', active: false },
+    });
   });
 });

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, describe, it } from 'node:test';
 import * as customers from '@ordergraph/customers/server';
-import { sql, toMoney, type Database } from '@ordergraph/shared';
+import { sql, toMoney } from '@ordergraph/shared';
 import {
   startTestSubgraph,
   testLogger,
@@ -26,6 +26,7 @@ import {
   type OrderFilterInput,
 } from '../src/search/order-search.js';
 import { createOrderSearchRepository } from '../src/search/order-search.repository.js';
+import { seedScaleOrders } from '../scripts/scale-seed.js';
 import { startOrders, type Request } from './support.js';
 
 // the bench's size: every filter must still answer a page from an index
@@ -53,48 +54,9 @@ const orderOf = (i: number) => ({
   warehouseId: `wh-${i % 3}`,
 });
 
-async function seed(db: Database) {
-  const statuses = `array[${ORDER_STATUSES.map((s) => `'${s}'`).join(',')}]::order_status[]`;
-  const payments = `array[${PAYMENT_STATUSES.map((s) => `'${s}'`).join(',')}]::payment_status[]`;
-  await db.execute(
-    sql.raw(`insert into orders (id, number, customer_id, status, payment_status, currency,
-        subtotal, discount_total, shipping_total, tax_total, total, ship_name, ship_line1,
-        ship_city, ship_postal_code, ship_country, placed_at, updated_at)
-      select md5('order' || i)::uuid, 'OG-' || (100000 + i), md5('customer' || (i % 1000))::uuid,
-        (${statuses})[1 + i % 8], (${payments})[1 + (i / 8) % 5],
-        case when i % 50 = 0 then 'EUR' else 'USD' end,
-        1000 + (i * 37) % 50000, 0, 500, 0, 1500 + (i * 37) % 50000,
-        'Ada Lovelace', '12 St James Square', 'London', 'SW1Y 4JH', 'GB',
-        timestamptz '2026-01-01T00:00:00Z' + i * interval '1 minute',
-        timestamptz '2026-01-01T00:00:00Z' + i * interval '1 minute'
-      from generate_series(1, ${N}) as i`),
-  );
-  await db.execute(
-    sql.raw(`insert into order_lines (order_id, position, sku, quantity, unit_price, total)
-      select md5('order' || i)::uuid, 0, 'SKU-' || (i % 200), 1, 1000 + (i * 37) % 50000,
-        1000 + (i * 37) % 50000
-      from generate_series(1, ${N}) as i`),
-  );
-  await db.execute(
-    sql.raw(`insert into order_lines (order_id, position, sku, quantity, unit_price, total)
-      select md5('order' || i)::uuid, 1, 'MUG-' || (i % 7), 1, 0, 0
-      from generate_series(2, ${N}, 2) as i`),
-  );
-  await db.execute(
-    sql.raw(`insert into allocations (order_id, order_line_id, warehouse_id, quantity)
-      select l.order_id, l.id, 'wh-' || ((substr(o.number, 4)::int - 100000) % 3), l.quantity
-      from order_lines l join orders o on o.id = l.order_id`),
-  );
-  // what autovacuum would have done by then: statistics for the planner, and the visibility
-  // map that lets a count read the index alone
-  for (const table of ['orders', 'order_lines', 'allocations']) {
-    await db.execute(sql.raw(`vacuum analyze ${table}`));
-  }
-}
-
 before(async () => {
   ({ subgraph, request } = await startOrders());
-  await seed(subgraph.handle.db);
+  await seedScaleOrders(subgraph.handle.db, N);
 });
 after(() => subgraph.stop());
 

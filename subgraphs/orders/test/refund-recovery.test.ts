@@ -153,7 +153,17 @@ describe('recovery of refunds left PENDING', () => {
     const paid = {
       refunds: [{ status: 'REFUNDED', amount: 2500, providerKey, paid: true }],
       return: { status: 'REFUNDED', refundedAmount: 2500 },
-      events: [{ orderId: order.id, customerId: ADA, returnId, amount: 2500, currency: 'USD' }],
+      events: [
+        {
+          orderId: order.id,
+          customerId: ADA,
+          returnId,
+          amount: 2500,
+          currency: 'USD',
+          // recovery finished it, but staff asked for it: the timeline names them
+          actor: { kind: 'STAFF', id: 'staff-1', name: null },
+        },
+      ],
       refunded: 2500,
       providerRefunds: 1,
     };

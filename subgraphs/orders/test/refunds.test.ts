@@ -88,6 +88,8 @@ describe('refundReturn', () => {
       returnId,
       amount: 2500,
       currency: 'USD',
+      // the staff member who asked, not the service
+      actor: { kind: 'STAFF', id: 'staff-1', name: null },
     });
   });
 

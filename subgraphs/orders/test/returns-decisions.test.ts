@@ -170,6 +170,7 @@ describe('receiveReturn', () => {
       number: order.number,
       from: 'DELIVERED',
       to: 'PARTIALLY_RETURNED',
+      actor: { kind: 'WAREHOUSE', id: 'warehouse-1', name: null },
     });
   });
 

@@ -28,6 +28,10 @@ export const customers = pgTable(
     // emails are unique whatever their case
     uniqueIndex('customers_email_key').on(sql`lower(${table.email})`),
     index('customers_created_idx').on(table.createdAt, table.id),
+    // customers(search): an e-mail prefix whatever its case (a pattern-ops btree serves like)
+    index('customers_email_prefix_idx').on(sql`lower(${table.email}) text_pattern_ops`),
+    // customers(search): a prefix of any word of the name (a GIN index serves prefix tsqueries)
+    index('customers_name_words_idx').using('gin', sql`to_tsvector('simple', ${table.name})`),
   ],
 );
 

@@ -14,22 +14,20 @@ import {
   validateThreshold,
 } from '../inventory.js';
 import { adjustStock, receiveStock, setLowStockThreshold } from '../stock.js';
-import { inactiveWarehouse, unknownWarehouse } from '../warehouses.js';
+import { unknownWarehouse } from '../warehouses.js';
 
 /**
  * The checks every stock mutation makes before its transaction: the warehouse exists, and the
  * SKU is the catalog's (one stocked before was known to the catalog then, and SKUs are never
- * deleted). Null when both hold.
+ * deleted). Null when both hold. Whether the warehouse takes receipts is checked inside the
+ * receipt's transaction (see receiveStock), where a deactivation cannot slip in between.
  */
 async function checkSkuAndWarehouse(
   { sku, warehouseId }: { sku: string; warehouseId: string },
   { inventory, catalog, loaders }: Context,
-  { receipt = false }: { receipt?: boolean } = {},
 ): Promise<InvalidInput | ReturnType<typeof unknownSku> | null> {
   const warehouse = await loaders.warehouseById.load(warehouseId);
   if (!warehouse) return unknownWarehouse(warehouseId);
-  // an inactive warehouse keeps its stock (it can still be counted) but takes no deliveries
-  if (receipt && !warehouse.active) return inactiveWarehouse(warehouse.code);
   if (!(await inventory.isStocked(sku)) && !(await catalog.findKnownSkus([sku])).has(sku)) {
     return unknownSku(sku);
   }
@@ -46,24 +44,18 @@ export const Mutation: MutationResolvers = {
     }
     const receipt = validateReceipt(input);
     if ('__typename' in receipt) return receipt;
-    const problem = await checkSkuAndWarehouse(receipt, context, { receipt: true });
+    const problem = await checkSkuAndWarehouse(receipt, context);
     if (problem) return problem;
     return withIdempotency(context.db, {
       scope: scopeOf('receiveStock', context),
       key: input.idempotencyKey,
       input,
-      run: async (tx) => {
-        await receiveStock(tx, {
+      run: (tx) =>
+        receiveStock(tx, {
           ...receipt,
           reference: input.idempotencyKey,
           actor: actorOf(context.viewer),
-        });
-        return {
-          __typename: 'ReceiveStockSuccess',
-          sku: receipt.sku,
-          warehouseId: receipt.warehouseId,
-        };
-      },
+        }),
     });
   },
 

@@ -10,6 +10,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Actor } from '@ordergraph/shared';
 import { instant } from '@ordergraph/shared/tables';
 import { orderLines, orders, payments } from './orders.js';
 
@@ -86,6 +87,8 @@ export const paymentCaptures = pgTable(
     /** the provider's capture id, which refunds are made against */
     providerCaptureId: text('provider_capture_id'),
     failureReason: text('failure_reason'),
+    /** who shipped the shipment that owes the capture: the capture's event names them */
+    actor: jsonb('actor').$type<Actor>(),
     createdAt: instant('created_at'),
     settledAt: moment('settled_at'),
   },

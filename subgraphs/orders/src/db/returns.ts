@@ -2,6 +2,7 @@ import {
   bigint,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -10,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import type { Actor } from '@ordergraph/shared';
 import { instant } from '@ordergraph/shared/tables';
 import { orderLines, orders } from './orders.js';
 
@@ -108,6 +110,8 @@ export const refunds = pgTable(
     status: refundStatus('status').notNull(),
     providerRefundId: text('provider_refund_id'),
     failureReason: text('failure_reason'),
+    /** who asked for the refund: its event names them even when recovery finishes it */
+    actor: jsonb('actor').$type<Actor>(),
     createdAt: instant('created_at'),
     // written, or last picked up to be finished: recovery finishes refunds left idle too long
     touchedAt: instant('touched_at'),

@@ -1,6 +1,8 @@
 import {
   appendEvent,
+  readActor,
   startLeasedWorker,
+  systemActor,
   startWakeLoop,
   type DatabaseHandle,
   type Lease,
@@ -128,6 +130,8 @@ async function runCaptures({
         shipmentId: capture.shipmentId,
         amount: capture.amount,
         currency: capture.currency,
+        // captures written before actors were kept read as the runner's own step
+        actor: readActor(capture.actor, systemActor('orders')),
       };
       if (!captured) {
         log.error({ ...common, reason: result.reason }, 'the payment provider refused a capture');

@@ -2,6 +2,7 @@ import {
   appendEvent,
   readActor,
   systemActor,
+  type Actor,
   type ConsumedEvent,
   type Database,
   type Logger,
@@ -65,6 +66,8 @@ export async function applyShipmentEvent(
   if (known && event.type === 'shipment.created') return;
 
   const status = statusOf(event);
+  // the step is the warehouse's or the carrier's: the timeline names them, not this consumer
+  const actor = readActor(payload['actor'], systemActor('shipments'));
   const tracking = {
     carrierCode: text(payload['carrierCode']) ?? known?.carrierCode ?? null,
     trackingNumber: text(payload['trackingNumber']) ?? known?.trackingNumber ?? null,
@@ -92,7 +95,7 @@ export async function applyShipmentEvent(
   }
 
   if (status === 'SHIPPED' && (!known || !hasShipped(known.status))) {
-    await owePayment(repository, order, shipment, linesOf(payload));
+    await owePayment(repository, { order, shipment, shippedLines: linesOf(payload), actor });
   }
 
   // the order's shipments as they are now: this one as moved, or added
@@ -132,8 +135,7 @@ export async function applyShipmentEvent(
       description: text(payload['description']),
       location: text(payload['location']),
       occurredAt: text(payload['occurredAt']) ?? event.occurredAt.toISOString(),
-      // the step is the warehouse's or the carrier's: the timeline names them, not this consumer
-      actor: readActor(payload['actor'], systemActor('shipments')),
+      actor,
     },
   });
   if (moves) {
@@ -147,6 +149,7 @@ export async function applyShipmentEvent(
         number: order.number,
         from: order.status,
         to: target,
+        actor,
       },
     });
   }
@@ -155,9 +158,17 @@ export async function applyShipmentEvent(
 /** writes the capture a shipment owes now that it has shipped (see captureAmount) */
 async function owePayment(
   repository: LifecycleRepository,
-  order: OrderRow,
-  shipment: OrderShipmentRow,
-  shippedLines: { orderLineId: string; quantity: number }[],
+  {
+    order,
+    shipment,
+    shippedLines,
+    actor,
+  }: {
+    order: OrderRow;
+    shipment: OrderShipmentRow;
+    shippedLines: { orderLineId: string; quantity: number }[];
+    actor: Actor;
+  },
 ) {
   const [payment] = await repository.findPayments(order.id);
   if (!payment || order.paymentStatus !== 'AUTHORIZED') return;
@@ -180,5 +191,7 @@ async function owePayment(
     amount,
     currency: order.currency,
     status: 'PENDING',
+    // the capture runner settles it later; its event names who shipped
+    actor,
   });
 }

@@ -1,10 +1,14 @@
 import {
+  actorOf,
   appendEvent,
   codedError,
   hashRequest,
   invalidInput,
   isUuid,
+  readActor,
+  systemActor,
   toMoney,
+  type Actor,
   type Database,
   type InvalidInput,
   type Money,
@@ -75,12 +79,14 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       scope,
       key,
       requestHash,
+      actor,
     }: {
       returnId: string;
       request: RefundRequest;
       scope: string;
       key: string;
       requestHash: string;
+      actor: Actor;
     },
   ): Promise<Started> {
     const locked = await lockForMove(repository, returnId, 'REFUNDED');
@@ -156,6 +162,7 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
         amount,
         currency: found.currency,
         providerKey: `refund:${returnId}:${found.refundAttempts}:${captureId}`,
+        actor,
       })),
     );
     return { pending: written };
@@ -247,6 +254,8 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
           returnId,
           amount,
           currency: found.currency,
+          // the asker, kept with the refunds, even when recovery finishes what they began
+          actor: readActor(batch.find((part) => part.actor)?.actor, systemActor('orders')),
         },
       });
       return result;
@@ -279,6 +288,7 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
           scope,
           key,
           requestHash,
+          actor: actorOf(viewer),
         }),
       );
       if ('result' in started) return started.result;

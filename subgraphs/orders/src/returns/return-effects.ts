@@ -1,4 +1,4 @@
-import { appendEvent, type Database } from '@ordergraph/shared';
+import { appendEvent, type Actor, type Database } from '@ordergraph/shared';
 import type { OrderRow, OrderStatus, PaymentStatus } from '../db/schema.js';
 import { createLifecycleRepository } from '../lifecycle/lifecycle.repository.js';
 import { canMoveOrder, canMovePayment } from '../lifecycle/order-status.js';
@@ -32,11 +32,11 @@ export const paymentStatusAfterRefunds = (captured: number, refunded: number): P
 /**
  * Moves the order to PARTIALLY_RETURNED or RETURNED once a return is received, when its status
  * allows (an order whose status still follows its shipments keeps it). Call after the return is
- * marked received; `record()` appends the `order.status_changed` event.
+ * marked received; `record()` appends the `order.status_changed` event, by `actor`.
  */
 export async function settleOrderAfterReceipt(
   tx: Database,
-  order: OrderRow,
+  { order, actor }: { order: OrderRow; actor: Actor },
 ): Promise<OrderChange | null> {
   const returns = createReturnsRepository({ db: tx });
   const lines = await createOrdersRepository({ db: tx }).findLinesByOrderIds([order.id]);
@@ -58,6 +58,7 @@ export async function settleOrderAfterReceipt(
           number: order.number,
           from: order.status,
           to,
+          actor,
         },
       });
     },

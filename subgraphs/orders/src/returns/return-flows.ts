@@ -252,7 +252,7 @@ export function createReturnFlows({
             await inventory.restockReturn({ returnId, warehouseId, lines: restocked }, requestId);
           }
           await repository.receive(returnId, receipts);
-          const change = await settleOrderAfterReceipt(tx, order);
+          const change = await settleOrderAfterReceipt(tx, { order, actor: actorOf(viewer) });
           await appendEvent(tx, {
             streamType: 'order',
             streamId: found.orderId,

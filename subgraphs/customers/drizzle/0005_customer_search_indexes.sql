@@ -1,0 +1,2 @@
+CREATE INDEX "customers_email_prefix_idx" ON "customers" USING btree (lower("email") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "customers_name_words_idx" ON "customers" USING gin (to_tsvector('simple', "name"));

@@ -1,0 +1,2 @@
+ALTER TABLE "refunds" ADD COLUMN "actor" jsonb;--> statement-breakpoint
+ALTER TABLE "payment_captures" ADD COLUMN "actor" jsonb;
