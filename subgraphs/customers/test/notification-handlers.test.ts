@@ -14,7 +14,7 @@ import type { SourceService } from '../src/notifications.js';
 import { createNotificationsRepository } from '../src/notifications.repository.js';
 import { seedDemoData } from '../src/seed.js';
 import { migrationsFolder } from '../src/server.js';
-import { ADA, consumed, GRACE, ORDER_ID, payloads, SHIPMENT_ID } from './events.js';
+import { ADA, consumed, GRACE, ORDER_ID, payloads, readAs, SHIPMENT_ID } from './events.js';
 
 let handle: DatabaseHandle;
 const log = testLogger('customers');
@@ -25,7 +25,7 @@ const handlers = {
 
 /** handles an event as the consumer does: in a transaction of the customers database */
 const receive = (source: SourceService, event: ConsumedEvent) =>
-  handle.db.transaction((tx) => handlers[source](event, tx as unknown as Database));
+  handle.db.transaction((tx) => handlers[source](readAs(source, event), tx as unknown as Database));
 
 const stored = () =>
   handle.db
@@ -157,7 +157,7 @@ describe('the orders and shipments event handlers', () => {
     await assert.rejects(
       handle.db.transaction(async (tx) => {
         await handlers.orders(
-          consumed(10, 'order.placed', payloads.placed),
+          readAs('orders', consumed(10, 'order.placed', payloads.placed)),
           tx as unknown as Database,
         );
         throw new Error('the cursor update failed');

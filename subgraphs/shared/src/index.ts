@@ -36,3 +36,6 @@ export * from './observability/tracing.js';
 export * from './observability/telemetry.js';
 export * from './observability/event-metrics.js';
 export * from './observability/pool-metrics.js';
+export * from './events/contract.js';
+export * from './events/orders.js';
+export * from './events/shipments.js';

@@ -15,7 +15,13 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { SagaStep } from '../order-saga.js';
 
-export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
+export {
+  eventLog,
+  eventCursors,
+  idempotencyKeys,
+  leases,
+  parkedEvents,
+} from '@ordergraph/shared/tables';
 // returns and refunds live in their own file; drizzle-kit reads them through this module
 export * from './returns.js';
 // what orders learns of its shipments, payment captures and the test payment provider's records
