@@ -1,5 +1,6 @@
 import {
   appendEvent,
+  ordersEvents,
   codedError,
   hashRequest,
   invalidInput,
@@ -236,18 +237,21 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       await settlePaymentAfterRefund(tx, order, { captured, refunded });
       result = refundSuccess(returnId, amount, found.currency);
       await store(result);
-      await appendEvent(tx, {
-        streamType: 'order',
-        streamId: order.id,
-        type: 'refund.issued',
-        payload: {
-          orderId: order.id,
-          customerId: order.customerId,
-          returnId,
-          amount,
-          currency: found.currency,
-        },
-      });
+      await appendEvent(
+        tx,
+        ordersEvents.event({
+          streamType: 'order',
+          streamId: order.id,
+          type: 'refund.issued',
+          payload: {
+            orderId: order.id,
+            customerId: order.customerId,
+            returnId,
+            amount,
+            currency: found.currency,
+          },
+        }),
+      );
       return result;
     }
     await store(result);

@@ -106,6 +106,8 @@ export function createFulfilment({
         actor,
         shipment: moved,
         previousStatus: shipment.status,
+        type: to === 'PICKING' ? 'shipment.picking' : 'shipment.packed',
+        details: {},
       });
       return shipmentSuccess(shipment.id);
     },
@@ -149,6 +151,7 @@ export function createFulfilment({
         actor,
         shipment: shipped,
         previousStatus: shipment.status,
+        type: 'shipment.shipped',
         details: {
           carrierCode,
           trackingNumber: number,
@@ -244,6 +247,8 @@ export function createFulfilment({
           actor,
           shipment: after,
           previousStatus: before.status,
+          type: 'shipment.cancelled',
+          details: {},
         });
       }
       return true;

@@ -12,14 +12,14 @@ export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
+  ID: { input: string; output: string };
+  String: { input: string; output: string };
+  Boolean: { input: boolean; output: boolean };
+  Int: { input: number; output: number };
+  Float: { input: number; output: number };
   /** An ISO-8601 date and time in UTC, e.g. "2026-11-27T16:59:01.000Z". */
-  DateTime: { input: string; output: Date | string; }
-  _FieldSet: { input: unknown; output: unknown; }
+  DateTime: { input: string; output: Date | string };
+  _FieldSet: { input: unknown; output: unknown };
 };
 
 /** Who did something: a kind and, when known, an id and a name. */
@@ -196,36 +196,29 @@ export type Mutation = {
   updateCarrier: UpdateCarrierResult;
 };
 
-
 export type MutationCancelOrderShipmentsArgs = {
   input: CancelOrderShipmentsInput;
 };
-
 
 export type MutationCreateCarrierArgs = {
   input: CreateCarrierInput;
 };
 
-
 export type MutationMarkPackedArgs = {
   input: ShipmentActionInput;
 };
-
 
 export type MutationRecordTrackingEventArgs = {
   input: RecordTrackingEventInput;
 };
 
-
 export type MutationShipShipmentArgs = {
   input: ShipShipmentInput;
 };
 
-
 export type MutationStartPickingArgs = {
   input: ShipmentActionInput;
 };
-
 
 export type MutationUpdateCarrierArgs = {
   input: UpdateCarrierInput;
@@ -271,22 +264,18 @@ export type Query = {
   shipmentsEventLog: Array<LoggedEvent>;
 };
 
-
 export type QueryCarriersArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
-
 
 export type QueryShipmentArgs = {
   id: Scalars['ID']['input'];
 };
 
-
 export type QueryShipmentByTrackingArgs = {
   carrierCode: Scalars['String']['input'];
   trackingNumber: Scalars['String']['input'];
 };
-
 
 export type QueryShipmentsEventLogArgs = {
   after: Scalars['String']['input'];
@@ -440,7 +429,8 @@ export type ShipmentNotFoundError = UserError & {
 };
 
 /** The result of a step on a shipment. */
-export type ShipmentResult = InvalidInputError | InvalidTransitionError | ShipmentNotFoundError | ShipmentSuccess;
+export type ShipmentResult =
+  InvalidInputError | InvalidTransitionError | ShipmentNotFoundError | ShipmentSuccess;
 
 /** Where a shipment is in its life cycle. */
 export type ShipmentStatus =
@@ -496,7 +486,6 @@ export type Subscription = {
    */
   shipmentUpdated: ShipmentUpdate;
 };
-
 
 export type SubscriptionShipmentUpdatedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -566,44 +555,57 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
-      reference: TReference,
-      context: TContext,
-      info: GraphQLResolveInfo
-    ) => Promise<TResult> | TResult;
+  reference: TReference,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
 
-      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
-      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
-      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
-      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
-    
+type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+type NullableCheck<T, S> =
+  Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<
+  TResult,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ResolverFn<TResult, TParent, TContext, TArgs>
+  | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo
+  info: GraphQLResolveInfo,
 ) => Promise<TResult> | TResult;
 
 export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo
+  info: GraphQLResolveInfo,
 ) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
 
 export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo
+  info: GraphQLResolveInfo,
 ) => TResult | Promise<TResult>;
 
-export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+export interface SubscriptionSubscriberObject<
+  TResult,
+  TKey extends string,
+  TParent,
+  TContext,
+  TArgs,
+> {
   subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
   resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
 }
@@ -617,26 +619,44 @@ export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, 
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+export type SubscriptionResolver<
+  TResult,
+  TKey extends string,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
   | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
-export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+export type TypeResolveFn<
+  TTypes,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (
   parent: TParent,
   context: TContext,
-  info: GraphQLResolveInfo
+  info: GraphQLResolveInfo,
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<
+  T = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+export type DirectiveResolverFn<
+  TResult = Record<PropertyKey, never>,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo
+  info: GraphQLResolveInfo,
 ) => TResult | Promise<TResult>;
 
 /** Mapping of federation types */
@@ -647,41 +667,36 @@ export type FederationTypes = ResolversObject<{
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
-  Order:
-    ( { __typename: 'Order' }
-    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
-  Shipment:
-    ( { __typename: 'Shipment' }
-    & GraphQLRecursivePick<FederationTypes['Shipment'], {"id":true}> );
+  Order: { __typename: 'Order' } & GraphQLRecursivePick<FederationTypes['Order'], { id: true }>;
+  Shipment: { __typename: 'Shipment' } & GraphQLRecursivePick<
+    FederationTypes['Shipment'],
+    { id: true }
+  >;
 }>;
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   CreateCarrierResult:
-    | ( CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' } )
-    | ( CarrierSuccessResult<'CreateCarrierSuccess'> & { __typename: 'CreateCarrierSuccess' } )
-    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
-  ;
+    | (CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' })
+    | (CarrierSuccessResult<'CreateCarrierSuccess'> & { __typename: 'CreateCarrierSuccess' })
+    | (InvalidInputError & { __typename: 'InvalidInputError' });
   ShipmentResult:
-    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
-    | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
-    | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
-    | ( ShipmentSuccessResult & { __typename: 'ShipmentSuccess' } )
-  ;
+    | (InvalidInputError & { __typename: 'InvalidInputError' })
+    | (InvalidTransitionError & { __typename: 'InvalidTransitionError' })
+    | (ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' })
+    | (ShipmentSuccessResult & { __typename: 'ShipmentSuccess' });
   UpdateCarrierResult:
-    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
-    | ( CarrierSuccessResult<'UpdateCarrierSuccess'> & { __typename: 'UpdateCarrierSuccess' } )
-  ;
+    | (InvalidInputError & { __typename: 'InvalidInputError' })
+    | (CarrierSuccessResult<'UpdateCarrierSuccess'> & { __typename: 'UpdateCarrierSuccess' });
 }>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   UserError:
-    | ( CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' } )
-    | ( InvalidInputError & { __typename: 'InvalidInputError' } )
-    | ( InvalidTransitionError & { __typename: 'InvalidTransitionError' } )
-    | ( ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' } )
-  ;
+    | (CarrierCodeTakenError & { __typename: 'CarrierCodeTakenError' })
+    | (InvalidInputError & { __typename: 'InvalidInputError' })
+    | (InvalidTransitionError & { __typename: 'InvalidTransitionError' })
+    | (ShipmentNotFoundError & { __typename: 'ShipmentNotFoundError' });
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -696,7 +711,9 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CarrierCodeTakenError: ResolverTypeWrapper<CarrierCodeTakenError>;
   CreateCarrierInput: CreateCarrierInput;
-  CreateCarrierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateCarrierResult']>;
+  CreateCarrierResult: ResolverTypeWrapper<
+    ResolversUnionTypes<ResolversTypes>['CreateCarrierResult']
+  >;
   CreateCarrierSuccess: ResolverTypeWrapper<CarrierSuccessResult<'CreateCarrierSuccess'>>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   InvalidInputError: ResolverTypeWrapper<InvalidInputError>;
@@ -717,11 +734,15 @@ export type ResolversTypes = ResolversObject<{
   ShipmentResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ShipmentResult']>;
   ShipmentStatus: ShipmentStatus;
   ShipmentSuccess: ResolverTypeWrapper<ShipmentSuccessResult>;
-  ShipmentUpdate: ResolverTypeWrapper<Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversTypes['Shipment'] }>;
+  ShipmentUpdate: ResolverTypeWrapper<
+    Omit<ShipmentUpdate, 'shipment'> & { shipment: ResolversTypes['Shipment'] }
+  >;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TrackingEvent: ResolverTypeWrapper<TrackingEventRow>;
   UpdateCarrierInput: UpdateCarrierInput;
-  UpdateCarrierResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateCarrierResult']>;
+  UpdateCarrierResult: ResolverTypeWrapper<
+    ResolversUnionTypes<ResolversTypes>['UpdateCarrierResult']
+  >;
   UpdateCarrierSuccess: ResolverTypeWrapper<CarrierSuccessResult<'UpdateCarrierSuccess'>>;
   UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   Warehouse: ResolverTypeWrapper<Warehouse>;
@@ -767,13 +788,19 @@ export type ResolversParentTypes = ResolversObject<{
   Warehouse: Warehouse;
 }>;
 
-export type ActorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
+export type ActorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor'],
+> = ResolversObject<{
   id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type CarrierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier']> = ResolversObject<{
+export type CarrierResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier'],
+> = ResolversObject<{
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -781,40 +808,70 @@ export type CarrierResolvers<ContextType = Context, ParentType extends Resolvers
   transitDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type CarrierCodeTakenErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CarrierCodeTakenError'] = ResolversParentTypes['CarrierCodeTakenError']> = ResolversObject<{
+export type CarrierCodeTakenErrorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['CarrierCodeTakenError'] =
+    ResolversParentTypes['CarrierCodeTakenError'],
+> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type CreateCarrierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCarrierResult'] = ResolversParentTypes['CreateCarrierResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'CarrierCodeTakenError' | 'CreateCarrierSuccess' | 'InvalidInputError', ParentType, ContextType>;
+export type CreateCarrierResultResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['CreateCarrierResult'] =
+    ResolversParentTypes['CreateCarrierResult'],
+> = ResolversObject<{
+  __resolveType: TypeResolveFn<
+    'CarrierCodeTakenError' | 'CreateCarrierSuccess' | 'InvalidInputError',
+    ParentType,
+    ContextType
+  >;
 }>;
 
-export type CreateCarrierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCarrierSuccess'] = ResolversParentTypes['CreateCarrierSuccess']> = ResolversObject<{
+export type CreateCarrierSuccessResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['CreateCarrierSuccess'] =
+    ResolversParentTypes['CreateCarrierSuccess'],
+> = ResolversObject<{
   carrier?: Resolver<ResolversTypes['Carrier'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<
+  ResolversTypes['DateTime'],
+  any
+> {
   name: 'DateTime';
 }
 
-export type InvalidInputErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidInputError'] = ResolversParentTypes['InvalidInputError']> = ResolversObject<{
+export type InvalidInputErrorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['InvalidInputError'] =
+    ResolversParentTypes['InvalidInputError'],
+> = ResolversObject<{
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type InvalidTransitionErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidTransitionError'] = ResolversParentTypes['InvalidTransitionError']> = ResolversObject<{
+export type InvalidTransitionErrorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['InvalidTransitionError'] =
+    ResolversParentTypes['InvalidTransitionError'],
+> = ResolversObject<{
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type LoggedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoggedEvent'] = ResolversParentTypes['LoggedEvent']> = ResolversObject<{
+export type LoggedEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['LoggedEvent'] = ResolversParentTypes['LoggedEvent'],
+> = ResolversObject<{
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   seq?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -823,35 +880,118 @@ export type LoggedEventResolvers<ContextType = Context, ParentType extends Resol
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  cancelOrderShipments?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCancelOrderShipmentsArgs, 'input'>>;
-  createCarrier?: Resolver<ResolversTypes['CreateCarrierResult'], ParentType, ContextType, RequireFields<MutationCreateCarrierArgs, 'input'>>;
-  markPacked?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationMarkPackedArgs, 'input'>>;
-  recordTrackingEvent?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationRecordTrackingEventArgs, 'input'>>;
-  shipShipment?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationShipShipmentArgs, 'input'>>;
-  startPicking?: Resolver<ResolversTypes['ShipmentResult'], ParentType, ContextType, RequireFields<MutationStartPickingArgs, 'input'>>;
-  updateCarrier?: Resolver<ResolversTypes['UpdateCarrierResult'], ParentType, ContextType, RequireFields<MutationUpdateCarrierArgs, 'input'>>;
+export type MutationResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = ResolversObject<{
+  cancelOrderShipments?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCancelOrderShipmentsArgs, 'input'>
+  >;
+  createCarrier?: Resolver<
+    ResolversTypes['CreateCarrierResult'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateCarrierArgs, 'input'>
+  >;
+  markPacked?: Resolver<
+    ResolversTypes['ShipmentResult'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationMarkPackedArgs, 'input'>
+  >;
+  recordTrackingEvent?: Resolver<
+    ResolversTypes['ShipmentResult'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRecordTrackingEventArgs, 'input'>
+  >;
+  shipShipment?: Resolver<
+    ResolversTypes['ShipmentResult'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationShipShipmentArgs, 'input'>
+  >;
+  startPicking?: Resolver<
+    ResolversTypes['ShipmentResult'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationStartPickingArgs, 'input'>
+  >;
+  updateCarrier?: Resolver<
+    ResolversTypes['UpdateCarrierResult'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateCarrierArgs, 'input'>
+  >;
 }>;
 
-export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type OrderResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'],
+  FederationReferenceType extends FederationReferenceTypes['Order'] =
+    FederationReferenceTypes['Order'],
+> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Order']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
 }>;
 
-export type ProductVariantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = ResolversObject<{
+export type ProductVariantResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductVariant'] =
+    ResolversParentTypes['ProductVariant'],
+> = ResolversObject<{
   sku?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
-export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType, Partial<QueryCarriersArgs>>;
-  shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentArgs, 'id'>>;
-  shipmentByTracking?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType, RequireFields<QueryShipmentByTrackingArgs, 'carrierCode' | 'trackingNumber'>>;
-  shipmentsEventLog?: Resolver<Array<ResolversTypes['LoggedEvent']>, ParentType, ContextType, RequireFields<QueryShipmentsEventLogArgs, 'after' | 'first' | 'waitMs'>>;
+export type QueryResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
+> = ResolversObject<{
+  carriers?: Resolver<
+    Array<ResolversTypes['Carrier']>,
+    ParentType,
+    ContextType,
+    Partial<QueryCarriersArgs>
+  >;
+  shipment?: Resolver<
+    Maybe<ResolversTypes['Shipment']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryShipmentArgs, 'id'>
+  >;
+  shipmentByTracking?: Resolver<
+    Maybe<ResolversTypes['Shipment']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryShipmentByTrackingArgs, 'carrierCode' | 'trackingNumber'>
+  >;
+  shipmentsEventLog?: Resolver<
+    Array<ResolversTypes['LoggedEvent']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryShipmentsEventLogArgs, 'after' | 'first' | 'waitMs'>
+  >;
 }>;
 
-export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment'], FederationReferenceType extends FederationReferenceTypes['Shipment'] = FederationReferenceTypes['Shipment']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type ShipmentResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment'],
+  FederationReferenceType extends FederationReferenceTypes['Shipment'] =
+    FederationReferenceTypes['Shipment'],
+> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Shipment']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
   allowedActions?: Resolver<Array<ResolversTypes['ShipmentAction']>, ParentType, ContextType>;
   carrier?: Resolver<Maybe<ResolversTypes['Carrier']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -869,7 +1009,10 @@ export type ShipmentResolvers<ContextType = Context, ParentType extends Resolver
   warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
 }>;
 
-export type ShipmentEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentEvent'] = ResolversParentTypes['ShipmentEvent']> = ResolversObject<{
+export type ShipmentEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ShipmentEvent'] = ResolversParentTypes['ShipmentEvent'],
+> = ResolversObject<{
   actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -878,39 +1021,74 @@ export type ShipmentEventResolvers<ContextType = Context, ParentType extends Res
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type ShipmentLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentLine'] = ResolversParentTypes['ShipmentLine']> = ResolversObject<{
+export type ShipmentLineResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ShipmentLine'] = ResolversParentTypes['ShipmentLine'],
+> = ResolversObject<{
   orderLineId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
 }>;
 
-export type ShipmentNotFoundErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentNotFoundError'] = ResolversParentTypes['ShipmentNotFoundError']> = ResolversObject<{
+export type ShipmentNotFoundErrorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ShipmentNotFoundError'] =
+    ResolversParentTypes['ShipmentNotFoundError'],
+> = ResolversObject<{
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   shipmentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ShipmentResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentResult'] = ResolversParentTypes['ShipmentResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError' | 'ShipmentSuccess', ParentType, ContextType>;
+export type ShipmentResultResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ShipmentResult'] =
+    ResolversParentTypes['ShipmentResult'],
+> = ResolversObject<{
+  __resolveType: TypeResolveFn<
+    'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError' | 'ShipmentSuccess',
+    ParentType,
+    ContextType
+  >;
 }>;
 
-export type ShipmentSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentSuccess'] = ResolversParentTypes['ShipmentSuccess']> = ResolversObject<{
+export type ShipmentSuccessResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ShipmentSuccess'] =
+    ResolversParentTypes['ShipmentSuccess'],
+> = ResolversObject<{
   shipment?: Resolver<ResolversTypes['Shipment'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ShipmentUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShipmentUpdate'] = ResolversParentTypes['ShipmentUpdate']> = ResolversObject<{
+export type ShipmentUpdateResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ShipmentUpdate'] =
+    ResolversParentTypes['ShipmentUpdate'],
+> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   event?: Resolver<ResolversTypes['ShipmentEvent'], ParentType, ContextType>;
   shipment?: Resolver<ResolversTypes['Shipment'], ParentType, ContextType>;
 }>;
 
-export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
-  shipmentUpdated?: SubscriptionResolver<ResolversTypes['ShipmentUpdate'], "shipmentUpdated", ParentType, ContextType, RequireFields<SubscriptionShipmentUpdatedArgs, 'shipmentId'>>;
+export type SubscriptionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription'],
+> = ResolversObject<{
+  shipmentUpdated?: SubscriptionResolver<
+    ResolversTypes['ShipmentUpdate'],
+    'shipmentUpdated',
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionShipmentUpdatedArgs, 'shipmentId'>
+  >;
 }>;
 
-export type TrackingEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent']> = ResolversObject<{
+export type TrackingEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['TrackingEvent'] = ResolversParentTypes['TrackingEvent'],
+> = ResolversObject<{
   actor?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -918,20 +1096,45 @@ export type TrackingEventResolvers<ContextType = Context, ParentType extends Res
   status?: Resolver<ResolversTypes['ShipmentStatus'], ParentType, ContextType>;
 }>;
 
-export type UpdateCarrierResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCarrierResult'] = ResolversParentTypes['UpdateCarrierResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvalidInputError' | 'UpdateCarrierSuccess', ParentType, ContextType>;
+export type UpdateCarrierResultResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['UpdateCarrierResult'] =
+    ResolversParentTypes['UpdateCarrierResult'],
+> = ResolversObject<{
+  __resolveType: TypeResolveFn<
+    'InvalidInputError' | 'UpdateCarrierSuccess',
+    ParentType,
+    ContextType
+  >;
 }>;
 
-export type UpdateCarrierSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCarrierSuccess'] = ResolversParentTypes['UpdateCarrierSuccess']> = ResolversObject<{
+export type UpdateCarrierSuccessResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['UpdateCarrierSuccess'] =
+    ResolversParentTypes['UpdateCarrierSuccess'],
+> = ResolversObject<{
   carrier?: Resolver<ResolversTypes['Carrier'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'CarrierCodeTakenError' | 'InvalidInputError' | 'InvalidTransitionError' | 'ShipmentNotFoundError', ParentType, ContextType>;
+export type UserErrorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError'],
+> = ResolversObject<{
+  __resolveType: TypeResolveFn<
+    | 'CarrierCodeTakenError'
+    | 'InvalidInputError'
+    | 'InvalidTransitionError'
+    | 'ShipmentNotFoundError',
+    ParentType,
+    ContextType
+  >;
 }>;
 
-export type WarehouseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = ResolversObject<{
+export type WarehouseResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse'],
+> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -963,4 +1166,3 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
 }>;
-
