@@ -94,17 +94,22 @@ export function readEvent<C extends EventContract>(contract: C, raw: ConsumedEve
   };
 }
 
+/** An event's type and payload as its contract reads them: one member per event type. */
+export type StoredEvent<C extends EventContract, T extends EventTypeOf<C> = EventTypeOf<C>> = {
+  [K in T]: { type: K; payload: PayloadOf<C, K> };
+}[T];
+
 /**
- * The payload of a stored event of a known type, or null when it is off the contract: for
- * code that shows events (a timeline) rather than acts on them.
+ * An event of the log read through its contract, or null when it is off the contract: for
+ * code that shows events (a timeline) rather than acts on them, and words the rest plainly.
  */
-export function readPayload<C extends EventContract, T extends EventTypeOf<C>>(
+export function readStoredEvent<C extends EventContract>(
   contract: C,
-  type: T,
-  payload: unknown,
-): PayloadOf<C, T> | null {
+  { type, payload }: { type: string; payload: unknown },
+): StoredEvent<C> | null {
+  if (!Object.hasOwn(contract.events, type)) return null;
   const parsed = contract.events[type]!.payload.safeParse(payload);
-  return parsed.success ? (parsed.data as PayloadOf<C, T>) : null;
+  return parsed.success ? ({ type, payload: parsed.data } as StoredEvent<C>) : null;
 }
 
 // common parts of payloads
