@@ -1,4 +1,10 @@
-import { appendEvent, type Actor, type Database, type NewEvent } from '@ordergraph/shared';
+import {
+  appendEvent,
+  type Actor,
+  type Database,
+  type NewEvent,
+  inventoryEvents,
+} from '@ordergraph/shared';
 import { createInventoryRepository } from './inventory.repository.js';
 import {
   stockBelowReserved,
@@ -59,12 +65,15 @@ export async function appendStockEvents(
 ): Promise<void> {
   for (const event of events) await appendEvent(tx, event);
   for (const alert of alerts) {
-    await appendEvent(tx, {
-      streamType: 'sku',
-      streamId: alert.sku,
-      type: 'stock.low',
-      payload: { ...alert },
-    });
+    await appendEvent(
+      tx,
+      inventoryEvents.event({
+        streamType: 'sku',
+        streamId: alert.sku,
+        type: 'stock.low',
+        payload: { ...alert },
+      }),
+    );
   }
 }
 
@@ -78,12 +87,12 @@ export async function receiveStock(
   ]);
   const { onHand, reserved } = levels[0]!;
   await appendStockEvents(tx, [
-    {
+    inventoryEvents.event({
       streamType: 'sku',
       streamId: sku,
       type: 'stock.received',
       payload: { sku, warehouseId, quantity, onHand, reserved },
-    },
+    }),
   ]);
 }
 
@@ -117,7 +126,7 @@ export async function adjustStock(
   await appendStockEvents(
     tx,
     [
-      {
+      inventoryEvents.event({
         streamType: 'sku',
         streamId: sku,
         type: writtenOff ? 'stock.written_off' : 'stock.adjusted',
@@ -130,7 +139,7 @@ export async function adjustStock(
           onHand: after.onHand,
           reserved: after.reserved,
         },
-      },
+      }),
     ],
     alerts,
   );
@@ -162,12 +171,12 @@ export async function setLowStockThreshold(
   await appendStockEvents(
     tx,
     [
-      {
+      inventoryEvents.event({
         streamType: 'sku',
         streamId: sku,
         type: 'stock.low_threshold_set',
         payload: { sku, warehouseId, threshold, previous: previous ?? null },
-      },
+      }),
     ],
     alerts,
   );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { viewers } from '@ordergraph/shared/testing';
+import { inventoryEvents } from '@ordergraph/shared';
+import { eventsOffContract, viewers } from '@ordergraph/shared/testing';
 import { eventsOfType, RECEIVE, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -331,5 +332,11 @@ describe('deactivating a warehouse', () => {
       variables: { input: { warehouseId: 'wh-east', idempotencyKey: 'wh-off-4' } },
     });
     assert.equal(response.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

@@ -39,3 +39,4 @@ export * from './observability/pool-metrics.js';
 export * from './events/contract.js';
 export * from './events/orders.js';
 export * from './events/shipments.js';
+export * from './events/inventory.js';
