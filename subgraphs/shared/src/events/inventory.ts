@@ -31,7 +31,13 @@ export const inventoryEvents = defineEventContract('inventory', {
   'stock.received': versioned(1, z.object({ ...atLevel, quantity: units, ...level })),
   'stock.adjusted': versioned(
     1,
-    z.object({ ...atLevel, delta: units, reason: z.string(), note: z.string().nullable(), ...level }),
+    z.object({
+      ...atLevel,
+      delta: units,
+      reason: z.string(),
+      note: z.string().nullable(),
+      ...level,
+    }),
   ),
   'stock.written_off': versioned(
     1,
