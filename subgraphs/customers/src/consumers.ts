@@ -1,5 +1,6 @@
 import {
   appendEvent,
+  customersEvents,
   createServiceClient,
   isUuid,
   ordersEvents,
@@ -61,12 +62,15 @@ export function createNotificationHandler({ source, log }: { source: SourceServi
       sourceSeq: event.seq,
     });
     if (!created) return;
-    await appendEvent(tx, {
-      streamType: 'notification',
-      streamId: created.id,
-      type: 'notification.created',
-      payload: { notificationId: created.id, customerId: customer.id, kind: created.kind },
-    });
+    await appendEvent(
+      tx,
+      customersEvents.event({
+        streamType: 'notification',
+        streamId: created.id,
+        type: 'notification.created',
+        payload: { notificationId: created.id, customerId: customer.id, kind: created.kind },
+      }),
+    );
   };
 }
 

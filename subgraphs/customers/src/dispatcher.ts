@@ -1,5 +1,6 @@
 import {
   appendEvent,
+  customersEvents,
   LeaseLostError,
   startLeasedWorker,
   type Database,
@@ -159,16 +160,19 @@ async function runDispatcher({
         channel: sender.channel,
       });
       if (!delivered) return;
-      await appendEvent(db, {
-        streamType: 'notification',
-        streamId: notification.id,
-        type: 'notification.delivered',
-        payload: {
-          notificationId: notification.id,
-          customerId: notification.customerId,
-          channel: sender.channel,
-        },
-      });
+      await appendEvent(
+        db,
+        customersEvents.event({
+          streamType: 'notification',
+          streamId: notification.id,
+          type: 'notification.delivered',
+          payload: {
+            notificationId: notification.id,
+            customerId: notification.customerId,
+            channel: sender.channel,
+          },
+        }),
+      );
     });
   };
 

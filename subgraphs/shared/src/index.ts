@@ -40,3 +40,4 @@ export * from './events/contract.js';
 export * from './events/orders.js';
 export * from './events/shipments.js';
 export * from './events/inventory.js';
+export * from './events/customers.js';
