@@ -1,4 +1,10 @@
-import { appendEvent, badUserInput, checkIdempotencyKey, type Database } from '@ordergraph/shared';
+import {
+  appendEvent,
+  catalogEvents,
+  badUserInput,
+  checkIdempotencyKey,
+  type Database,
+} from '@ordergraph/shared';
 import {
   normalisePromoCode,
   promoCodeRejected,
@@ -66,12 +72,15 @@ export async function redeemPromoCode(
       const window = windowRejection(promotion, now);
       if (window) throw new Refused(window, promotion);
       if (!(await pricing.countUse(code))) throw new Refused('USAGE_LIMIT_REACHED', promotion);
-      await appendEvent(tx, {
-        streamType: 'promotion',
-        streamId: code,
-        type: 'promo.redeemed',
-        payload: { code, redemptionKey },
-      });
+      await appendEvent(
+        tx,
+        catalogEvents.event({
+          streamType: 'promotion',
+          streamId: code,
+          type: 'promo.redeemed',
+          payload: { code, redemptionKey },
+        }),
+      );
       return { __typename: 'RedeemPromoCodeSuccess', code };
     });
   } catch (error) {
@@ -94,12 +103,15 @@ export async function releasePromoCode(
     const code = await pricing.releaseRedemption(redemptionKey);
     if (code === null) return;
     await pricing.giveBackUse(code);
-    await appendEvent(tx, {
-      streamType: 'promotion',
-      streamId: code,
-      type: 'promo.released',
-      payload: { code, redemptionKey },
-    });
+    await appendEvent(
+      tx,
+      catalogEvents.event({
+        streamType: 'promotion',
+        streamId: code,
+        type: 'promo.released',
+        payload: { code, redemptionKey },
+      }),
+    );
   });
   return true;
 }

@@ -41,3 +41,4 @@ export * from './events/orders.js';
 export * from './events/shipments.js';
 export * from './events/inventory.js';
 export * from './events/customers.js';
+export * from './events/catalog.js';
