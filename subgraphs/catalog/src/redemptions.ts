@@ -1,5 +1,6 @@
 import {
   appendEvent,
+  catalogEvents,
   badUserInput,
   checkIdempotencyKey,
   type Database,
@@ -71,12 +72,15 @@ export async function redeemPromoCode(
       const window = windowRejection(promotion, now);
       if (window) throw new Refused(window, promotion);
       if (!(await pricing.countUse(code))) throw new Refused('USAGE_LIMIT_REACHED', promotion);
-      await appendEvent(tx, {
-        streamType: 'promotion',
-        streamId: code,
-        type: 'promo.redeemed',
-        payload: { code, redemptionKey },
-      });
+      await appendEvent(
+        tx,
+        catalogEvents.event({
+          streamType: 'promotion',
+          streamId: code,
+          type: 'promo.redeemed',
+          payload: { code, redemptionKey },
+        }),
+      );
       return { __typename: 'RedeemPromoCodeSuccess', code };
     });
   } catch (error) {
@@ -98,12 +102,15 @@ export async function releasePromoCode(
     const code = await pricing.releaseRedemption(redemptionKey);
     if (code === null) return;
     await pricing.giveBackUse(code);
-    await appendEvent(tx, {
-      streamType: 'promotion',
-      streamId: code,
-      type: 'promo.released',
-      payload: { code, redemptionKey },
-    });
+    await appendEvent(
+      tx,
+      catalogEvents.event({
+        streamType: 'promotion',
+        streamId: code,
+        type: 'promo.released',
+        payload: { code, redemptionKey },
+      }),
+    );
   });
   return true;
 }

@@ -1,9 +1,11 @@
 import {
   appendEvent,
+  customersEvents,
   createServiceClient,
   isUuid,
+  ordersEvents,
+  shipmentsEvents,
   startEventConsumer,
-  type ConsumedEvent,
   type Database,
   type DatabaseHandle,
   type EventConsumer,
@@ -13,13 +15,12 @@ import {
 import { createCustomersRepository } from './customers.repository.js';
 import {
   describeNotification,
-  notificationKindOf,
+  notifyingEvent,
   notifyingEventTypes,
+  type ProducerEvent,
   type SourceService,
 } from './notifications.js';
 import { createNotificationsRepository } from './notifications.repository.js';
-
-const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
 /**
  * The handler of one producer's events: the customer-facing ones become one notification each,
@@ -27,14 +28,16 @@ const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? 
  * consumer's transaction, together with its cursor.
  */
 export function createNotificationHandler({ source, log }: { source: SourceService; log: Logger }) {
-  return async (event: ConsumedEvent, tx: Database): Promise<void> => {
-    if (!notificationKindOf(source, event.type)) return;
-    const { payload } = event;
-    const customerId = textOf(payload['customerId']);
-    const [customer] =
-      customerId && isUuid(customerId)
-        ? await createCustomersRepository({ db: tx }).findByIds([customerId])
-        : [];
+  return async (event: ProducerEvent, tx: Database): Promise<void> => {
+    const notifying = notifyingEvent(source, event);
+    if (!notifying) return;
+    // what every notifying event names, whichever producer's it is
+    const refs: { customerId: string; orderId: string; number?: string; shipmentId?: string } =
+      notifying.payload;
+    const { customerId } = refs;
+    const [customer] = isUuid(customerId)
+      ? await createCustomersRepository({ db: tx }).findByIds([customerId])
+      : [];
     if (!customer) {
       // nobody to tell: waiting would block every later event of the feed
       log.warn(
@@ -44,30 +47,30 @@ export function createNotificationHandler({ source, log }: { source: SourceServi
       return;
     }
     const notifications = createNotificationsRepository({ db: tx });
-    const orderId = textOf(payload['orderId']);
+    const orderId = refs.orderId || null;
     const orderNumber =
-      textOf(payload['number']) ?? (orderId ? await notifications.findOrderNumber(orderId) : null);
-    const text = describeNotification(
-      { source, type: event.type, payload },
-      { customerName: customer.name, orderNumber },
-    );
+      refs.number || (orderId ? await notifications.findOrderNumber(orderId) : null);
+    const text = describeNotification(notifying, { customerName: customer.name, orderNumber });
     if (!text) return;
     const created = await notifications.insertOnce({
       customerId: customer.id,
       ...text,
       orderId,
       orderNumber,
-      shipmentId: textOf(payload['shipmentId']),
+      shipmentId: refs.shipmentId || null,
       sourceService: source,
       sourceSeq: event.seq,
     });
     if (!created) return;
-    await appendEvent(tx, {
-      streamType: 'notification',
-      streamId: created.id,
-      type: 'notification.created',
-      payload: { notificationId: created.id, customerId: customer.id, kind: created.kind },
-    });
+    await appendEvent(
+      tx,
+      customersEvents.event({
+        streamType: 'notification',
+        streamId: created.id,
+        type: 'notification.created',
+        payload: { notificationId: created.id, customerId: customer.id, kind: created.kind },
+      }),
+    );
   };
 }
 
@@ -104,25 +107,29 @@ export async function startConsumers({
   /** how soon another replica takes a consumer over when this one dies */
   leaseTtlMs?: number | undefined;
 }): Promise<NotificationConsumers> {
-  const follow = (source: SourceService, url: string | undefined) =>
-    url
-      ? startEventConsumer({
-          name: `customers:${source}`,
-          handle,
-          source: createServiceClient({ service: 'customers', url, signingSecret }),
-          field: `${source}EventLog`,
-          types: notifyingEventTypes(source),
-          onEvent: createNotificationHandler({ source, log }),
-          log,
-          metrics,
-          leaseTtlMs,
-        })
-      : Promise.resolve(null);
-  const orders = await follow('orders', ordersUrl);
-  const shipments = await follow('shipments', shipmentsUrl).catch(async (error: unknown) => {
-    await orders?.stop();
-    throw error;
+  const common = (source: SourceService, url: string) => ({
+    name: `customers:${source}`,
+    handle,
+    source: createServiceClient({ service: 'customers', url, signingSecret }),
+    field: `${source}EventLog`,
+    types: notifyingEventTypes(source),
+    onEvent: createNotificationHandler({ source, log }),
+    log,
+    metrics,
+    leaseTtlMs,
   });
+  const orders = ordersUrl
+    ? await startEventConsumer({ ...common('orders', ordersUrl), contract: ordersEvents })
+    : null;
+  const shipments = shipmentsUrl
+    ? await startEventConsumer({
+        ...common('shipments', shipmentsUrl),
+        contract: shipmentsEvents,
+      }).catch(async (error: unknown) => {
+        await orders?.stop();
+        throw error;
+      })
+    : null;
   const running = { orders, shipments };
 
   return {

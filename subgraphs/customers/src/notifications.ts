@@ -1,15 +1,35 @@
-import { toMoney } from '@ordergraph/shared';
+import {
+  toMoney,
+  type ContractEvent,
+  type EventContract,
+  type EventTypeOf,
+  type OrdersEvents,
+  type PayloadOf,
+  type ShipmentsEvents,
+} from '@ordergraph/shared';
 import type { NotificationKind } from './db/schema.js';
 
 /** The services whose events customers hear about. */
 export type SourceService = 'orders' | 'shipments';
 
-/** An event of another service, as far as notifications care. */
-export interface SourceEvent {
-  source: SourceService;
-  type: string;
-  payload: Record<string, unknown>;
-}
+// an event of `C` of one of the types T, as far as notifications care: its type and payload
+type Of<C extends EventContract, T extends EventTypeOf<C>> = {
+  [K in T]: { type: K; payload: PayloadOf<C, K> };
+}[T];
+
+/** An event of another service that notifies a customer, read through its producer's contract. */
+export type SourceEvent =
+  | ({ source: 'orders' } & Of<
+      OrdersEvents,
+      'order.placed' | 'order.cancelled' | 'refund.issued' | 'invoice.issued' | 'order.note_added'
+    >)
+  | ({ source: 'shipments' } & Of<
+      ShipmentsEvents,
+      'shipment.shipped' | 'shipment.out_for_delivery' | 'shipment.delivered'
+    >);
+
+/** An event of either producer, as its consumer reads it. */
+export type ProducerEvent = ContractEvent<OrdersEvents> | ContractEvent<ShipmentsEvents>;
 
 /** What the notifying service knows besides the event: from its own tables. */
 export interface NotificationContext {
@@ -46,15 +66,20 @@ export const notifyingEventTypes = (source: SourceService): string[] => Object.k
 export const notificationKindOf = (source: SourceService, type: string): NotificationKind | null =>
   Object.hasOwn(KINDS[source], type) ? KINDS[source][type]! : null;
 
-const text = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+/**
+ * The event as one that notifies a customer, or null when its type notifies nobody: the
+ * producers' contracts tell the payload of each type.
+ */
+export const notifyingEvent = (source: SourceService, event: ProducerEvent): SourceEvent | null =>
+  notificationKindOf(source, event.type)
+    ? ({ source, type: event.type, payload: event.payload } as SourceEvent)
+    : null;
 
-const amount = (payload: Record<string, unknown>, field: string): string | null => {
-  const minorUnits = payload[field];
-  const currency = text(payload['currency']);
-  if (typeof minorUnits !== 'number' || !Number.isSafeInteger(minorUnits) || !currency) {
-    return null;
-  }
+// blank words say nothing: left out of the message
+const words = (value: string | null | undefined): string | null => value?.trim() || null;
+
+const amount = (minorUnits: number, currency: string): string | null => {
+  if (!Number.isSafeInteger(minorUnits) || !words(currency)) return null;
   const money = toMoney(minorUnits, currency);
   return `${money.amount} ${money.currencyCode}`;
 };
@@ -66,19 +91,20 @@ const sentence = (...parts: (string | null | false)[]) => parts.filter(Boolean).
  * nobody (or lacks what the customer must be told).
  */
 export function describeNotification(
-  { source, type, payload }: SourceEvent,
+  event: SourceEvent,
   { customerName, orderNumber }: NotificationContext,
 ): NotificationText | null {
-  const kind = notificationKindOf(source, type);
-  if (!kind || !text(payload['customerId'])) return null;
-  const number = text(payload['number']) ?? orderNumber;
+  const kind = notificationKindOf(event.source, event.type);
+  const { payload } = event;
+  if (!kind || !words(payload.customerId)) return null;
+  const number = ('number' in payload ? words(payload.number) : null) ?? orderNumber;
   const order = number ? `your order ${number}` : 'your order';
   const Order = number ? `Order ${number}` : 'Your order';
   const hello = `Hello ${customerName},`;
 
-  switch (kind) {
-    case 'ORDER_CONFIRMED': {
-      const total = amount(payload, 'total');
+  switch (event.type) {
+    case 'order.placed': {
+      const total = amount(event.payload.total, event.payload.currency);
       return {
         kind,
         title: `${Order} is confirmed`,
@@ -90,8 +116,8 @@ export function describeNotification(
         ),
       };
     }
-    case 'ORDER_CANCELLED': {
-      const reason = text(payload['reason']);
+    case 'order.cancelled': {
+      const reason = words(event.payload.reason);
       return {
         kind,
         title: `${Order} is cancelled`,
@@ -103,8 +129,8 @@ export function describeNotification(
         ),
       };
     }
-    case 'REFUND_ISSUED': {
-      const refunded = amount(payload, 'amount');
+    case 'refund.issued': {
+      const refunded = amount(event.payload.amount, event.payload.currency);
       return {
         kind,
         title: number ? `Refund issued for order ${number}` : 'Refund issued',
@@ -117,9 +143,9 @@ export function describeNotification(
         ),
       };
     }
-    case 'INVOICE_ISSUED': {
-      const invoice = text(payload['invoiceNumber']);
-      const total = amount(payload, 'total');
+    case 'invoice.issued': {
+      const invoice = words(event.payload.invoiceNumber);
+      const total = amount(event.payload.total, event.payload.currency);
       return {
         kind,
         title: invoice ? `Invoice ${invoice} for ${order}` : `An invoice for ${order}`,
@@ -131,20 +157,20 @@ export function describeNotification(
         ),
       };
     }
-    case 'ORDER_NOTE': {
+    case 'order.note_added': {
       // an INTERNAL note is staff's own: the customer never hears of it
-      const note = text(payload['text']);
-      if (payload['visibility'] !== 'CUSTOMER' || !note) return null;
+      const note = words(event.payload.text);
+      if (event.payload.visibility !== 'CUSTOMER' || !note) return null;
       return {
         kind,
         title: `A note on ${order}`,
         message: sentence(hello, `about ${order}:`, note),
       };
     }
-    case 'ORDER_SHIPPED': {
-      const carrier = text(payload['carrierName']) ?? text(payload['carrierCode'])?.toUpperCase();
-      const tracking = text(payload['trackingNumber']);
-      const url = text(payload['trackingUrl']);
+    case 'shipment.shipped': {
+      const carrier = words(event.payload.carrierCode)?.toUpperCase();
+      const tracking = words(event.payload.trackingNumber);
+      const url = words(event.payload.trackingUrl);
       return {
         kind,
         title: `${Order} has shipped`,
@@ -156,7 +182,7 @@ export function describeNotification(
         ),
       };
     }
-    case 'OUT_FOR_DELIVERY':
+    case 'shipment.out_for_delivery':
       return {
         kind,
         title: `${Order} is out for delivery`,
@@ -165,8 +191,8 @@ export function describeNotification(
           `a package of ${order} is out for delivery and should arrive today.`,
         ),
       };
-    case 'ORDER_DELIVERED': {
-      const location = text(payload['location']);
+    case 'shipment.delivered': {
+      const location = words(event.payload.location);
       return {
         kind,
         title: `${Order} was delivered`,

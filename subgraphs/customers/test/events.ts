@@ -1,4 +1,5 @@
-import type { ConsumedEvent } from '@ordergraph/shared';
+import { ordersEvents, readEvent, shipmentsEvents, type ConsumedEvent } from '@ordergraph/shared';
+import type { ProducerEvent, SourceService } from '../src/notifications.js';
 import { DEMO_CUSTOMERS } from '../src/seed.js';
 
 export const ADA = DEMO_CUSTOMERS[0].id;
@@ -93,3 +94,11 @@ export const consumed = (
   payload,
   occurredAt: new Date('2026-11-27T12:00:00.000Z'),
 });
+
+/** An event read as its consumer reads it, through its producer's contract; throws when it would be parked. */
+export function readAs(source: SourceService, event: ConsumedEvent): ProducerEvent {
+  const read =
+    source === 'orders' ? readEvent(ordersEvents, event) : readEvent(shipmentsEvents, event);
+  if (!read.ok) throw new Error(`the consumer would park it: ${read.reason}`);
+  return read.event;
+}

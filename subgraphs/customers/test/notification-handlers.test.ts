@@ -14,7 +14,7 @@ import type { SourceService } from '../src/notifications.js';
 import { createNotificationsRepository } from '../src/notifications.repository.js';
 import { seedDemoData } from '../src/seed.js';
 import { migrationsFolder } from '../src/server.js';
-import { ADA, consumed, GRACE, ORDER_ID, payloads, SHIPMENT_ID } from './events.js';
+import { ADA, consumed, GRACE, ORDER_ID, payloads, readAs, SHIPMENT_ID } from './events.js';
 
 let handle: DatabaseHandle;
 const log = testLogger('customers');
@@ -25,7 +25,7 @@ const handlers = {
 
 /** handles an event as the consumer does: in a transaction of the customers database */
 const receive = (source: SourceService, event: ConsumedEvent) =>
-  transaction(handle.db, (tx) => handlers[source](event, tx));
+  transaction(handle.db, (tx) => handlers[source](readAs(source, event), tx));
 
 const stored = () =>
   handle.db
@@ -156,7 +156,7 @@ describe('the orders and shipments event handlers', () => {
   it('roll back with the transaction that failed after them', async () => {
     await assert.rejects(
       transaction(handle.db, async (tx) => {
-        await handlers.orders(consumed(10, 'order.placed', payloads.placed), tx);
+        await handlers.orders(readAs('orders', consumed(10, 'order.placed', payloads.placed)), tx);
         throw new Error('the cursor update failed');
       }),
     );

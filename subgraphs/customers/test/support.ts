@@ -11,6 +11,7 @@ import type { SourceService } from '../src/notifications.js';
 import type { NotificationSender } from '../src/senders.js';
 import { seedDemoData } from '../src/seed.js';
 import { createServer, migrationsFolder, type CustomersServer } from '../src/server.js';
+import { readAs } from './events.js';
 
 export type Request = (
   query: string,
@@ -44,7 +45,7 @@ export async function receive(
 ): Promise<void> {
   const handler = createNotificationHandler({ source, log: testLogger('customers') });
   for (const event of events) {
-    await transaction(handle.db, (tx) => handler(event, tx));
+    await transaction(handle.db, (tx) => handler(readAs(source, event), tx));
   }
 }
 

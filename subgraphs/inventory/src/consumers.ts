@@ -1,12 +1,13 @@
-import { z } from 'zod';
 import {
   createServiceClient,
+  shipmentsEvents,
   startEventConsumer,
-  type ConsumedEvent,
+  type ContractEvent,
   type Database,
   type DatabaseHandle,
   type EventConsumer,
   type Logger,
+  type ShipmentsEvents,
   type SubgraphMetrics,
   systemActor,
 } from '@ordergraph/shared';
@@ -15,12 +16,6 @@ import { sellReservation } from './reservations.js';
 /** The cursor key of the inventory's follower of the shipments feed. */
 export const SHIPMENTS_CONSUMER = 'inventory:shipments';
 
-const shippedPayload = z.object({
-  shipmentId: z.string().min(1),
-  orderId: z.string().min(1),
-  warehouseId: z.string().min(1),
-});
-
 /**
  * The inventory's part in a shipment leaving: on `shipment.shipped` the units that the order's
  * reservation (reservation id = order id) holds in that warehouse become a SALE. Runs in the
@@ -28,21 +23,12 @@ const shippedPayload = z.object({
  * changes nothing. Other shipment events are not the inventory's concern.
  */
 export async function handleShipmentEvent(
-  event: ConsumedEvent,
+  event: ContractEvent<ShipmentsEvents>,
   tx: Database,
   log: Logger,
 ): Promise<void> {
   if (event.type !== 'shipment.shipped') return;
-  const parsed = shippedPayload.safeParse(event.payload);
-  if (!parsed.success) {
-    // retrying cannot fix a malformed event, and holding it back would stall every later one
-    log.error(
-      { seq: event.seq, issues: parsed.error.issues },
-      'skipping malformed shipment.shipped',
-    );
-    return;
-  }
-  const { orderId, warehouseId, shipmentId } = parsed.data;
+  const { orderId, warehouseId, shipmentId } = event.payload;
   const sold = await sellReservation(tx, {
     reservationId: orderId,
     warehouseId,
@@ -94,6 +80,7 @@ export async function startConsumers({
         handle,
         source: createServiceClient({ service: 'inventory', url: shipmentsUrl, signingSecret }),
         field: 'shipmentsEventLog',
+        contract: shipmentsEvents,
         types: ['shipment.shipped'],
         log: consumerLog,
         ...(waitMs === undefined ? {} : { waitMs }),

@@ -4,6 +4,7 @@ import {
   systemActor,
   type Actor,
   type Database,
+  inventoryEvents,
 } from '@ordergraph/shared';
 import { allocate, mergeLines, type Allocation, type AllocationLine } from './allocation.js';
 import type { AllocationRow } from './db/schema.js';
@@ -99,12 +100,12 @@ export async function reserveStock(
       await appendStockEvents(
         tx,
         [
-          {
+          inventoryEvents.event({
             streamType: 'reservation',
             streamId: reservationId,
             type: 'stock.reserved',
             payload: { reservationId, allocations: outcome.allocations },
-          },
+          }),
         ],
         alerts,
       );
@@ -148,12 +149,12 @@ async function giveBack(
   await reservations.settleAllocations({ reservationId, status: 'RELEASED' });
   await reservations.setStatus(reservationId, 'RELEASED');
   await appendStockEvents(tx, [
-    {
+    inventoryEvents.event({
       streamType: 'reservation',
       streamId: reservationId,
       type,
       payload: { reservationId, allocations: held },
-    },
+    }),
   ]);
 }
 
@@ -261,12 +262,12 @@ export async function sellReservation(
   await appendStockEvents(
     tx,
     [
-      {
+      inventoryEvents.event({
         streamType: 'reservation',
         streamId: reservationId,
         type: 'stock.sold',
         payload: { reservationId, warehouseId, shipmentId, allocations: held },
-      },
+      }),
     ],
     alerts,
   );

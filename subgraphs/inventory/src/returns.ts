@@ -1,4 +1,10 @@
-import { badUserInput, hashRequest, type Actor, type Database } from '@ordergraph/shared';
+import {
+  badUserInput,
+  hashRequest,
+  type Actor,
+  type Database,
+  inventoryEvents,
+} from '@ordergraph/shared';
 import { mergeLines } from './allocation.js';
 import { createInventoryRepository } from './inventory.repository.js';
 import type { Restock } from './inventory.js';
@@ -34,12 +40,14 @@ export async function restockReturn(
     );
     await appendStockEvents(
       tx,
-      levels.map(({ sku, onHand, reserved, onHandChange }) => ({
-        streamType: 'sku',
-        streamId: sku,
-        type: 'stock.returned',
-        payload: { returnId, sku, warehouseId, quantity: onHandChange, onHand, reserved },
-      })),
+      levels.map(({ sku, onHand, reserved, onHandChange }) =>
+        inventoryEvents.event({
+          streamType: 'sku',
+          streamId: sku,
+          type: 'stock.returned',
+          payload: { returnId, sku, warehouseId, quantity: onHandChange, onHand, reserved },
+        }),
+      ),
     );
     return true;
   });

@@ -1,6 +1,7 @@
 import {
   appendEvent,
   withAppendsLast,
+  inventoryEvents,
   type Actor,
   type Database,
   type InvalidInput,
@@ -79,12 +80,15 @@ export async function appendStockEvents(
   await withAppendsLast(tx, async () => {
     for (const event of events) await appendEvent(tx, event);
     for (const alert of alerts) {
-      await appendEvent(tx, {
-        streamType: 'sku',
-        streamId: alert.sku,
-        type: 'stock.low',
-        payload: { ...alert },
-      });
+      await appendEvent(
+        tx,
+        inventoryEvents.event({
+          streamType: 'sku',
+          streamId: alert.sku,
+          type: 'stock.low',
+          payload: { ...alert },
+        }),
+      );
     }
   });
 }
@@ -107,12 +111,12 @@ export async function receiveStock(
   ]);
   const { onHand, reserved } = levels[0]!;
   await appendStockEvents(tx, [
-    {
+    inventoryEvents.event({
       streamType: 'sku',
       streamId: sku,
       type: 'stock.received',
       payload: { sku, warehouseId, quantity, onHand, reserved },
-    },
+    }),
   ]);
   return { __typename: 'ReceiveStockSuccess', sku, warehouseId };
 }
@@ -147,7 +151,7 @@ export async function adjustStock(
   await appendStockEvents(
     tx,
     [
-      {
+      inventoryEvents.event({
         streamType: 'sku',
         streamId: sku,
         type: writtenOff ? 'stock.written_off' : 'stock.adjusted',
@@ -160,7 +164,7 @@ export async function adjustStock(
           onHand: after.onHand,
           reserved: after.reserved,
         },
-      },
+      }),
     ],
     alerts,
   );
@@ -192,12 +196,12 @@ export async function setLowStockThreshold(
   await appendStockEvents(
     tx,
     [
-      {
+      inventoryEvents.event({
         streamType: 'sku',
         streamId: sku,
         type: 'stock.low_threshold_set',
         payload: { sku, warehouseId, threshold, previous: previous ?? null },
-      },
+      }),
     ],
     alerts,
   );

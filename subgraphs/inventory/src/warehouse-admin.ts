@@ -1,4 +1,4 @@
-import { appendEvent, type Database, type InvalidInput } from '@ordergraph/shared';
+import { appendEvent, type Database, type InvalidInput, inventoryEvents } from '@ordergraph/shared';
 import type { WarehouseRow } from './db/schema.js';
 import {
   unknownWarehouse,
@@ -25,12 +25,15 @@ export async function createWarehouse(
 > {
   const created = await createWarehousesRepository({ db: tx }).insert(warehouse);
   if (!created) return warehouseCodeTaken(warehouse.code);
-  await appendEvent(tx, {
-    streamType: 'warehouse',
-    streamId: created.id,
-    type: 'warehouse.created',
-    payload: snapshot(created),
-  });
+  await appendEvent(
+    tx,
+    inventoryEvents.event({
+      streamType: 'warehouse',
+      streamId: created.id,
+      type: 'warehouse.created',
+      payload: snapshot(created),
+    }),
+  );
   return { __typename: 'CreateWarehouseSuccess', warehouseId: created.id };
 }
 
@@ -45,12 +48,15 @@ export async function updateWarehouse(
   const warehouses = createWarehousesRepository({ db: tx });
   if (!(await warehouses.lock(warehouseId))) return unknownWarehouse(warehouseId);
   const updated = await warehouses.update(warehouseId, changes);
-  await appendEvent(tx, {
-    streamType: 'warehouse',
-    streamId: warehouseId,
-    type: 'warehouse.updated',
-    payload: { ...snapshot(updated), changed: Object.keys(changes).sort() },
-  });
+  await appendEvent(
+    tx,
+    inventoryEvents.event({
+      streamType: 'warehouse',
+      streamId: warehouseId,
+      type: 'warehouse.updated',
+      payload: { ...snapshot(updated), changed: Object.keys(changes).sort() },
+    }),
+  );
   return { __typename: 'UpdateWarehouseSuccess', warehouseId };
 }
 
@@ -67,12 +73,15 @@ export async function deactivateWarehouse(
   if (!current) return unknownWarehouse(warehouseId);
   if (current.active) {
     const updated = await warehouses.update(warehouseId, { active: false });
-    await appendEvent(tx, {
-      streamType: 'warehouse',
-      streamId: warehouseId,
-      type: 'warehouse.deactivated',
-      payload: snapshot(updated),
-    });
+    await appendEvent(
+      tx,
+      inventoryEvents.event({
+        streamType: 'warehouse',
+        streamId: warehouseId,
+        type: 'warehouse.deactivated',
+        payload: snapshot(updated),
+      }),
+    );
   }
   return { __typename: 'DeactivateWarehouseSuccess', warehouseId };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Viewer } from '@ordergraph/shared';
-import { viewers } from '@ordergraph/shared/testing';
+import { inventoryEvents, type Viewer } from '@ordergraph/shared';
+import { eventsOffContract, viewers } from '@ordergraph/shared/testing';
 import { ADJUST, eventsOfType, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -253,5 +253,11 @@ describe('adjustStock', () => {
       onHand: 5,
       reserved: 4,
     });
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ConsumedEvent } from '@ordergraph/shared';
+import { readEvent, shipmentsEvents, type ConsumedEvent } from '@ordergraph/shared';
 import { testLogger, viewers } from '@ordergraph/shared/testing';
 import { handleShipmentEvent } from '../src/consumers.js';
 import { eventsOfType, reserve, startTestbed, type Testbed } from './helpers.js';
@@ -26,7 +26,7 @@ const shipped = (payload: Record<string, unknown>, seq = 1): ConsumedEvent => ({
   type: 'shipment.shipped',
   streamType: 'shipment',
   streamId: String(payload['shipmentId'] ?? 'shipment-x'),
-  payload,
+  payload: { customerId: 'c-1', status: 'SHIPPED', previousStatus: 'PACKED', ...payload },
   occurredAt: new Date(),
 });
 const westShipped = shipped({
@@ -43,8 +43,13 @@ const westShipped = shipped({
     { orderLineId: 'l-2', sku: cap, quantity: 1 },
   ],
 });
-const handle = (event: ConsumedEvent) =>
-  testbed.inventory.handle.db.transaction((tx) => handleShipmentEvent(event, tx, log));
+/** handles an event as the consumer does: read through the contract, or parked with the reason */
+const handle = async (event: ConsumedEvent): Promise<string | null> => {
+  const read = readEvent(shipmentsEvents, event);
+  if (!read.ok) return read.reason;
+  await testbed.inventory.handle.db.transaction((tx) => handleShipmentEvent(read.event, tx, log));
+  return null;
+};
 const sales = async () =>
   (
     await testbed.request(
@@ -93,7 +98,11 @@ describe('the shipments consumer', () => {
       type: 'shipment.packed',
       payload: { ...westShipped.payload, warehouseId: 'wh-east' },
     });
-    await handle(shipped({ shipmentId: 's-bad', orderId: 'order-split' }));
+    // the consumer parks it: the handler never sees it
+    assert.match(
+      (await handle(shipped({ shipmentId: 's-bad', orderId: 'order-split' }))) ?? '',
+      /warehouseId/,
+    );
     await handle(
       shipped({ shipmentId: 's-none', orderId: 'order-unknown', warehouseId: 'wh-east' }),
     );

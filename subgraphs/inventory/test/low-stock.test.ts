@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Viewer } from '@ordergraph/shared';
-import { viewers } from '@ordergraph/shared/testing';
+import { inventoryEvents, type Viewer } from '@ordergraph/shared';
+import { eventsOffContract, viewers } from '@ordergraph/shared/testing';
 import {
   ADJUST,
   RELEASE,
@@ -170,5 +170,11 @@ describe('low stock', () => {
       );
     }
     assert.equal((await stock())[0].lowStockThreshold, 8);
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
+import { inventoryEvents } from '@ordergraph/shared';
+import { eventsOffContract, racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
 import { eventsOfType, startTestbed, type Testbed } from './helpers.js';
 import {
   CANCEL_PURCHASE_ORDER,
@@ -677,5 +678,11 @@ describe('receipts racing on one purchase order', { skip: racesNeedPostgres }, (
       { warehouseId: 'wh-east', onHand: 12, reserved: 0 },
       { warehouseId: 'wh-west', onHand: 10, reserved: 0 },
     ]);
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readEvents } from '@ordergraph/shared';
-import { racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
+import { inventoryEvents, readEvents } from '@ordergraph/shared';
+import { eventsOffContract, racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
 import { RELEASE, SHIP, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -168,5 +168,11 @@ describe('shipReservation', () => {
       row('wh-west', 'RECEIPT', 3, [3, 0], 'setup-4', 'warehouse-1'),
       row('wh-east', 'RECEIPT', 3, [3, 0], 'setup-3', 'warehouse-1'),
     ]);
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

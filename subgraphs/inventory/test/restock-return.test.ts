@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Viewer } from '@ordergraph/shared';
-import { racesNeedPostgres, viewers, type GraphQLResponse } from '@ordergraph/shared/testing';
+import { inventoryEvents, type Viewer } from '@ordergraph/shared';
+import {
+  eventsOffContract,
+  racesNeedPostgres,
+  viewers,
+  type GraphQLResponse,
+} from '@ordergraph/shared/testing';
 import { RESTOCK, SHIP, eventsOfType, reserve, startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -205,5 +210,11 @@ describe('restockReturn under concurrency', () => {
       { warehouseId: 'wh-west', onHand: 1, reserved: 0 },
     ]);
     assert.equal((await returnMovements()).length, movementsBefore + 1);
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

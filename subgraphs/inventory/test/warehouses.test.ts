@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { executeRows, sql, type Database } from '@ordergraph/shared';
-import { racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
+import { executeRows, inventoryEvents, sql, type Database } from '@ordergraph/shared';
+import { eventsOffContract, racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
 import { deactivateWarehouse } from '../src/warehouse-admin.js';
 import { createWarehousesRepository } from '../src/warehouses.repository.js';
 import { eventsOfType, RECEIVE, reserve, startTestbed, type Testbed } from './helpers.js';
@@ -423,5 +423,11 @@ describe('a receipt racing the deactivation of its warehouse', { skip: racesNeed
       __typename: 'DeactivateWarehouseSuccess',
       warehouse: { id: 'wh-race-b', active: false },
     });
+  });
+});
+
+describe('the inventory log', () => {
+  it('holds only events its contract reads', async () => {
+    assert.deepEqual(await eventsOffContract(testbed.inventory.handle.db, inventoryEvents), []);
   });
 });

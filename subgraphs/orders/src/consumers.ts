@@ -1,6 +1,7 @@
 import {
   createServiceClient,
   latestEventSeq,
+  shipmentsEvents,
   startEventConsumer,
   type DatabaseHandle,
   type EventFeed,
@@ -85,6 +86,7 @@ export async function startConsumers({
     handle,
     source: createServiceClient({ service: 'orders', url: shipmentsUrl, signingSecret }),
     field: 'shipmentsEventLog',
+    contract: shipmentsEvents,
     // a late or repeated carrier report moves nothing: no step of the order
     types: ['shipment.*'],
     onEvent: (event, tx) => applyShipmentEvent(event, tx, { warehouseCodes, log }),

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, getTableColumns, lt, lte, or, sql, type SQL } from 
 import {
   appendEvent,
   withAppendsLast,
+  ordersEvents,
   eventLog,
   isUuid,
   type Database,
@@ -204,41 +205,47 @@ export function createOrdersRepository({ db }: { db: Database }) {
       };
       // both events in one statement, the log's lock taken once
       await withAppendsLast(db, async () => {
-        await appendEvent(db, {
-          streamType: 'order',
-          streamId: id,
-          type: 'order.placed',
-          payload: {
-            orderId: id,
-            customerId,
-            number: order!.number,
-            lines: lines.map(({ id: lineId, sku, quantity, unitPrice, total }) => ({
-              id: lineId,
-              sku,
-              quantity,
-              unitPrice,
-              total,
-            })),
-            allocations: byWarehouse(lineAllocations),
-            promoCode: priced.promoCode,
-            ...totals,
-            actor,
-          },
-        });
-        await appendEvent(db, {
-          streamType: 'order',
-          streamId: id,
-          type: 'payment.authorized',
-          payload: {
-            orderId: id,
-            paymentId: paymentRow!.id,
-            provider: payment.provider,
-            authorizationId: payment.authorizationId,
-            amount: priced.total,
-            currency: priced.currency,
-            actor,
-          },
-        });
+        await appendEvent(
+          db,
+          ordersEvents.event({
+            streamType: 'order',
+            streamId: id,
+            type: 'order.placed',
+            payload: {
+              orderId: id,
+              customerId,
+              number: order!.number,
+              lines: lines.map(({ id: lineId, sku, quantity, unitPrice, total }) => ({
+                id: lineId,
+                sku,
+                quantity,
+                unitPrice,
+                total,
+              })),
+              allocations: byWarehouse(lineAllocations),
+              promoCode: priced.promoCode,
+              ...totals,
+              actor,
+            },
+          }),
+        );
+        await appendEvent(
+          db,
+          ordersEvents.event({
+            streamType: 'order',
+            streamId: id,
+            type: 'payment.authorized',
+            payload: {
+              orderId: id,
+              paymentId: paymentRow!.id,
+              provider: payment.provider,
+              authorizationId: payment.authorizationId,
+              amount: priced.total,
+              currency: priced.currency,
+              actor,
+            },
+          }),
+        );
       });
       return order!;
     },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { viewers } from '@ordergraph/shared/testing';
+import { ordersEvents, shipmentsEvents } from '@ordergraph/shared';
+import { eventsOffContract, viewers } from '@ordergraph/shared/testing';
 import { startJourney, type Journey } from './journey.js';
 import { GRACE } from './support.js';
 import { ADDRESS, EAST, MUG, newKey, TEE, WEST } from './testbed.js';
@@ -249,5 +250,11 @@ describe('invoices and credit notes of an order, through the real services', () 
       viewers.warehouse(),
     );
     assert.equal(asWarehouse.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+  });
+
+  it('logs every event of orders and shipments as their contracts say', async () => {
+    await journey.settle();
+    assert.deepEqual(await eventsOffContract(journey.orders.handle.db, ordersEvents), []);
+    assert.deepEqual(await eventsOffContract(journey.shipments.handle.db, shipmentsEvents), []);
   });
 });

@@ -36,9 +36,18 @@ before(async () => {
         {
           seq: 1,
           type: 'payment.captured',
+          version: 1,
           streamType: 'order',
           streamId: order.id,
-          payload: { orderId: order.id },
+          // what the billing consumer reads of a capture is its order: the rest is the contract's
+          payload: {
+            orderId: order.id,
+            customerId: order.customerId,
+            shipmentId: 'shipment',
+            amount: 0,
+            currency: 'USD',
+            captureId: null,
+          },
           occurredAt: new Date(),
         },
         tx,

@@ -17,12 +17,21 @@ before(async () => {
 after(() => handle.close());
 
 const settings = DEFAULT_BILLING_SETTINGS;
+// what the billing consumer reads of a capture is its order: the rest is the contract's
 const captured = (orderId: string, seq: number) => ({
   seq,
-  type: 'payment.captured',
+  type: 'payment.captured' as const,
+  version: 1,
   streamType: 'order',
   streamId: orderId,
-  payload: { orderId },
+  payload: {
+    orderId,
+    customerId: 'customer',
+    shipmentId: 'shipment',
+    amount: 0,
+    currency: 'USD',
+    captureId: null,
+  },
   occurredAt: new Date(),
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureAmount } from '../src/lifecycle/captures.js';
-import { describeShipmentStep } from '../src/lifecycle/shipment-steps.js';
+import { describeShipmentStep, type ShipmentStep } from '../src/lifecycle/shipment-steps.js';
 
 // two tees at 25.00 and a mug at 12.00: subtotal 62.00; 5.00 off, 4.99 shipping, 4.56 tax
 const order = {
@@ -107,7 +107,7 @@ describe('what each shipment captures', () => {
 
 describe('shipment steps on the timeline', () => {
   const from = { warehouseId: 'wh-east', warehouseCode: 'EAST' };
-  const cases: [Record<string, unknown>, string][] = [
+  const cases: [ShipmentStep, string][] = [
     [{ ...from, status: 'PENDING' }, 'Shipment from EAST is being prepared'],
     [{ ...from, status: 'PICKING' }, 'Shipment from EAST is being picked'],
     [{ ...from, status: 'PACKED' }, 'Shipment from EAST is packed'],

@@ -206,20 +206,70 @@ describe('allocation', () => {
 
 describe('timeline messages', () => {
   it('describes each event as a sentence', () => {
+    // payloads as the orders contract has them
+    const order = { orderId: 'o-1', customerId: 'c-1' };
+    const capture = { ...order, shipmentId: 's-1', captureId: null };
+    const placed = {
+      ...order,
+      number: 'OG-100001',
+      lines: [],
+      allocations: [],
+      promoCode: null,
+      currency: 'USD',
+      subtotal: 5990,
+      discountTotal: 0,
+      shippingTotal: 0,
+      taxTotal: 0,
+      total: 5990,
+    };
+    const authorized = {
+      orderId: 'o-1',
+      paymentId: 'p-1',
+      provider: 'test',
+      authorizationId: 'a-1',
+    };
+    const cancelled = { ...order, number: 'OG-100001', cancelledBy: 'customer' };
     const cases: [string, Record<string, unknown>, string][] = [
-      ['order.placed', { number: 'OG-100001' }, 'Order OG-100001 placed'],
-      ['payment.authorized', { amount: 5990, currency: 'USD' }, 'Payment of 59.90 USD authorized'],
-      ['payment.captured', { amount: 1000, currency: 'JPY' }, 'Payment of 1000 JPY captured'],
-      ['payment.refunded', { amount: 250, currency: 'EUR' }, 'Refund of 2.50 EUR issued'],
-      ['payment.voided', {}, 'Payment authorization released'],
-      ['order.cancelled', { reason: 'changed my mind' }, 'Order cancelled: changed my mind'],
-      ['order.status_changed', { to: 'PARTIALLY_SHIPPED' }, 'Order is now partially shipped'],
+      ['order.placed', placed, 'Order OG-100001 placed'],
+      [
+        'payment.authorized',
+        { ...authorized, amount: 5990, currency: 'USD' },
+        'Payment of 59.90 USD authorized',
+      ],
+      [
+        'payment.captured',
+        { ...capture, amount: 1000, currency: 'JPY' },
+        'Payment of 1000 JPY captured',
+      ],
+      [
+        'refund.issued',
+        { ...order, returnId: 'r-1', amount: 250, currency: 'EUR' },
+        'Refund of 2.50 EUR issued',
+      ],
+      [
+        'payment.voided',
+        { ...order, amount: 5990, currency: 'USD' },
+        'Payment authorization released',
+      ],
+      [
+        'order.cancelled',
+        { ...cancelled, reason: 'changed my mind' },
+        'Order cancelled: changed my mind',
+      ],
+      ['order.cancelled', { ...cancelled, reason: null }, 'Order cancelled'],
+      [
+        'order.status_changed',
+        { ...order, number: 'OG-100001', from: 'CONFIRMED', to: 'PARTIALLY_SHIPPED' },
+        'Order is now partially shipped',
+      ],
       [
         'payment.capture_failed',
-        { amount: 990, currency: 'USD' },
+        { ...capture, amount: 990, currency: 'USD', reason: 'declined' },
         'Payment of 9.90 USD could not be captured',
       ],
       ['shipment.label_printed', {}, 'Shipment label printed'],
+      // off the contract: worded by its type alone
+      ['order.placed', { number: 'OG-100001' }, 'Order placed'],
     ];
     for (const [type, payload, message] of cases) {
       assert.equal(describeEvent({ type, payload }), message);

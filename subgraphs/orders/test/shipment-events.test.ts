@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { type ConsumedEvent, type DatabaseHandle, transaction } from '@ordergraph/shared';
+import {
+  readEvent,
+  shipmentsEvents,
+  type ConsumedEvent,
+  type Database,
+  type DatabaseHandle,
+} from '@ordergraph/shared';
 import { createTestDatabase, testLogger } from '@ordergraph/shared/testing';
 import { startCaptureRunner } from '../src/lifecycle/capture-runner.js';
 import { orders, paymentCaptures, type OrderRow } from '../src/db/schema.js';
@@ -25,9 +31,14 @@ after(() => handle.close());
 
 const warehouseCodes = async (id: string) => ({ 'wh-east': 'EAST', 'wh-west': 'WEST' })[id] ?? id;
 
-/** applies a shipments event as the consumer does: in a transaction of its own */
-const apply = (event: ConsumedEvent) =>
-  transaction(handle.db, (tx) => applyShipmentEvent(event, tx, { warehouseCodes, log }));
+/** applies a shipments event as the consumer does: read through the contract, in a transaction of its own */
+const apply = async (event: ConsumedEvent) => {
+  const read = readEvent(shipmentsEvents, event);
+  if (!read.ok) throw new Error(`the consumer would park it: ${read.reason}`);
+  await handle.db.transaction((tx) =>
+    applyShipmentEvent(read.event, tx as unknown as Database, { warehouseCodes, log }),
+  );
+};
 
 function shipmentEvent(
   type: string,
@@ -46,6 +57,8 @@ function shipmentEvent(
       customerId: randomUUID(),
       warehouseId: shipment.warehouseId,
       status,
+      previousStatus: null,
+      ...(type === 'shipment.created' ? { lines: [] } : {}),
       ...extra,
     },
     occurredAt: new Date(),
@@ -108,7 +121,12 @@ describe('following the shipments feed', () => {
     });
     await apply(shipped);
     await apply(shipped); // delivered twice by the feed: nothing more happens
-    await apply(shipmentEvent('shipment.tracking_recorded', east, { status: 'SHIPPED' }));
+    await apply(
+      shipmentEvent('shipment.tracking_recorded', east, {
+        status: 'SHIPPED',
+        trackingStatus: 'SHIPPED',
+      }),
+    );
     assert.equal((await orderRow(order.id)).status, 'PARTIALLY_SHIPPED');
 
     await apply(shipmentEvent('shipment.picking', west));
@@ -212,7 +230,9 @@ describe('following the shipments feed', () => {
     await handle.db.update(orders).set({ status: 'CANCELLED' }).where(eq(orders.id, order.id));
     const east = { id: randomUUID(), orderId: order.id, warehouseId: 'wh-east' };
     await apply(
-      shipmentEvent('shipment.created', east, { lines: [{ orderLineId: tee, quantity: 2 }] }),
+      shipmentEvent('shipment.created', east, {
+        lines: [{ orderLineId: tee, sku: 'TEE-1', quantity: 2 }],
+      }),
     );
     await apply(shipmentEvent('shipment.cancelled', east));
     assert.equal((await orderRow(order.id)).status, 'CANCELLED');
@@ -225,7 +245,14 @@ describe('following the shipments feed', () => {
   it('skips an event of an order it does not know, and events of other kinds', async () => {
     const stranger = { id: randomUUID(), orderId: randomUUID(), warehouseId: 'wh-east' };
     await apply(shipmentEvent('shipment.created', stranger));
-    await apply({ ...shipmentEvent('shipment.created', stranger), type: 'carrier.added' });
+    // the consumer parks what its producer's contract does not know
+    assert.deepEqual(
+      readEvent(shipmentsEvents, {
+        ...shipmentEvent('shipment.created', stranger),
+        type: 'carrier.added',
+      }),
+      { ok: false, reason: 'shipments declares no event carrier.added' },
+    );
     const repository = createLifecycleRepository({ db: handle.db });
     assert.equal(await repository.findShipment(stranger.id), null);
   });

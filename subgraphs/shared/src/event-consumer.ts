@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import { eq, sql } from 'drizzle-orm';
 import { type Database, type DatabaseHandle, transaction } from './db.js';
 import { typeMatcher, type FeedEvent } from './event-feed.js';
 import { withAppendsLast } from './event-log.js';
+import { readEvent, type ContractEvent, type EventContract } from './events/contract.js';
 import { LeaseLostError, startLeasedWorker, type Lease } from './lease.js';
 import type { Logger } from './logger.js';
 import type { SubgraphMetrics } from './observability/metrics.js';
+import { parkedEventsCounterOf } from './observability/parked-event-metrics.js';
 import type { ServiceClient } from './service-client.js';
-import { eventCursors } from './tables.js';
+import { eventCursors, parkedEvents } from './tables.js';
 
 /** the request id of a feed read a consumer makes because `caughtUp` asked, not for its work */
 export const CATCH_UP_REQUEST_PREFIX = 'catch-up-';
@@ -38,12 +41,18 @@ export interface EventConsumer {
  * its stored cursor. Among the replicas of a service, the consumer runs on the one holding the
  * lease named after it (see lease.ts); `caughtUp` follows this replica's own progress.
  * Handlers that call other services must make those calls idempotent (key them by event).
+ *
+ * Handlers get events read through the producer's contract (see readEvent). An event the
+ * contract cannot read is parked: kept in `parked_events` in the transaction that moves the
+ * cursor past it, logged, and counted on /metrics (`ordergraph_events_parked_total`). Retrying
+ * it would fail the same way and hold back every later event.
  */
-export async function startEventConsumer({
+export async function startEventConsumer<C extends EventContract>({
   name,
   handle,
   source,
   field,
+  contract,
   types,
   onEvent,
   log,
@@ -59,16 +68,18 @@ export async function startEventConsumer({
   source: ServiceClient;
   /** the producer's @inaccessible feed field, e.g. `ordersEventLog` */
   field: string;
+  /** what the producer emits (see shared/src/events): how the consumer reads its payloads */
+  contract: C;
   /**
    * The event types `onEvent` handles (exact, or a prefix ending in `*`): the producer sends only
    * those, so the consumer is not woken, and writes nothing, for the rest. All when absent.
    */
   types?: readonly string[] | undefined;
-  onEvent: (event: ConsumedEvent, tx: Database) => Promise<void>;
+  onEvent: (event: ContractEvent<C>, tx: Database) => Promise<void>;
   log: Logger;
   waitMs?: number;
   batchSize?: number;
-  /** the service's metrics, where the lease shows */
+  /** the service's metrics, where the lease and the parked events show */
   metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
   /** how soon another replica takes the consumer over when this one dies */
   leaseTtlMs?: number | undefined;
@@ -93,7 +104,9 @@ export async function startEventConsumer({
         source,
         field,
         types: types ?? null,
-        onEvent,
+        read: (event) => readEvent(contract, event),
+        onEvent: onEvent as (event: ContractEvent<EventContract>, tx: Database) => Promise<void>,
+        parked: metrics && parkedEventsCounterOf(metrics.registry),
         log,
         waitMs,
         batchSize,
@@ -135,7 +148,9 @@ async function followFeed({
   source,
   field,
   types,
+  read,
   onEvent,
+  parked,
   log,
   waitMs,
   batchSize,
@@ -147,7 +162,10 @@ async function followFeed({
   source: ServiceClient;
   field: string;
   types: readonly string[] | null;
-  onEvent: (event: ConsumedEvent, tx: Database) => Promise<void>;
+  read: (event: ConsumedEvent) => ReturnType<typeof readEvent<EventContract>>;
+  onEvent: (event: ContractEvent<EventContract>, tx: Database) => Promise<void>;
+  /** counts the parked events, when the service has metrics */
+  parked: Counter<'consumer' | 'type'> | undefined;
   log: Logger;
   waitMs: number;
   batchSize: number;
@@ -186,7 +204,24 @@ async function followFeed({
     const consumed = events.map(consumedOf);
     const seq = consumed.at(-1)?.seq;
     if (seq === undefined) return;
-    const handled = consumed.filter((event) => handles(event.type));
+    const handled: ContractEvent<EventContract>[] = [];
+    const unreadable: (typeof parkedEvents.$inferInsert)[] = [];
+    for (const event of consumed.filter((event) => handles(event.type))) {
+      const result = read(event);
+      if (result.ok) handled.push(result.event);
+      else {
+        const { seq, type, streamType, streamId, payload } = event;
+        unreadable.push({
+          consumer: name,
+          seq,
+          type,
+          streamType,
+          streamId,
+          payload,
+          reason: result.reason,
+        });
+      }
+    }
     // a batch of only an event passed over (the feed's way of moving the cursor on, once per
     // long poll at most) still stores the cursor: the consumer's position on /metrics is true
     await transaction(handle.db, async (tx) => {
@@ -200,11 +235,22 @@ async function followFeed({
                       do update set position = excluded.position, updated_at = now()
                       returning position`,
       );
+      // kept with the cursor that passes them: parked exactly once, never lost
+      if (unreadable.length > 0) {
+        await tx.insert(parkedEvents).values(unreadable).onConflictDoNothing();
+      }
       // the events the handlers append go last, after every row they lock
       await withAppendsLast(tx, async () => {
         for (const event of handled) await onEvent(event, tx);
       });
     });
+    for (const event of unreadable) {
+      log.error(
+        { consumer: name, seq: event.seq, type: event.type, reason: event.reason },
+        'event off its contract parked',
+      );
+      parked?.inc({ consumer: name, type: event.type });
+    }
     position = seq;
     advance(seq);
   };

@@ -39,6 +39,26 @@ export const eventCursors = pgTable('event_cursors', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+/**
+ * Events of another service a consumer could not read (a type or payload off its producer's
+ * contract), kept with the reason, so the consumer moves on without losing them. Written in the
+ * transaction that moves the consumer's cursor past them.
+ */
+export const parkedEvents = pgTable(
+  'parked_events',
+  {
+    consumer: text('consumer').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    type: text('type').notNull(),
+    streamType: text('stream_type').notNull(),
+    streamId: text('stream_id').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    reason: text('reason').notNull(),
+    parkedAt: timestamp('parked_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.consumer, table.seq] })],
+);
+
 export type EventLogRow = typeof eventLog.$inferSelect;
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { parse } from 'graphql';
 import {
   appendEvent,
@@ -12,6 +13,8 @@ import {
   eventFeedResolver,
   startEventConsumer,
   readEvents,
+  eventCursors,
+  parkedEvents,
   type DatabaseHandle,
   type SubgraphServer,
 } from '../src/index.js';
@@ -21,6 +24,7 @@ import {
   TEST_SIGNING_SECRET,
   testLogger,
 } from '../src/testing/index.js';
+import { thingsEvents } from './support/things-events.js';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
 const common = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
@@ -74,6 +78,7 @@ const follow = (name: string, onEvent: Handler, { waitMs = 1_000, handle = consu
       signingSecret: TEST_SIGNING_SECRET,
     }),
     field: 'thingsEventLog',
+    contract: thingsEvents,
     log,
     waitMs,
     onEvent,
@@ -218,6 +223,106 @@ describe('following another service through its event feed', () => {
       });
     } finally {
       await consumer.stop();
+    }
+  });
+
+  it('parks an event off its contract, shows it on /metrics and moves on past it', async () => {
+    // a service of the consumer's own, for its /metrics
+    const service = await createSubgraphServer({
+      name: 'consumer',
+      typeDefs,
+      resolvers: { DateTime: DateTimeScalar, Query: { thingsEventLog: () => [] } },
+      signingSecret: TEST_SIGNING_SECRET,
+      log,
+      createContext: (base) => base,
+    });
+    const serviceUrl = await service.listen({ port: 0 });
+    const produceWith = (streamId: string, type: string, payload: Record<string, unknown>) =>
+      producerDb.db.transaction((tx) =>
+        appendEvent(tx, { streamType: 'thing', streamId, type, payload }).then((row) => row!),
+      );
+    const offSchema = await produceWith('m1', 'thing.measured', { size: 'large' });
+    const unknownType = await produceWith('m2', 'thing.unheard', {});
+    const last = await produceWith('m3', 'thing.measured', { size: 3 });
+    const name = 'test<-things-parking';
+    const sizes: number[] = [];
+    const start = () =>
+      startEventConsumer({
+        name,
+        handle: consumerDb,
+        source: createServiceClient({
+          service: 'test',
+          url: producerUrl,
+          signingSecret: TEST_SIGNING_SECRET,
+        }),
+        field: 'thingsEventLog',
+        contract: thingsEvents,
+        log,
+        waitMs: 300,
+        metrics: service.metrics,
+        onEvent: async (event) => {
+          if (event.type === 'thing.measured') sizes.push(event.payload.size);
+        },
+      });
+    const parked = () =>
+      consumerDb.db
+        .select()
+        .from(parkedEvents)
+        .where(eq(parkedEvents.consumer, name))
+        .orderBy(parkedEvents.seq);
+    try {
+      const consumer = await start();
+      await consumer.caughtUp(last.seq);
+      await consumer.stop();
+      assert.deepEqual(sizes, [3]);
+      const [cursor] = await consumerDb.db
+        .select()
+        .from(eventCursors)
+        .where(eq(eventCursors.consumer, name));
+      assert.equal(cursor?.position, last.seq);
+      const rows = await parked();
+      assert.deepEqual(
+        rows.map(({ parkedAt: _parkedAt, reason: _reason, ...row }) => row),
+        [
+          {
+            consumer: name,
+            seq: offSchema.seq,
+            type: 'thing.measured',
+            streamType: 'thing',
+            streamId: 'm1',
+            payload: { size: 'large' },
+          },
+          {
+            consumer: name,
+            seq: unknownType.seq,
+            type: 'thing.unheard',
+            streamType: 'thing',
+            streamId: 'm2',
+            payload: {},
+          },
+        ],
+      );
+      assert.match(rows[0]!.reason, /size/);
+      assert.equal(rows[1]!.reason, 'things declares no event thing.unheard');
+
+      const metrics = await (await fetch(new URL('/metrics', serviceUrl))).text();
+      const series = metrics
+        .split('\n')
+        .filter((line) => line.startsWith('ordergraph_events_parked_total{'));
+      assert.deepEqual(series, [
+        `ordergraph_events_parked_total{consumer="${name}",type="thing.measured",service="consumer"} 1`,
+        `ordergraph_events_parked_total{consumer="${name}",type="thing.unheard",service="consumer"} 1`,
+      ]);
+
+      // restarted, it goes on from its cursor: nothing parked or handled twice
+      const again = await start();
+      const next = await produceWith('m4', 'thing.measured', { size: 4 });
+      await again.caughtUp(next.seq);
+      await again.stop();
+      assert.deepEqual(sizes, [3, 4]);
+      assert.equal((await parked()).length, 2);
+    } finally {
+      await service.stop();
     }
   });
 

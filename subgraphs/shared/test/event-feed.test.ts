@@ -19,6 +19,7 @@ import {
   type SubgraphServer,
 } from '../src/index.js';
 import { createTestDatabase, TEST_SIGNING_SECRET, testLogger } from '../src/testing/index.js';
+import { thingsEvents } from './support/things-events.js';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
 const common = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
@@ -148,6 +149,7 @@ describe('a service event feed', () => {
         signingSecret: TEST_SIGNING_SECRET,
       }),
       field: 'thingsEventLog',
+      contract: thingsEvents,
       types: ['order.placed', 'shipment.*'],
       waitMs: 300,
       log,

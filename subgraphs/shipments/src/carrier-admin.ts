@@ -1,4 +1,4 @@
-import { appendEvent, type Database, type InvalidInput } from '@ordergraph/shared';
+import { appendEvent, shipmentsEvents, type Database, type InvalidInput } from '@ordergraph/shared';
 import {
   carrierCodeTaken,
   unknownCarrier,
@@ -22,12 +22,15 @@ export async function createCarrier(
 ): Promise<CarrierSuccessResult<'CreateCarrierSuccess'> | ReturnType<typeof carrierCodeTaken>> {
   const created = await createCarriersRepository({ db: tx }).insert(carrier);
   if (!created) return carrierCodeTaken(carrier.code);
-  await appendEvent(tx, {
-    streamType: 'carrier',
-    streamId: created.code,
-    type: 'carrier.created',
-    payload: snapshot(created),
-  });
+  await appendEvent(
+    tx,
+    shipmentsEvents.event({
+      streamType: 'carrier',
+      streamId: created.code,
+      type: 'carrier.created',
+      payload: snapshot(created),
+    }),
+  );
   return { __typename: 'CreateCarrierSuccess', code: created.code };
 }
 
@@ -42,11 +45,14 @@ export async function updateCarrier(
   const carriers = createCarriersRepository({ db: tx });
   if (!(await carriers.lock(code))) return unknownCarrier(code);
   const updated = await carriers.update(code, changes);
-  await appendEvent(tx, {
-    streamType: 'carrier',
-    streamId: code,
-    type: 'carrier.updated',
-    payload: { ...snapshot(updated), changed: Object.keys(changes).sort() },
-  });
+  await appendEvent(
+    tx,
+    shipmentsEvents.event({
+      streamType: 'carrier',
+      streamId: code,
+      type: 'carrier.updated',
+      payload: { ...snapshot(updated), changed: Object.keys(changes).sort() },
+    }),
+  );
   return { __typename: 'UpdateCarrierSuccess', code };
 }

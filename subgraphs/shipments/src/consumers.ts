@@ -1,12 +1,13 @@
-import { z } from 'zod';
 import {
   createServiceClient,
+  ordersEvents,
   startEventConsumer,
-  type ConsumedEvent,
+  type ContractEvent,
   type Database,
   type DatabaseHandle,
   type EventConsumer,
   type Logger,
+  type OrdersEvents,
   type SubgraphMetrics,
   systemActor,
 } from '@ordergraph/shared';
@@ -15,41 +16,15 @@ import { createFulfilment } from './fulfilment.js';
 /** The consumer name, and key of its cursor, that follows the orders service. */
 export const ORDERS_CONSUMER = 'shipments:orders';
 
-const orderPlaced = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
-  allocations: z.array(
-    z.object({
-      warehouseId: z.string().min(1),
-      lines: z.array(
-        z.object({
-          orderLineId: z.string().min(1),
-          sku: z.string().min(1),
-          quantity: z.number().int().positive(),
-        }),
-      ),
-    }),
-  ),
-});
-
 /**
  * Handles one event of the orders service inside the consumer's transaction: a placed order
  * gets a PENDING shipment per warehouse that holds its stock. Handling an event twice changes
  * nothing (one shipment per order and warehouse), and a cancelled order gets none.
  */
-export function createOrderEventHandler({ log }: { log: Logger }) {
-  return async (event: ConsumedEvent, tx: Database): Promise<void> => {
+export function createOrderEventHandler() {
+  return async (event: ContractEvent<OrdersEvents>, tx: Database): Promise<void> => {
     if (event.type !== 'order.placed') return;
-    const parsed = orderPlaced.safeParse(event.payload);
-    if (!parsed.success) {
-      // a payload off the contract would fail the same way on every retry and stall the feed
-      log.error(
-        { seq: event.seq, issues: parsed.error.issues },
-        'order.placed skipped: bad payload',
-      );
-      return;
-    }
-    const { orderId, customerId, allocations } = parsed.data;
+    const { orderId, customerId, allocations } = event.payload;
     await createFulfilment({ db: tx, actor: systemActor('shipments') }).createOrderShipments({
       orderId,
       customerId,
@@ -91,8 +66,9 @@ export async function startConsumers({
     handle,
     source: createServiceClient({ service: 'shipments', url: ordersUrl, signingSecret }),
     field: 'ordersEventLog',
+    contract: ordersEvents,
     types: ['order.placed'],
-    onEvent: createOrderEventHandler({ log }),
+    onEvent: createOrderEventHandler(),
     log,
     ...(waitMs === undefined ? {} : { waitMs }),
     metrics,

@@ -120,6 +120,8 @@ export function createFulfilment({
         actor,
         shipment: moved,
         previousStatus: shipment.status,
+        type: to === 'PICKING' ? 'shipment.picking' : 'shipment.packed',
+        details: {},
       });
       return shipmentSuccess(shipment.id);
     },
@@ -163,6 +165,7 @@ export function createFulfilment({
         actor,
         shipment: shipped,
         previousStatus: shipment.status,
+        type: 'shipment.shipped',
         details: {
           carrierCode,
           trackingNumber: number,
@@ -258,6 +261,8 @@ export function createFulfilment({
           actor,
           shipment: after,
           previousStatus: before.status,
+          type: 'shipment.cancelled',
+          details: {},
         });
       }
       return true;

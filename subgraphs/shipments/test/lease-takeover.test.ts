@@ -9,6 +9,7 @@ import {
 import {
   appendEvent,
   dropDatabase,
+  ordersEvents,
   executeRows,
   openDatabase,
   sql,
@@ -57,21 +58,33 @@ async function leaseOf(replica: ListeningServiceProcess) {
 async function placeOrder(): Promise<string> {
   const orderId = randomUUID();
   await orders.handle.db.transaction((tx) =>
-    appendEvent(tx, {
-      streamType: 'order',
-      streamId: orderId,
-      type: 'order.placed',
-      payload: {
-        orderId,
-        customerId: ADA,
-        allocations: [
-          {
-            warehouseId: 'wh-east',
-            lines: [{ orderLineId: randomUUID(), sku: 'MUG-CERAMIC-WHT', quantity: 1 }],
-          },
-        ],
-      },
-    }),
+    appendEvent(
+      tx,
+      ordersEvents.event({
+        streamType: 'order',
+        streamId: orderId,
+        type: 'order.placed',
+        payload: {
+          orderId,
+          customerId: ADA,
+          number: 'OG-100001',
+          lines: [],
+          allocations: [
+            {
+              warehouseId: 'wh-east',
+              lines: [{ orderLineId: randomUUID(), sku: 'MUG-CERAMIC-WHT', quantity: 1 }],
+            },
+          ],
+          promoCode: null,
+          currency: 'USD',
+          subtotal: 1200,
+          discountTotal: 0,
+          shippingTotal: 0,
+          taxTotal: 0,
+          total: 1200,
+        },
+      }),
+    ),
   );
   return orderId;
 }

@@ -1,4 +1,10 @@
-import { appendEvent, forbidden, hasRole, withIdempotency } from '@ordergraph/shared';
+import {
+  appendEvent,
+  catalogEvents,
+  forbidden,
+  hasRole,
+  withIdempotency,
+} from '@ordergraph/shared';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { skuTaken, validateNewProduct } from '../catalog.js';
 import { createCatalogRepository, SkuTakenError } from '../catalog.repository.js';
@@ -21,12 +27,15 @@ export const Mutation: MutationResolvers = {
           const [taken] = await catalog.findVariantsBySkus(skus);
           if (taken) return skuTaken(taken.sku);
           const created = await catalog.insertProduct(product);
-          await appendEvent(tx, {
-            streamType: 'product',
-            streamId: created.id,
-            type: 'product.created',
-            payload: { productId: created.id, skus },
-          });
+          await appendEvent(
+            tx,
+            catalogEvents.event({
+              streamType: 'product',
+              streamId: created.id,
+              type: 'product.created',
+              payload: { productId: created.id, skus },
+            }),
+          );
           return { __typename: 'CreateProductSuccess', productId: created.id };
         },
       });

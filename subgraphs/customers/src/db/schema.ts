@@ -12,7 +12,13 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
-export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
+export {
+  eventLog,
+  eventCursors,
+  idempotencyKeys,
+  leases,
+  parkedEvents,
+} from '@ordergraph/shared/tables';
 import { instant } from '@ordergraph/shared/tables';
 
 export const customers = pgTable(

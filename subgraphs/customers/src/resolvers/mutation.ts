@@ -1,5 +1,6 @@
 import {
   appendEvent,
+  customersEvents,
   canActForCustomer,
   checkIdempotencyKey,
   customerIdOf,
@@ -38,12 +39,15 @@ export const Mutation: MutationResolvers = {
           if (await repository.findByEmail(registration.email))
             return emailTaken(registration.email);
           const customer = await repository.insert(registration);
-          await appendEvent(tx, {
-            streamType: 'customer',
-            streamId: customer.id,
-            type: 'customer.registered',
-            payload: { customerId: customer.id },
-          });
+          await appendEvent(
+            tx,
+            customersEvents.event({
+              streamType: 'customer',
+              streamId: customer.id,
+              type: 'customer.registered',
+              payload: { customerId: customer.id },
+            }),
+          );
           return { __typename: 'RegisterCustomerSuccess', customerId: customer.id };
         },
       });
@@ -80,12 +84,15 @@ export const Mutation: MutationResolvers = {
         const [customer] = await repository.findByIds([customerId]);
         if (!customer) return notFound;
         const saved = await repository.insertAddress({ customerId, ...address });
-        await appendEvent(tx, {
-          streamType: 'customer',
-          streamId: customerId,
-          type: 'customer.address_added',
-          payload: { customerId, addressId: saved.id },
-        });
+        await appendEvent(
+          tx,
+          customersEvents.event({
+            streamType: 'customer',
+            streamId: customerId,
+            type: 'customer.address_added',
+            payload: { customerId, addressId: saved.id },
+          }),
+        );
         return { __typename: 'AddAddressSuccess', customerId, addressId: saved.id };
       },
     });
@@ -116,12 +123,15 @@ export const Mutation: MutationResolvers = {
         });
         if (!marked) return notFound;
         if (marked.changed) {
-          await appendEvent(tx, {
-            streamType: 'notification',
-            streamId: notificationId,
-            type: 'notification.read',
-            payload: { notificationId, customerId },
-          });
+          await appendEvent(
+            tx,
+            customersEvents.event({
+              streamType: 'notification',
+              streamId: notificationId,
+              type: 'notification.read',
+              payload: { notificationId, customerId },
+            }),
+          );
         }
         return { __typename: 'MarkNotificationReadSuccess', notificationId };
       },

@@ -14,7 +14,13 @@ import {
 
 import type { ActorKind } from '@ordergraph/shared';
 
-export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
+export {
+  eventLog,
+  eventCursors,
+  idempotencyKeys,
+  leases,
+  parkedEvents,
+} from '@ordergraph/shared/tables';
 
 export const warehouses = pgTable(
   'warehouses',

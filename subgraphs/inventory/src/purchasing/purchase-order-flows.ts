@@ -1,4 +1,10 @@
-import { appendEvent, invalidInput, toMoney, type Database } from '@ordergraph/shared';
+import {
+  appendEvent,
+  invalidInput,
+  toMoney,
+  type Database,
+  inventoryEvents,
+} from '@ordergraph/shared';
 import {
   checkStatus,
   expectedInDaysOf,
@@ -103,20 +109,23 @@ export async function submitPurchaseOrder(
     status: 'SUBMITTED',
     expectedInDays: expectedInDaysOf(lines),
   });
-  await appendEvent(tx, {
-    streamType: 'purchase_order',
-    streamId: purchaseOrderId,
-    type: 'purchase_order.submitted',
-    payload: {
-      purchaseOrderId,
-      supplierId: order.supplierId,
-      warehouseId: order.warehouseId,
-      lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
-      total: toMoney(totalOf(lines), order.currencyCode),
-      expectedAt: submitted.expectedAt!.toISOString(),
-      actor,
-    },
-  });
+  await appendEvent(
+    tx,
+    inventoryEvents.event({
+      streamType: 'purchase_order',
+      streamId: purchaseOrderId,
+      type: 'purchase_order.submitted',
+      payload: {
+        purchaseOrderId,
+        supplierId: order.supplierId,
+        warehouseId: order.warehouseId,
+        lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        total: toMoney(totalOf(lines), order.currencyCode),
+        expectedAt: submitted.expectedAt!.toISOString(),
+        actor,
+      },
+    }),
+  );
   return success(purchaseOrderId);
 }
 
@@ -136,25 +145,28 @@ export async function cancelPurchaseOrder(
   if (refused) return refused;
   const lines = await orders.findLinesByOrderIds([purchaseOrderId]);
   await orders.setStatus(purchaseOrderId, { status: 'CANCELLED', cancelReason: reason });
-  await appendEvent(tx, {
-    streamType: 'purchase_order',
-    streamId: purchaseOrderId,
-    type: 'purchase_order.cancelled',
-    payload: {
-      purchaseOrderId,
-      supplierId: order.supplierId,
-      warehouseId: order.warehouseId,
-      previousStatus: order.status,
-      // what will no longer come
-      cancelled: lines
-        .map((line) => ({
-          sku: line.sku,
-          quantity: outstandingOf({ ...line, status: order.status }),
-        }))
-        .filter(({ quantity }) => quantity > 0),
-      reason,
-      actor,
-    },
-  });
+  await appendEvent(
+    tx,
+    inventoryEvents.event({
+      streamType: 'purchase_order',
+      streamId: purchaseOrderId,
+      type: 'purchase_order.cancelled',
+      payload: {
+        purchaseOrderId,
+        supplierId: order.supplierId,
+        warehouseId: order.warehouseId,
+        previousStatus: order.status,
+        // what will no longer come
+        cancelled: lines
+          .map((line) => ({
+            sku: line.sku,
+            quantity: outstandingOf({ ...line, status: order.status }),
+          }))
+          .filter(({ quantity }) => quantity > 0),
+        reason,
+        actor,
+      },
+    }),
+  );
   return success(purchaseOrderId);
 }

@@ -1,4 +1,10 @@
-import { toMoney, type Actor, type Database, type NewEvent } from '@ordergraph/shared';
+import {
+  toMoney,
+  type Actor,
+  type Database,
+  type NewEvent,
+  inventoryEvents,
+} from '@ordergraph/shared';
 import { movement } from '../ledger.js';
 import { appendStockEvents, moveStock } from '../stock.js';
 import {
@@ -68,19 +74,21 @@ export async function receivePurchaseOrder(
 
   const levelOf = new Map(levels.map((level) => [level.sku, level]));
   const events: NewEvent[] = [
-    ...stocked.map(({ sku, quantity }) => ({
-      streamType: 'sku',
-      streamId: sku,
-      type: 'stock.received',
-      payload: {
-        sku,
-        warehouseId,
-        quantity,
-        onHand: levelOf.get(sku)!.onHand,
-        reserved: levelOf.get(sku)!.reserved,
-      },
-    })),
-    {
+    ...stocked.map(({ sku, quantity }) =>
+      inventoryEvents.event({
+        streamType: 'sku',
+        streamId: sku,
+        type: 'stock.received',
+        payload: {
+          sku,
+          warehouseId,
+          quantity,
+          onHand: levelOf.get(sku)!.onHand,
+          reserved: levelOf.get(sku)!.reserved,
+        },
+      }),
+    ),
+    inventoryEvents.event({
       streamType: 'purchase_order',
       streamId: purchaseOrderId,
       type: 'purchase_order.received',
@@ -94,7 +102,7 @@ export async function receivePurchaseOrder(
         total: toMoney(totalOf(delivered), order.currencyCode),
         actor: actor.id,
       },
-    },
+    }),
   ];
   await appendStockEvents(tx, events, alerts);
   return {

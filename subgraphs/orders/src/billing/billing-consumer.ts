@@ -1,4 +1,5 @@
 import {
+  ordersEvents,
   startEventConsumer,
   type DatabaseHandle,
   type EventConsumer,
@@ -78,6 +79,7 @@ export function startBillingConsumer({
     handle,
     source: localFeedSource(feed),
     field: 'ordersEventLog',
+    contract: ordersEvents,
     // a carrier scan's events do not wake it, nor cost it a transaction
     types: BILLING_EVENT_TYPES,
     onEvent: (event, tx) => applyBillingEvent(event, tx, { settings }),

@@ -1,4 +1,4 @@
-import type { ConsumedEvent, Database } from '@ordergraph/shared';
+import type { ContractEvent, Database, OrdersEvents } from '@ordergraph/shared';
 import { createLifecycleRepository } from '../lifecycle/lifecycle.repository.js';
 import { createDocumentIssuer } from './issue-documents.js';
 import type { BillingSettings } from './settings.js';
@@ -14,13 +14,12 @@ export const BILLING_EVENT_TYPES = ['payment.captured', 'refund.issued'] as cons
  * invoice).
  */
 export async function applyBillingEvent(
-  event: ConsumedEvent,
+  event: ContractEvent<OrdersEvents>,
   tx: Database,
   { settings, now }: { settings: BillingSettings; now?: () => Date },
 ): Promise<void> {
-  if (!(BILLING_EVENT_TYPES as readonly string[]).includes(event.type)) return;
-  const orderId = event.payload['orderId'];
-  if (typeof orderId !== 'string') return;
+  if (event.type !== 'payment.captured' && event.type !== 'refund.issued') return;
+  const { orderId } = event.payload;
   const lifecycle = createLifecycleRepository({ db: tx });
   const order = await lifecycle.findOrder(orderId);
   if (!order) return;
@@ -31,8 +30,7 @@ export async function applyBillingEvent(
     await issuer.invoiceCaptures(order, { wholeOrder });
     return;
   }
-  const returnId = event.payload['returnId'];
-  if (typeof returnId !== 'string') return;
+  const { returnId } = event.payload;
   // a refund corrects an invoice: what was captured and not invoiced yet is invoiced first
   await issuer.invoiceCaptures(order, { wholeOrder: true });
   await issuer.creditRefunds(order, returnId);

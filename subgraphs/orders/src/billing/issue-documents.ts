@@ -1,4 +1,4 @@
-import { appendEvent, type Database } from '@ordergraph/shared';
+import { appendEvent, ordersEvents, type Database } from '@ordergraph/shared';
 import type { CreditNoteRow, InvoiceRow, OrderRow, Party } from '../db/schema.js';
 import { createBillingRepository, type UninvoicedCapture } from './billing.repository.js';
 import { draftCreditNote, draftInvoice } from './invoice-math.js';
@@ -88,20 +88,23 @@ export function createDocumentIssuer({
       captures.map((capture) => capture.shipmentId),
     );
     // a stream of its own: the order's timeline tells what happened to the order, not its papers
-    await appendEvent(tx, {
-      streamType: 'invoice',
-      streamId: row.id,
-      type: 'invoice.issued',
-      payload: {
-        orderId: order.id,
-        customerId: order.customerId,
-        number: order.number,
-        invoiceId: row.id,
-        invoiceNumber: row.number,
-        total: row.total,
-        currency: row.currency,
-      },
-    });
+    await appendEvent(
+      tx,
+      ordersEvents.event({
+        streamType: 'invoice',
+        streamId: row.id,
+        type: 'invoice.issued',
+        payload: {
+          orderId: order.id,
+          customerId: order.customerId,
+          number: order.number,
+          invoiceId: row.id,
+          invoiceNumber: row.number,
+          total: row.total,
+          currency: row.currency,
+        },
+      }),
+    );
     return row;
   };
 
@@ -172,21 +175,24 @@ export function createDocumentIssuer({
           },
           draft.lines.map((line, index) => ({ ...line, position: index + 1 })),
         );
-        await appendEvent(tx, {
-          streamType: 'credit_note',
-          streamId: row.id,
-          type: 'credit_note.issued',
-          payload: {
-            orderId: order.id,
-            customerId: order.customerId,
-            number: order.number,
-            creditNoteId: row.id,
-            creditNoteNumber: row.number,
-            invoiceNumber: invoiceRow.number,
-            total: row.total,
-            currency: row.currency,
-          },
-        });
+        await appendEvent(
+          tx,
+          ordersEvents.event({
+            streamType: 'credit_note',
+            streamId: row.id,
+            type: 'credit_note.issued',
+            payload: {
+              orderId: order.id,
+              customerId: order.customerId,
+              number: order.number,
+              creditNoteId: row.id,
+              creditNoteNumber: row.number,
+              invoiceNumber: invoiceRow.number,
+              total: row.total,
+              currency: row.currency,
+            },
+          }),
+        );
         issued.push(row);
       }
       return issued;

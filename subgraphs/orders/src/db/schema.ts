@@ -1,6 +1,12 @@
 // every table of the orders database, for drizzle-kit and for code that reads several rooms;
 // each file imports the tables it refers to from its neighbour, never from here
-export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
+export {
+  eventLog,
+  eventCursors,
+  idempotencyKeys,
+  leases,
+  parkedEvents,
+} from '@ordergraph/shared/tables';
 // orders, their lines, payments, allocations, placing requests and cancellations
 export * from './orders.js';
 // returns and refunds

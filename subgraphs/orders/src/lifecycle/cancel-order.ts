@@ -2,6 +2,7 @@ import {
   actorOf,
   type Actor,
   appendEvent,
+  ordersEvents,
   checkIdempotencyKey,
   checkText,
   codedError,
@@ -247,19 +248,25 @@ async function cancelInTransaction(
       name: null,
     },
   };
-  await appendEvent(tx, {
-    streamType: 'order',
-    streamId: orderId,
-    type: 'order.cancelled',
-    payload: { ...common, number: order.number, reason, cancelledBy },
-  });
-  if (voids) {
-    await appendEvent(tx, {
+  await appendEvent(
+    tx,
+    ordersEvents.event({
       streamType: 'order',
       streamId: orderId,
-      type: 'payment.voided',
-      payload: { ...common, amount: order.total, currency: order.currency },
-    });
+      type: 'order.cancelled',
+      payload: { ...common, number: order.number, reason, cancelledBy },
+    }),
+  );
+  if (voids) {
+    await appendEvent(
+      tx,
+      ordersEvents.event({
+        streamType: 'order',
+        streamId: orderId,
+        type: 'payment.voided',
+        payload: { ...common, amount: order.total, currency: order.currency },
+      }),
+    );
   }
 }
 

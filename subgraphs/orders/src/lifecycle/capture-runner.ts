@@ -1,6 +1,7 @@
 import {
   appendEvent,
   readActor,
+  ordersEvents,
   startLeasedWorker,
   systemActor,
   startWakeLoop,
@@ -136,24 +137,30 @@ async function runCaptures({
       if (!captured) {
         log.error({ ...common, reason: result.reason }, 'the payment provider refused a capture');
         await inTx.moveOrder(order.id, {});
-        await appendEvent(tx, {
-          streamType: 'order',
-          streamId: order.id,
-          type: 'payment.capture_failed',
-          payload: { ...common, reason: result.reason },
-        });
+        await appendEvent(
+          tx,
+          ordersEvents.event({
+            streamType: 'order',
+            streamId: order.id,
+            type: 'payment.capture_failed',
+            payload: { ...common, reason: result.reason },
+          }),
+        );
         return;
       }
       const whole = (await inTx.capturedTotal(order.id)) >= order.total;
       const moves = whole && canMovePayment(order.paymentStatus, 'CAPTURED');
       await inTx.moveOrder(order.id, moves ? { paymentStatus: 'CAPTURED' } : {});
       if (moves) await inTx.setPaymentStatus(order.id, 'CAPTURED');
-      await appendEvent(tx, {
-        streamType: 'order',
-        streamId: order.id,
-        type: 'payment.captured',
-        payload: { ...common, captureId: result.captureId || null },
-      });
+      await appendEvent(
+        tx,
+        ordersEvents.event({
+          streamType: 'order',
+          streamId: order.id,
+          type: 'payment.captured',
+          payload: { ...common, captureId: result.captureId || null },
+        }),
+      );
     });
   };
 

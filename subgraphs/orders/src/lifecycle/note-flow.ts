@@ -1,4 +1,4 @@
-import { appendEvent, type Actor, type Database } from '@ordergraph/shared';
+import { appendEvent, ordersEvents, type Actor, type Database } from '@ordergraph/shared';
 import type { OrderNotFound } from './cancel-order.js';
 import { createOrdersRepository } from '../orders.repository.js';
 import type { AddOrderNoteSuccessResult, NewNote } from './notes.js';
@@ -23,19 +23,22 @@ export async function addOrderNote(
   const [order] = await createOrdersRepository({ db: tx }).findByIds([note.orderId]);
   if (!order) return noSuchOrder(note.orderId);
   const created = await createNotesRepository({ db: tx }).insert({ note, actor });
-  await appendEvent(tx, {
-    streamType: 'order',
-    streamId: order.id,
-    type: 'order.note_added',
-    payload: {
-      orderId: order.id,
-      customerId: order.customerId,
-      number: order.number,
-      noteId: created.id,
-      visibility: created.visibility,
-      text: created.text,
-      actor,
-    },
-  });
+  await appendEvent(
+    tx,
+    ordersEvents.event({
+      streamType: 'order',
+      streamId: order.id,
+      type: 'order.note_added',
+      payload: {
+        orderId: order.id,
+        customerId: order.customerId,
+        number: order.number,
+        noteId: created.id,
+        visibility: created.visibility,
+        text: created.text,
+        actor,
+      },
+    }),
+  );
   return { __typename: 'AddOrderNoteSuccess', noteId: created.id, orderId: order.id };
 }

@@ -1,11 +1,14 @@
 import {
   appendEvent,
+  ordersEvents,
   readActor,
   systemActor,
   type Actor,
-  type ConsumedEvent,
+  type ContractEvent,
   type Database,
   type Logger,
+  type PayloadOf,
+  type ShipmentsEvents,
 } from '@ordergraph/shared';
 import { captureAmount } from './captures.js';
 import type { OrderRow, OrderShipmentRow } from '../db/schema.js';
@@ -15,22 +18,12 @@ import { canMoveOrder, hasShipped, orderStatusFromShipments } from './order-stat
 /** Looks up a warehouse's short code (e.g. "EAST") by its id. */
 export type WarehouseCodes = (warehouseId: string) => Promise<string>;
 
-type Payload = Record<string, unknown>;
-const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+/** What the steps of a shipment tell, whichever step it is (see the shipments contract). */
+type Step = PayloadOf<ShipmentsEvents, 'shipment.picking'> &
+  Partial<PayloadOf<ShipmentsEvents, 'shipment.shipped'>>;
 
-function linesOf(payload: Payload): { orderLineId: string; quantity: number }[] {
-  const lines = Array.isArray(payload['lines']) ? (payload['lines'] as Payload[]) : [];
-  return lines.flatMap((line) =>
-    typeof line['orderLineId'] === 'string' && Number.isInteger(line['quantity'])
-      ? [{ orderLineId: line['orderLineId'], quantity: line['quantity'] as number }]
-      : [],
-  );
-}
-
-/** the shipment's status after this event: the payload says it, the type repeats it */
-function statusOf(event: ConsumedEvent): string {
-  return text(event.payload['status']) ?? event.type.slice('shipment.'.length).toUpperCase();
-}
+const linesOf = (payload: Step) =>
+  (payload.lines ?? []).map(({ orderLineId, quantity }) => ({ orderLineId, quantity }));
 
 /**
  * Applies one event of the shipments service's feed to this service, inside the consumer's
@@ -41,19 +34,20 @@ function statusOf(event: ConsumedEvent): string {
  * below the shipment's last applied seq is ignored, so a redelivered event changes nothing.
  */
 export async function applyShipmentEvent(
-  event: ConsumedEvent,
+  event: ContractEvent<ShipmentsEvents>,
   tx: Database,
   { warehouseCodes, log }: { warehouseCodes: WarehouseCodes; log: Logger },
 ): Promise<void> {
   // a duplicate or late carrier report moves nothing, so it is no step of the order
-  if (!event.type.startsWith('shipment.') || event.type === 'shipment.tracking_recorded') return;
-  const payload = event.payload;
-  const shipmentId = text(payload['shipmentId']);
-  const orderId = text(payload['orderId']);
-  if (!shipmentId || !orderId) {
-    log.warn({ seq: event.seq, type: event.type }, 'shipment event without ids; skipped');
+  if (
+    event.type === 'shipment.tracking_recorded' ||
+    event.type === 'carrier.created' ||
+    event.type === 'carrier.updated'
+  ) {
     return;
   }
+  const payload: Step = event.payload;
+  const { shipmentId, orderId } = payload;
   const repository = createLifecycleRepository({ db: tx });
   const locked = await repository.lockOrderWithShipments(orderId);
   if (!locked) {
@@ -65,19 +59,20 @@ export async function applyShipmentEvent(
   if (known && event.seq <= known.lastEventSeq) return;
   if (known && event.type === 'shipment.created') return;
 
-  const status = statusOf(event);
+  // the shipment's status after this event: the payload says it, the type repeats it
+  const status = payload.status || event.type.slice('shipment.'.length).toUpperCase();
   // the step is the warehouse's or the carrier's: the timeline names them, not this consumer
-  const actor = readActor(payload['actor'], systemActor('shipments'));
+  const actor = readActor(payload.actor, systemActor('shipments'));
   const tracking = {
-    carrierCode: text(payload['carrierCode']) ?? known?.carrierCode ?? null,
-    trackingNumber: text(payload['trackingNumber']) ?? known?.trackingNumber ?? null,
-    trackingUrl: text(payload['trackingUrl']) ?? known?.trackingUrl ?? null,
+    carrierCode: payload.carrierCode || known?.carrierCode || null,
+    trackingNumber: payload.trackingNumber || known?.trackingNumber || null,
+    trackingUrl: payload.trackingUrl || known?.trackingUrl || null,
   };
   let shipment: OrderShipmentRow;
   if (known) {
     shipment = { ...known, status, ...tracking, lastEventSeq: event.seq };
   } else {
-    const warehouseId = text(payload['warehouseId']) ?? 'unknown';
+    const { warehouseId } = payload;
     const orderLineIds = new Set((await repository.findOrderLines(orderId)).map((l) => l.id));
     const lines = linesOf(payload).filter((line) => orderLineIds.has(line.orderLineId));
     shipment = {
@@ -119,39 +114,45 @@ export async function applyShipmentEvent(
     await repository.moveOrder(orderId, moves ? { status: target } : {});
   }
 
-  await appendEvent(tx, {
-    streamType: 'order',
-    streamId: orderId,
-    type: 'shipment.updated',
-    payload: {
-      orderId,
-      customerId: order.customerId,
-      shipmentId,
-      status,
-      previousStatus: known?.status ?? null,
-      warehouseId: shipment.warehouseId,
-      warehouseCode: shipment.warehouseCode,
-      ...tracking,
-      description: text(payload['description']),
-      location: text(payload['location']),
-      occurredAt: text(payload['occurredAt']) ?? event.occurredAt.toISOString(),
-      actor,
-    },
-  });
-  if (moves) {
-    await appendEvent(tx, {
+  await appendEvent(
+    tx,
+    ordersEvents.event({
       streamType: 'order',
       streamId: orderId,
-      type: 'order.status_changed',
+      type: 'shipment.updated',
       payload: {
         orderId,
         customerId: order.customerId,
-        number: order.number,
-        from: order.status,
-        to: target,
+        shipmentId,
+        status,
+        previousStatus: known?.status ?? null,
+        warehouseId: shipment.warehouseId,
+        warehouseCode: shipment.warehouseCode,
+        ...tracking,
+        description: payload.description || null,
+        location: payload.location || null,
+        occurredAt: payload.occurredAt || event.occurredAt.toISOString(),
         actor,
       },
-    });
+    }),
+  );
+  if (moves) {
+    await appendEvent(
+      tx,
+      ordersEvents.event({
+        streamType: 'order',
+        streamId: orderId,
+        type: 'order.status_changed',
+        payload: {
+          orderId,
+          customerId: order.customerId,
+          number: order.number,
+          from: order.status,
+          to: target,
+          actor,
+        },
+      }),
+    );
   }
 }
 

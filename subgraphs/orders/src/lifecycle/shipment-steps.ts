@@ -1,6 +1,11 @@
-type Payload = Record<string, unknown>;
+import type { PayloadOf, OrdersEvents } from '@ordergraph/shared';
 
-const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+/** What a `shipment.updated` entry tells, as the orders contract says. */
+export type ShipmentStep = Pick<
+  PayloadOf<OrdersEvents, 'shipment.updated'>,
+  'warehouseId' | 'status'
+> &
+  Partial<PayloadOf<OrdersEvents, 'shipment.updated'>>;
 
 /** How each step of a parcel's journey reads once it has left the warehouse. */
 const JOURNEY: Record<string, string> = {
@@ -14,12 +19,11 @@ const JOURNEY: Record<string, string> = {
 
 /**
  * A sentence for a `shipment.updated` timeline entry, e.g. "Shipment from EAST shipped with
- * UPS, tracking 1Z999AA10123456784" or "Out for delivery (Newark, NJ)".
+ * UPS, tracking 1Z999AA10123456784" or "Out for delivery (Newark, NJ)". Blank words are left out.
  */
-export function describeShipmentStep(payload: Payload): string {
-  const from = `Shipment from ${text(payload['warehouseCode']) ?? text(payload['warehouseId']) ?? 'the warehouse'}`;
-  const status = text(payload['status']) ?? '';
-  switch (status) {
+export function describeShipmentStep(step: ShipmentStep): string {
+  const from = `Shipment from ${step.warehouseCode || step.warehouseId || 'the warehouse'}`;
+  switch (step.status) {
     case 'PENDING':
       return `${from} is being prepared`;
     case 'PICKING':
@@ -27,15 +31,14 @@ export function describeShipmentStep(payload: Payload): string {
     case 'PACKED':
       return `${from} is packed`;
     case 'SHIPPED': {
-      const carrier = text(payload['carrierCode'])?.toUpperCase();
-      const tracking = text(payload['trackingNumber']);
+      const carrier = step.carrierCode?.toUpperCase();
+      const tracking = step.trackingNumber;
       return `${from} shipped${carrier ? ` with ${carrier}` : ''}${tracking ? `, tracking ${tracking}` : ''}`;
     }
     case 'CANCELLED':
       return `${from} cancelled`;
   }
-  const step = JOURNEY[status] ?? status.toLowerCase().replaceAll('_', ' ');
-  const location = text(payload['location']);
-  const detail = status === 'EXCEPTION' ? text(payload['description']) : null;
-  return `${step}${detail ? `: ${detail}` : ''}${location ? ` (${location})` : ''}`;
+  const journey = JOURNEY[step.status] ?? step.status.toLowerCase().replaceAll('_', ' ');
+  const detail = step.status === 'EXCEPTION' ? step.description : null;
+  return `${journey}${detail ? `: ${detail}` : ''}${step.location ? ` (${step.location})` : ''}`;
 }

@@ -1,6 +1,7 @@
 import {
   actorOf,
   appendEvent,
+  ordersEvents,
   codedError,
   hashRequest,
   invalidInput,
@@ -244,20 +245,23 @@ export function createRefundFlow({ db, payments }: { db: Database; payments: Pay
       await settlePaymentAfterRefund(tx, order, { captured, refunded });
       result = refundSuccess(returnId, amount, found.currency);
       await store(result);
-      await appendEvent(tx, {
-        streamType: 'order',
-        streamId: order.id,
-        type: 'refund.issued',
-        payload: {
-          orderId: order.id,
-          customerId: order.customerId,
-          returnId,
-          amount,
-          currency: found.currency,
-          // the asker, kept with the refunds, even when recovery finishes what they began
-          actor: readActor(batch.find((part) => part.actor)?.actor, systemActor('orders')),
-        },
-      });
+      await appendEvent(
+        tx,
+        ordersEvents.event({
+          streamType: 'order',
+          streamId: order.id,
+          type: 'refund.issued',
+          payload: {
+            orderId: order.id,
+            customerId: order.customerId,
+            returnId,
+            amount,
+            currency: found.currency,
+            // the asker, kept with the refunds, even when recovery finishes what they began
+            actor: readActor(batch.find((part) => part.actor)?.actor, systemActor('orders')),
+          },
+        }),
+      );
       return result;
     }
     await store(result);

@@ -1,4 +1,4 @@
-import { appendEvent, type Actor, type Database } from '@ordergraph/shared';
+import { appendEvent, ordersEvents, type Actor, type Database } from '@ordergraph/shared';
 import type { OrderRow, OrderStatus, PaymentStatus } from '../db/schema.js';
 import { createLifecycleRepository } from '../lifecycle/lifecycle.repository.js';
 import { canMoveOrder, canMovePayment } from '../lifecycle/order-status.js';
@@ -48,19 +48,22 @@ export async function settleOrderAfterReceipt(
   await createLifecycleRepository({ db: tx }).moveOrder(order.id, { status: to });
   return {
     record: async () => {
-      await appendEvent(tx, {
-        streamType: 'order',
-        streamId: order.id,
-        type: 'order.status_changed',
-        payload: {
-          orderId: order.id,
-          customerId: order.customerId,
-          number: order.number,
-          from: order.status,
-          to,
-          actor,
-        },
-      });
+      await appendEvent(
+        tx,
+        ordersEvents.event({
+          streamType: 'order',
+          streamId: order.id,
+          type: 'order.status_changed',
+          payload: {
+            orderId: order.id,
+            customerId: order.customerId,
+            number: order.number,
+            from: order.status,
+            to,
+            actor,
+          },
+        }),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   actorOf,
   appendEvent,
+  ordersEvents,
   canActForCustomer,
   invalidInput,
   isUuid,
@@ -68,19 +69,22 @@ export function createReturnFlows({
         if ('__typename' in locked) return locked;
         const { found } = locked;
         await repository.decide(returnId, decision);
-        await appendEvent(tx, {
-          streamType: 'order',
-          streamId: found.orderId,
-          type: approving ? 'return.approved' : 'return.rejected',
-          payload: {
-            orderId: found.orderId,
-            customerId: found.customerId,
-            returnId,
-            ...(approving ? {} : { reason: decision.rejectionReason }),
-            decidedBy: viewer.subject,
-            actor: actorOf(viewer),
-          },
-        });
+        await appendEvent(
+          tx,
+          ordersEvents.event({
+            streamType: 'order',
+            streamId: found.orderId,
+            type: approving ? 'return.approved' : 'return.rejected',
+            payload: {
+              orderId: found.orderId,
+              customerId: found.customerId,
+              returnId,
+              ...(approving ? {} : { reason: decision.rejectionReason }),
+              decidedBy: viewer.subject,
+              actor: actorOf(viewer),
+            },
+          }),
+        );
         return { __typename: success, returnId };
       },
     });
@@ -149,22 +153,25 @@ export function createReturnFlows({
             currency: order.currency,
             lines: valued,
           });
-          await appendEvent(tx, {
-            streamType: 'order',
-            streamId: orderId,
-            type: 'return.requested',
-            payload: {
-              orderId,
-              customerId: order.customerId,
-              returnId: created.id,
-              reason: request.reason,
-              lines: valued,
-              amount: valued.reduce((sum, line) => sum + line.amount, 0),
-              currency: order.currency,
-              requestedBy: viewer.subject,
-              actor: actorOf(viewer),
-            },
-          });
+          await appendEvent(
+            tx,
+            ordersEvents.event({
+              streamType: 'order',
+              streamId: orderId,
+              type: 'return.requested',
+              payload: {
+                orderId,
+                customerId: order.customerId,
+                returnId: created.id,
+                reason: request.reason,
+                lines: valued,
+                amount: valued.reduce((sum, line) => sum + line.amount, 0),
+                currency: order.currency,
+                requestedBy: viewer.subject,
+                actor: actorOf(viewer),
+              },
+            }),
+          );
           return { __typename: 'RequestReturnSuccess', returnId: created.id };
         },
       });
@@ -253,25 +260,28 @@ export function createReturnFlows({
           }
           await repository.receive(returnId, receipts);
           const change = await settleOrderAfterReceipt(tx, { order, actor: actorOf(viewer) });
-          await appendEvent(tx, {
-            streamType: 'order',
-            streamId: found.orderId,
-            type: 'return.received',
-            payload: {
-              orderId: found.orderId,
-              customerId: found.customerId,
-              returnId,
-              lines: receipts.map(({ orderLineId, disposition, warehouseId }) => ({
-                orderLineId,
-                sku: byLine.get(orderLineId)!.sku,
-                quantity: byLine.get(orderLineId)!.quantity,
-                disposition,
-                warehouseId,
-              })),
-              receivedBy: viewer.subject,
-              actor: actorOf(viewer),
-            },
-          });
+          await appendEvent(
+            tx,
+            ordersEvents.event({
+              streamType: 'order',
+              streamId: found.orderId,
+              type: 'return.received',
+              payload: {
+                orderId: found.orderId,
+                customerId: found.customerId,
+                returnId,
+                lines: receipts.map(({ orderLineId, disposition, warehouseId }) => ({
+                  orderLineId,
+                  sku: byLine.get(orderLineId)!.sku,
+                  quantity: byLine.get(orderLineId)!.quantity,
+                  disposition,
+                  warehouseId,
+                })),
+                receivedBy: viewer.subject,
+                actor: actorOf(viewer),
+              },
+            }),
+          );
           await change?.record();
           return { __typename: 'ReceiveReturnSuccess', returnId };
         },

@@ -6,3 +6,4 @@ export * from './process.js';
 export * from './deadline.js';
 export * from './telemetry.js';
 export * from './services.js';
+export * from './events.js';

@@ -10,6 +10,7 @@ import {
   sql,
   startEventConsumer,
 } from '../../src/index.js';
+import { thingsEvents } from './things-events.js';
 
 const env = process.env;
 const log = createLogger({ name: 'consumer', level: 'info' });
@@ -26,6 +27,7 @@ await startEventConsumer({
     signingSecret: DEVELOPMENT_SIGNING_SECRET,
   }),
   field: 'thingsEventLog',
+  contract: thingsEvents,
   log,
   waitMs: 1_000,
   onEvent: async (event, tx) => {

@@ -15,7 +15,13 @@ import { SHIPMENT_STATUSES, type ShipmentStatus } from '../shipment-status.js';
 
 import type { ActorKind } from '@ordergraph/shared';
 
-export { eventLog, eventCursors, idempotencyKeys, leases } from '@ordergraph/shared/tables';
+export {
+  eventLog,
+  eventCursors,
+  idempotencyKeys,
+  leases,
+  parkedEvents,
+} from '@ordergraph/shared/tables';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
