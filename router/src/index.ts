@@ -16,7 +16,7 @@ if (config.usingDevelopmentJwtSecret) {
 // ROUTER_WORKERS > 1: this process only forks and supervises the workers that serve the port
 if (supervisesWorkers(config.workers)) process.exit(await superviseWorkers({ ...config, log }));
 // before the router exists, so the gateway's spans find the provider
-const tracing = startTelemetry({ serviceName: 'router', enabled: config.telemetry });
+const tracing = await startTelemetry({ serviceName: 'router', enabled: config.telemetry });
 
 const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
 const router = await createRouter({ ...config, supergraphSdl, log });

@@ -15,7 +15,7 @@ const ORDER_QUERY = `query ObsOrders {
 }`;
 
 // started before the services, as the entry points do: spans and metrics kept in memory
-const telemetry = startTestTelemetry();
+const telemetry = await startTestTelemetry();
 const { spans } = telemetry;
 let stack: Stack;
 let logs: ReturnType<typeof captureTestLogs>;

@@ -30,7 +30,7 @@ export async function startSubgraph({
   createServer,
 }: StartSubgraphOptions): Promise<void> {
   const { name, port, host, databaseUrl, dataDir, shutdownTimeoutMs } = config;
-  const tracing = startTelemetry({ serviceName: name, enabled: config.telemetry });
+  const tracing = await startTelemetry({ serviceName: name, enabled: config.telemetry });
   const root = isAbsolute(dataDir) ? dataDir : join(PROJECT_ROOT, dataDir);
   const handle = await openDatabase({
     url: databaseUrl,

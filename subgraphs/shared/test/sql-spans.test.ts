@@ -11,7 +11,10 @@ const spans = new InMemorySpanExporter();
 let handle: DatabaseHandle;
 
 before(async () => {
-  startTelemetry({ serviceName: 'sql-spans', spanProcessors: [new SimpleSpanProcessor(spans)] });
+  await startTelemetry({
+    serviceName: 'sql-spans',
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
   handle = await createTestDatabase({ name: 'shared_spans', migrationsFolder });
 });
 after(() => handle.close());

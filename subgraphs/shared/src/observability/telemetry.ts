@@ -1,8 +1,5 @@
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { z } from 'zod';
 
 /**
@@ -50,9 +47,10 @@ export interface Telemetry {
  * Starts the OpenTelemetry Node SDK (traces, metrics, the W3C propagator and the async context)
  * when `enabled`, its exporters chosen by the OTEL_* variables. Tests pass their own span
  * processors and metric readers instead, which starts it whatever the environment says. Null
- * when nothing is started: every span and instrument is then a no-op.
+ * when nothing is started: every span and instrument is then a no-op. The SDK is loaded only
+ * then, so a process with telemetry off never pays for loading it.
  */
-export function startTelemetry({
+export async function startTelemetry({
   serviceName,
   enabled = false,
   spanProcessors,
@@ -62,9 +60,16 @@ export function startTelemetry({
   enabled?: boolean;
   spanProcessors?: SpanProcessor[];
   metricReaders?: MetricReader[];
-}): Telemetry | null {
+}): Promise<Telemetry | null> {
   const local = spanProcessors !== undefined || metricReaders !== undefined;
   if (!enabled && !local) return null;
+  // seconds of module loading: only for the processes that export
+  const [{ NodeSDK }, { defaultResource, resourceFromAttributes }, { ATTR_SERVICE_NAME }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/semantic-conventions'),
+    ]);
   const sdk = new NodeSDK({
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, detected at start, take precedence
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),

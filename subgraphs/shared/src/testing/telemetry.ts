@@ -1,12 +1,5 @@
-import { MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { startTelemetry } from '../observability/telemetry.js';
-
-/** A reader the test collects from when it asks, instead of on an interval. */
-class OnDemandMetricReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
 
 /** One data point of a collected metric: its attributes and its value (a histogram's count). */
 export interface CollectedPoint {
@@ -18,10 +11,20 @@ export interface CollectedPoint {
  * Starts the OpenTelemetry SDK for a test process, exporting into memory: every finished span,
  * and the metrics collected on demand by name. Call it before the services start.
  */
-export function startTestTelemetry(serviceName = 'ordergraph-test') {
+export async function startTestTelemetry(serviceName = 'ordergraph-test') {
+  // loaded here, not at the top: every test imports this folder, few of them export telemetry
+  const [{ MetricReader }, { InMemorySpanExporter, SimpleSpanProcessor }] = await Promise.all([
+    import('@opentelemetry/sdk-metrics'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]);
+  // a reader the test collects from when it asks, instead of on an interval
+  class OnDemandMetricReader extends MetricReader {
+    protected override async onForceFlush(): Promise<void> {}
+    protected override async onShutdown(): Promise<void> {}
+  }
   const spans = new InMemorySpanExporter();
   const reader = new OnDemandMetricReader();
-  startTelemetry({
+  await startTelemetry({
     serviceName,
     spanProcessors: [new SimpleSpanProcessor(spans)],
     metricReaders: [reader],
