@@ -55,6 +55,7 @@ export async function startSubgraph({
     maxConnections,
     dataDir: databaseUrl ? undefined : join(root, name),
     migrationsFolder,
+    log,
   });
   log.info({ database: handle.kind }, 'database migrated');
   if (seed && (seed.enabled ?? handle.kind === 'pglite')) await seed.run(handle);
