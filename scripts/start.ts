@@ -7,7 +7,12 @@ import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
 import { PROJECT_ROOT } from '@ordergraph/shared';
 import { signToken } from '../router/src/auth.js';
-import { DEFAULT_SUBGRAPH_PORTS, loadConfig, SUBGRAPH_NAMES } from '../router/src/config.js';
+import {
+  DEFAULT_SUBGRAPH_PORTS,
+  loadConfig,
+  SUBGRAPH_NAMES,
+  type SubgraphName,
+} from '../router/src/config.js';
 import { seedDemoData } from './seed-demo.js';
 
 const COLORS = [36, 35, 33, 32, 34, 91];
@@ -43,10 +48,19 @@ function nodeArgs(dir: string): string[] {
   return ['--conditions=ordergraph-dist', '--enable-source-maps', entry];
 }
 
-function launch(name: string, dir: string, color: number): ChildProcess {
+/**
+ * The port a subgraph listens on: the one its URL in the router's configuration names
+ * (`CUSTOMERS_URL`, ...), its default without one, so a second copy can run beside the first.
+ */
+function subgraphPort(name: SubgraphName): number {
+  const { port } = new URL(routerConfig.subgraphUrls[name]);
+  return port ? Number(port) : DEFAULT_SUBGRAPH_PORTS[name];
+}
+
+function launch(name: string, dir: string, color: number, port: number): ChildProcess {
   const child = spawn(process.execPath, nodeArgs(dir), {
     cwd: PROJECT_ROOT,
-    env: process.env,
+    env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const print = prefixed(name, color);
@@ -114,13 +128,15 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  SUBGRAPH_NAMES.forEach((name, index) => launch(name, `subgraphs/${name}`, COLORS[index] ?? 37));
+  SUBGRAPH_NAMES.forEach((name, index) =>
+    launch(name, `subgraphs/${name}`, COLORS[index] ?? 37, subgraphPort(name)),
+  );
   await Promise.all(
     SUBGRAPH_NAMES.map((name) =>
-      waitForHealth(name, `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name]}/health`),
+      waitForHealth(name, `http://127.0.0.1:${subgraphPort(name)}/health`),
     ),
   );
-  launch('router', 'router', COLORS[5] ?? 37);
+  launch('router', 'router', COLORS[5] ?? 37, routerConfig.port);
   const routerUrl = `http://127.0.0.1:${routerConfig.port}/graphql`;
   await waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`);
 

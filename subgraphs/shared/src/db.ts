@@ -6,7 +6,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { openEmbeddedDatabase } from './embedded-database.js';
+import { openEmbeddedDatabase, type SetAside } from './embedded-database.js';
+import type { Logger } from './logger.js';
 import { instrumentPglite, instrumentPostgres } from './observability/db-instrumentation.js';
 import { createPoolUsage, type PoolUsage } from './observability/pool-metrics.js';
 
@@ -93,6 +94,8 @@ export interface OpenDatabaseOptions {
    * that cannot keep them, such as PgBouncer in transaction mode before 1.21
    */
   preparedStatements?: boolean | undefined;
+  /** where an embedded data directory set aside is reported; standard error when omitted */
+  log?: Pick<Logger, 'warn'> | undefined;
 }
 
 /** Opens (creating it when missing) and migrates a subgraph's database. */
@@ -102,6 +105,7 @@ export async function openDatabase({
   migrationsFolder,
   maxConnections = 10,
   preparedStatements = true,
+  log,
 }: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const statements: StatementCounter = { count: 0, byRequest: new Map() };
   const logger = { logQuery: () => countStatement(statements) };
@@ -133,7 +137,9 @@ export async function openDatabase({
     };
   }
 
-  const client = await openEmbeddedDatabase(dataDir);
+  const client = await openEmbeddedDatabase(dataDir, {
+    onSetAside: (event) => reportSetAside(event, log),
+  });
   const pool = createPoolUsage(1);
   const instrumented = instrumentPglite(client, pool);
   const db = drizzlePglite(instrumented, { logger });
@@ -151,6 +157,19 @@ export async function openDatabase({
       ),
     close: () => client.close(),
   };
+}
+
+/** One line saying what became of an embedded database PGlite could no longer open. */
+function reportSetAside(
+  { dataDir, backup, found, expected }: SetAside,
+  log: Pick<Logger, 'warn'> | undefined,
+): void {
+  const message =
+    `the embedded database in ${dataDir} was made by PostgreSQL ${found}, which this PGlite ` +
+    `(PostgreSQL ${expected}) cannot open: it is kept in ${backup}, and a new empty one ` +
+    `takes its place`;
+  if (log) log.warn({ dataDir, backup }, message);
+  else console.warn(message);
 }
 
 // any fixed number will do: advisory locks are per database, and only migrators take this one

@@ -38,6 +38,7 @@ export async function startSubgraph({
     maxConnections: config.databasePoolMax,
     dataDir: databaseUrl ? undefined : join(root, name),
     migrationsFolder,
+    log,
   });
   log.info({ database: handle.kind }, 'database migrated');
   if (seed && (config.seedDemoData ?? handle.kind === 'pglite')) await seed(handle);

@@ -40,14 +40,16 @@ type Unsafe = postgres.Sql['unsafe'];
  * connection and then sent in one round trip, its plan reused. Statements without parameters
  * keep the simple protocol (a migration holds several statements).
  */
-const preparing =
-  (unsafe: Unsafe, prepare: boolean): Unsafe =>
-  (query, parameters, options) =>
-    unsafe(
-      query,
-      parameters,
-      prepare && parameters?.length ? { ...options, prepare: true } : options,
-    );
+const preparing = (unsafe: Unsafe, prepare: boolean): Unsafe =>
+  // a second argument that is not an array is the options (postgres.js 4's second overload)
+  ((query: string, parameters?: unknown, options?: postgres.UnsafeQueryOptions) =>
+    Array.isArray(parameters)
+      ? unsafe(
+          query,
+          parameters as postgres.ParameterOrJSON<never>[],
+          prepare && parameters.length ? { ...options, prepare: true } : options,
+        )
+      : unsafe(query, parameters as never)) as Unsafe;
 
 /**
  * A postgres.js client whose statements are traced, whose pool use `pool` counts and, with
