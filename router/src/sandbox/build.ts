@@ -112,9 +112,9 @@ export async function ensureSandboxBuilt(outdir = SANDBOX_ASSETS_DIR): Promise<b
   return true;
 }
 
-// one copy of each React library in the bundle, or hooks and contexts break: the explorer
-// plugin depends on an older @graphiql/react than graphiql itself, and react-compiler-runtime
-// (hoisted to the root) would find another workspace's React
+// one copy of each React library in the bundle, or hooks and contexts break: the plugins must
+// share graphiql's @graphiql/react (its store) even when their ranges drift apart, and
+// react-compiler-runtime (hoisted to the root) would find another workspace's React
 function singleCopies() {
   const graphiqlDir = dirname(require.resolve('graphiql/package.json'));
   const resolveDirs: [RegExp, string][] = [
