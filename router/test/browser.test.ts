@@ -21,6 +21,7 @@ const skip =
 
 // the variables editor, once its tab is open
 const VARIABLES = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
+const HEADERS = '.graphiql-editor-tool .graphiql-editor + .graphiql-editor';
 
 const ORDER_QUERY = `query AdasOrder($id: ID!) {
   order(id: $id) {
@@ -43,35 +44,38 @@ const TRACK_ORDER = `subscription TrackOrder($orderId: ID!, $after: String) {
   }
 }`;
 
-/** replaces the text of one of GraphiQL's CodeMirror editors, as typing it would */
+// GraphiQL's editors (Monaco) by the pane they are in: the sandbox hands them to its page as
+// `window.sandbox` (plugins.ts)
+const EDITORS: Record<string, string> = {
+  '.graphiql-query-editor': 'queryEditor',
+  '.graphiql-response': 'responseEditor',
+  [VARIABLES]: 'variableEditor',
+  [HEADERS]: 'headerEditor',
+};
+const editorName = (selector: string) => EDITORS[selector]!;
+
+/** replaces the text of one of GraphiQL's editors, as typing it would */
 async function setEditor(page: Page, selector: string, text: string): Promise<void> {
-  await page.locator(`${selector} .CodeMirror`).first().waitFor();
-  await page.evaluate(
-    ([selector, text]) => {
-      const element = document.querySelector(`${selector} .CodeMirror`) as any;
-      element.CodeMirror.setValue(text);
-    },
-    [selector, text] as const,
-  );
+  const name = editorName(selector);
+  await page.waitForFunction((name) => Boolean((window as any).sandbox?.[name]), name);
+  await page.evaluate(([name, text]) => (window as any).sandbox[name].setValue(text), [
+    name,
+    text,
+  ] as const);
 }
 
 /** writes an operation into the query editor, once GraphiQL has read which operation it is */
 async function setOperation(page: Page, operation: string): Promise<void> {
   await setEditor(page, '.graphiql-query-editor', operation);
   const name = /^\w+ (\w+)/.exec(operation)?.[1];
-  await page.waitForFunction(
-    (name) =>
-      (document.querySelector('.graphiql-query-editor .CodeMirror') as any).CodeMirror
-        .operationName === name,
-    name,
-  );
+  await page.waitForFunction((name) => (window as any).sandbox.operationName === name, name);
 }
 
-/** the text of a CodeMirror editor: what the page shows, including lines scrolled out of view */
+/** the text of an editor: what the page shows, including lines scrolled out of view */
 const editorText = (page: Page, selector: string) =>
   page.evaluate(
-    (selector) => (document.querySelector(`${selector} .CodeMirror`) as any).CodeMirror.getValue(),
-    selector,
+    (name) => (window as any).sandbox?.[name]?.getValue() ?? '',
+    editorName(selector),
   ) as Promise<string>;
 
 /** waits for the response pane to show a result that satisfies `check`, and returns it */
@@ -142,9 +146,7 @@ describe('the sandbox in a browser', { skip }, () => {
     await page
       .locator('.sandbox-signed-in', { hasText: 'Signed in as Ada Lovelace (customer)' })
       .waitFor();
-    const headers = JSON.parse(
-      await editorText(page, '.graphiql-editor-tool .graphiql-editor + .graphiql-editor'),
-    );
+    const headers = JSON.parse(await editorText(page, HEADERS));
     assert.match(headers.Authorization, /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 
     // the persisted operations are there to load

@@ -22,7 +22,30 @@ export const SANDBOX_ASSETS_DIR = join(here, '../../dist/sandbox');
 const STAMP_FILE = 'stamp.json';
 
 // the bundle changes with our sources and with the versions of what it bundles
-const BUNDLED_PACKAGES = ['graphiql', '@graphiql/plugin-explorer', 'graphql-ws', 'react'];
+const BUNDLED_PACKAGES = [
+  'graphiql',
+  '@graphiql/plugin-explorer',
+  'graphql-ws',
+  'react',
+  'monaco-editor',
+  'monaco-graphql',
+];
+
+/**
+ * The web workers of GraphiQL's editor (Monaco), each bundled on its own and served beside the
+ * page: `MonacoEnvironment` in `client/workers.ts` starts them by these names.
+ */
+const WORKERS: Record<string, string> = {
+  'editor.worker': 'monaco-editor/esm/vs/editor/editor.worker.js',
+  'json.worker': 'monaco-editor/esm/vs/language/json/json.worker.js',
+  'graphql.worker': 'monaco-graphql/esm/graphql.worker.js',
+};
+/** The files of a built sandbox, by the path the router serves them at. */
+export const SANDBOX_FILES = [
+  'sandbox.js',
+  'sandbox.css',
+  ...Object.keys(WORKERS).map((name) => `${name}.js`),
+];
 
 /** A hash of everything the bundle is made from; a different hash means a stale bundle. */
 export function sourceStamp(): string {
@@ -57,7 +80,12 @@ export async function buildSandbox(outdir = SANDBOX_ASSETS_DIR): Promise<void> {
   rmSync(staging, { recursive: true, force: true });
   const stamp = sourceStamp();
   await esbuild.build({
-    entryPoints: { sandbox: join(SANDBOX_SOURCE_DIR, 'main.ts') },
+    entryPoints: {
+      sandbox: join(SANDBOX_SOURCE_DIR, 'main.ts'),
+      ...Object.fromEntries(
+        Object.entries(WORKERS).map(([name, module]) => [name, require.resolve(module)]),
+      ),
+    },
     outdir: staging,
     bundle: true,
     minify: true,
@@ -68,7 +96,7 @@ export async function buildSandbox(outdir = SANDBOX_ASSETS_DIR): Promise<void> {
     logLevel: 'silent',
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.svg': 'dataurl' },
+    loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.svg': 'dataurl', '.ttf': 'dataurl' },
     plugins: [singleCopies()],
   });
   writeFileSync(join(staging, STAMP_FILE), JSON.stringify({ stamp }) + '\n');
@@ -84,9 +112,9 @@ export async function ensureSandboxBuilt(outdir = SANDBOX_ASSETS_DIR): Promise<b
   return true;
 }
 
-// one copy of each React library in the bundle, or hooks and contexts break: the explorer
-// plugin depends on an older @graphiql/react than graphiql itself, and react-compiler-runtime
-// (hoisted to the root) would find another workspace's React
+// one copy of each React library in the bundle, or hooks and contexts break: the plugins must
+// share graphiql's @graphiql/react (its store) even when their ranges drift apart, and
+// react-compiler-runtime (hoisted to the root) would find another workspace's React
 function singleCopies() {
   const graphiqlDir = dirname(require.resolve('graphiql/package.json'));
   const resolveDirs: [RegExp, string][] = [

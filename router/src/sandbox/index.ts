@@ -5,7 +5,7 @@ import { HttpError, parseJsonBody, readBody, sendJson } from '@ordergraph/shared
 import type { Logger } from '@ordergraph/shared/logging';
 import type { JwtOptions } from '../auth.js';
 import { readManifest } from '../persisted/manifest.js';
-import { ensureSandboxBuilt, SANDBOX_ASSETS_DIR } from './build.js';
+import { ensureSandboxBuilt, SANDBOX_ASSETS_DIR, SANDBOX_FILES } from './build.js';
 import { DEMO_IDENTITIES, mintDemoToken } from './identities.js';
 import { sandboxPage, unavailablePage } from './page.js';
 
@@ -20,10 +20,12 @@ export interface Sandbox {
   handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean>;
 }
 
-const ASSETS: Record<string, string> = {
-  '/sandbox/sandbox.js': 'text/javascript; charset=utf-8',
-  '/sandbox/sandbox.css': 'text/css; charset=utf-8',
-};
+const ASSETS: Record<string, string> = Object.fromEntries(
+  SANDBOX_FILES.map((file) => [
+    `/sandbox/${file}`,
+    file.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+  ]),
+);
 
 /**
  * The development sandbox: GraphiQL at `/`, its assets, and a sign-in that mints tokens for

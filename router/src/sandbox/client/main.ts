@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
+import './workers.js';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
-import '@graphiql/plugin-explorer/dist/style.css';
-import { GraphiQL } from 'graphiql';
+import '@graphiql/plugin-explorer/style.css';
+import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
 import 'graphiql/graphiql.css';
 import { createElement as h } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -38,6 +39,8 @@ const plugins = [
   signInPlugin(config.identities),
   examplesPlugin(config.operations),
   explorerPlugin({ showAttribution: false }),
+  // GraphiQL 5 shows the history only when asked, as any plugin
+  HISTORY_PLUGIN,
 ];
 
 createRoot(document.getElementById('sandbox')).render(

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { useEditorContext, type GraphiQLPlugin } from '@graphiql/react';
+import { pick, useGraphiQL, type GraphiQLPlugin } from '@graphiql/react';
 import { createElement as h, useState, useSyncExternalStore } from 'react';
 import type { SandboxConfig } from '../index.js';
 import { session, signIn } from './session.js';
@@ -17,7 +17,7 @@ export function examplesPlugin(operations: SandboxConfig['operations']): GraphiQ
     title: 'Examples',
     icon: () => h('span', { className: 'sandbox-icon', 'aria-hidden': true }, 'Ex'),
     content: function Examples() {
-      const editors = useEditorContext({ nonNull: true });
+      const editors = useGraphiQL(pick('queryEditor', 'variableEditor'));
       const load = (operation: SandboxConfig['operations'][number]) => {
         editors.queryEditor?.setValue(operation.body);
         editors.variableEditor?.setValue(
@@ -66,7 +66,7 @@ export function signInPlugin(identities: SandboxConfig['identities']): GraphiQLP
     title: 'Sign in',
     icon: () => h('span', { className: 'sandbox-icon', 'aria-hidden': true }, 'Me'),
     content: function SignIn() {
-      const editors = useEditorContext({ nonNull: true });
+      const editors = useGraphiQL(pick('headerEditor'));
       const signedIn = useSyncExternalStore(session.subscribe, session.get);
       const [identity, setIdentity] = useState(identities[0]?.id ?? '');
       const [error, setError] = useState(null as string | null);
@@ -139,8 +139,20 @@ export function signInPlugin(identities: SandboxConfig['identities']): GraphiQLP
   };
 }
 
-/** Who the sandbox is signed in as, in the toolbar. */
+/**
+ * GraphiQL's editors (Monaco) and the operation it has picked, as `window.sandbox` for scripting
+ * the page from the browser's console, as the sandbox's browser test does.
+ */
+function useConsoleAccess(): void {
+  const state = useGraphiQL(
+    pick('queryEditor', 'variableEditor', 'headerEditor', 'responseEditor', 'operationName'),
+  );
+  (window as unknown as { sandbox: typeof state }).sandbox = state;
+}
+
+/** Who the sandbox is signed in as, in the toolbar (always shown, so it also opens the console access). */
 export function SignedInBadge() {
+  useConsoleAccess();
   const signedIn = useSyncExternalStore(session.subscribe, session.get);
   return h(
     'span',
