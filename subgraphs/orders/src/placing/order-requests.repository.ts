@@ -29,14 +29,8 @@ export interface SagaProgress {
 /** The SQL of placeOrder's idempotency claims, as plain functions over `db`. */
 export function createOrderRequestsRepository({ db }: { db: Database }) {
   return {
-    /**
-     * Takes the key for this attempt, recording the steps it plans (the undo of a step that did
-     * nothing changes nothing, so recovery may undo them all); false when another request
-     * holds it.
-     */
-    async claim(
-      claim: Claim & { requestHash: string; plannedSteps?: SagaStep[] },
-    ): Promise<boolean> {
+    /** takes the key for this attempt; false when another request holds it */
+    async claim(claim: Claim & { requestHash: string }): Promise<boolean> {
       const inserted = await db
         .insert(orderRequests)
         .values({
@@ -46,7 +40,6 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
           status: 'PENDING',
           orderId: claim.orderId,
           attempt: claim.attempt,
-          steps: claim.plannedSteps ?? [],
         })
         .onConflictDoNothing()
         .returning({ orderId: orderRequests.orderId });
@@ -100,14 +93,11 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
       return updated.length === 1;
     },
 
-    /**
-     * Stores the result (with the steps and the authorization, when given); false when this
-     * attempt lost the claim.
-     */
+    /** stores the result (with the steps, when given); false when this attempt lost the claim */
     async complete(
       claim: Claim,
       result: Record<string, unknown>,
-      { steps, authorizationId }: { steps?: SagaStep[]; authorizationId?: string } = {},
+      steps?: SagaStep[],
     ): Promise<boolean> {
       const updated = await db
         .update(orderRequests)
@@ -117,7 +107,6 @@ export function createOrderRequestsRepository({ db }: { db: Database }) {
           completedAt: sql`now()`,
           claimedAt: sql`now()`,
           ...(steps ? { steps } : {}),
-          ...(authorizationId ? { authorizationId } : {}),
         })
         .where(byAttempt(claim))
         .returning({ orderId: orderRequests.orderId });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codedError, invalidInput } from '@ordergraph/shared';
 import type { Claim, OrderRequestsRepository, SagaProgress } from './order-requests.repository.js';
-import type { SagaStep } from './order-saga.js';
 import type { PlaceOrderOutcome } from './place-order-inputs.js';
 
 export interface ClaimTiming {
@@ -28,16 +27,13 @@ export async function claimOrAwait(
     pollIntervalMs = 50,
     waitTimeoutMs = 15_000,
     staleAfterMs = 120_000,
-    plannedSteps,
-  }: { scope: string; key: string; requestHash: string; plannedSteps: SagaStep[] } & ClaimTiming,
-): Promise<
-  { claim: Claim; progress: SagaProgress; recorded: SagaStep[] } | { result: PlaceOrderOutcome }
-> {
+  }: { scope: string; key: string; requestHash: string } & ClaimTiming,
+): Promise<{ claim: Claim; progress: SagaProgress } | { result: PlaceOrderOutcome }> {
   const deadline = Date.now() + waitTimeoutMs;
   for (;;) {
     const claim = { scope, key, attempt: randomUUID(), orderId: randomUUID() };
-    if (await requests.claim({ ...claim, requestHash, plannedSteps })) {
-      return { claim, progress: { steps: [], authorizationId: null }, recorded: plannedSteps };
+    if (await requests.claim({ ...claim, requestHash })) {
+      return { claim, progress: { steps: [], authorizationId: null } };
     }
     const held = await requests.find({ scope, key });
     // released by a failed attempt in between: try to claim it again
@@ -59,7 +55,7 @@ export async function claimOrAwait(
       if (taken) {
         const { steps, authorizationId, ...takenClaim } = taken;
         // the attempt that took over goes on from the steps recorded, under the same ids
-        return { claim: takenClaim, progress: { steps, authorizationId }, recorded: steps };
+        return { claim: takenClaim, progress: { steps, authorizationId } };
       }
     }
     if (Date.now() > deadline) {

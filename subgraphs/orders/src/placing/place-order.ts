@@ -27,14 +27,6 @@ import type { PaymentProvider } from '../payments/payment-provider.js';
 import { priceFromQuote } from './pricing.js';
 import { createSagaEffects } from './saga-effects.js';
 
-/** the steps that call other services, recorded with the claim: none costs a write later */
-const plannedSteps = (request: OrderRequest): SagaStep[] => [
-  'QUOTED',
-  ...(request.promoCode ? (['PROMO_REDEEMED'] as const) : []),
-  'STOCK_RESERVED',
-  'PAYMENT_AUTHORIZED',
-];
-
 /** the claim was taken over by another attempt, whose result is the one to return */
 const SUPERSEDED: unique symbol = Symbol('superseded');
 
@@ -98,30 +90,20 @@ export function createOrderPlacement({
       );
 
   async function runSaga(
-    {
-      claim,
-      progress: begun,
-      recorded,
-    }: { claim: Claim; progress: SagaProgress; recorded: SagaStep[] },
+    { claim, progress: recorded }: { claim: Claim; progress: SagaProgress },
     request: OrderRequest,
     requestId: string | undefined,
     actor: Actor,
   ): Promise<PlaceOrderOutcome | typeof SUPERSEDED> {
     const { orderId } = claim;
-    let progress: SagaProgress = { ...begun, steps: [...begun.steps] };
-    // the steps the row holds: those planned when the key was claimed, so that beginning one
-    // costs no statement; a step begun beyond them is recorded before its call
-    let inRow = recorded;
+    let progress: SagaProgress = { ...recorded, steps: [...recorded.steps] };
 
     const begin = async (...steps: SagaStep[]) => {
       const next = {
         ...progress,
         steps: [...progress.steps, ...steps.filter((step) => !progress.steps.includes(step))],
       };
-      if (next.steps.some((step) => !inRow.includes(step))) {
-        if (!(await requests.record(claim, next))) throw new Superseded();
-        inRow = next.steps;
-      }
+      if (!(await requests.record(claim, next))) throw new Superseded();
       progress = next;
     };
     // another attempt holds the key now: a retry that took it over goes on under the same ids,
@@ -140,7 +122,7 @@ export function createOrderPlacement({
     const fail = async (
       failure: PlaceOrderFailure,
     ): Promise<PlaceOrderFailure | typeof SUPERSEDED> => {
-      if (!(await requests.complete(claim, failure, { steps: progress.steps }))) return lost();
+      if (!(await requests.complete(claim, failure, progress.steps))) return lost();
       if (await undo(progress, orderId, requestId)) await settle(claim);
       return failure;
     };
@@ -188,17 +170,15 @@ export function createOrderPlacement({
         return await fail(paymentDeclined(authorization.reason));
       }
       const { authorizationId } = authorization;
-      // stored with the order; were this process to die before, recovery voids the
-      // authorization by asking the provider for the one made under the order's key
+      // recovery voids it by this id; were this write lost, it asks the provider by the key
       progress = { ...progress, authorizationId };
+      await requests.record(claim, progress);
 
       const success: PlaceOrderSuccessResult = { __typename: 'PlaceOrderSuccess', orderId };
       const committed: SagaStep[] = [...progress.steps, 'COMMITTED'];
       const saved = await transaction(db, async (tx) => {
         const inTx = createOrderRequestsRepository({ db: tx });
-        if (!(await inTx.complete(claim, success, { steps: committed, authorizationId }))) {
-          return false;
-        }
+        if (!(await inTx.complete(claim, success, committed))) return false;
         await createOrdersRepository({ db: tx }).insertPlacedOrder({
           id: orderId,
           customerId: request.customerId,
@@ -257,7 +237,6 @@ export function createOrderPlacement({
           scope,
           key: idempotencyKey,
           requestHash,
-          plannedSteps: plannedSteps(request),
           ...timing,
         });
         if ('result' in claimed) return claimed.result;
