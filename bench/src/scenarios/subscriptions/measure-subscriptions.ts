@@ -125,7 +125,9 @@ export async function measureSubscriptions(
       states,
       changesPerSecond: size.changesPerSecond,
       durationSeconds: size.durationSeconds,
-      keyPrefix: `${context.runTag}-scan`,
+      // per peer: every peer's scans go to the same shipments, so a key shared between peers
+      // would be refused as one already used with a different input
+      keyPrefix: `${context.runTag}-${peer.id}-${peer.dedup ? 'd' : 'n'}-scan`,
     });
     const scansEnded = performance.now();
     const changeSeconds = (scansEnded - scanStarted) / 1000;
