@@ -94,18 +94,33 @@ export async function appendStockEvents(
 }
 
 /**
- * Units arriving in a warehouse, as a RECEIPT. The warehouse is checked under a share lock in
- * the receipt's transaction, so a receipt and a deactivation of its warehouse happen one after
- * the other: an inactive warehouse takes no receipt, however the two race.
+ * Why a warehouse takes no receipts (it is unknown or inactive), or null when it takes them.
+ * Every change that brings units into a warehouse (a receipt, a purchase order's delivery, a
+ * return) or commits one to come (a purchase order) asks here first in its transaction: the
+ * share lock taken is held until that transaction ends, and a deactivation takes the row lock,
+ * so the two happen one after the other and no unit lands in an inactive warehouse, however
+ * they race. `field` names the input the refusal points at.
+ */
+export async function checkReceivingWarehouse(
+  tx: Database,
+  { warehouseId, field = 'warehouseId' }: { warehouseId: string; field?: string },
+): Promise<InvalidInput | null> {
+  const warehouse = await createWarehousesRepository({ db: tx }).lockShared(warehouseId);
+  if (!warehouse) return unknownWarehouse(warehouseId, field);
+  // an inactive warehouse keeps its stock (it can still be counted) but takes no deliveries
+  return warehouse.active ? null : inactiveWarehouse(warehouse.code, field);
+}
+
+/**
+ * Units arriving in a warehouse, as a RECEIPT; an unknown or inactive warehouse is refused
+ * under its lock (see checkReceivingWarehouse).
  */
 export async function receiveStock(
   tx: Database,
   { sku, warehouseId, quantity, reference, actor }: Receipt & { reference: string; actor: Actor },
 ): Promise<ReceiveStockSuccessResult | InvalidInput> {
-  const warehouse = await createWarehousesRepository({ db: tx }).lockShared(warehouseId);
-  if (!warehouse) return unknownWarehouse(warehouseId);
-  // an inactive warehouse keeps its stock (it can still be counted) but takes no deliveries
-  if (!warehouse.active) return inactiveWarehouse(warehouse.code);
+  const refused = await checkReceivingWarehouse(tx, { warehouseId });
+  if (refused) return refused;
   const { levels } = await moveStock(tx, [
     movement('RECEIPT', { sku, warehouseId, quantity, reference, actor }),
   ]);

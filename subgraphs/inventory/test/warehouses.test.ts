@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { executeRows, inventoryEvents, sql, type Database } from '@ordergraph/shared';
+import { inventoryEvents } from '@ordergraph/shared';
 import { eventsOffContract, racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
 import { deactivateWarehouse } from '../src/warehouse-admin.js';
 import { createWarehousesRepository } from '../src/warehouses.repository.js';
 import { eventsOfType, RECEIVE, reserve, startTestbed, type Testbed } from './helpers.js';
+import { holdLocks, untilSomeoneWaits } from './locks.js';
 
 let testbed: Testbed;
 before(async () => {
@@ -341,41 +341,6 @@ describe('deactivating a warehouse', () => {
 describe('a receipt racing the deactivation of its warehouse', { skip: racesNeedPostgres }, () => {
   const SKU = 'CANDLE-FIG';
 
-  /** resolves once a statement of this database waits for a row lock another holds */
-  async function someoneWaitsOnALock() {
-    for (;;) {
-      const [row] = await executeRows<{ waiting: number }>(
-        testbed.inventory.handle.db,
-        sql`select count(*)::int as waiting from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if (row!.waiting > 0) return;
-      await sleep(20);
-    }
-  }
-
-  /**
-   * runs `hold` in a transaction that keeps its locks until `release()` is called, then runs
-   * `last` in the same transaction and commits
-   */
-  function holdLocks(
-    hold: (tx: Database) => Promise<unknown>,
-    last: (tx: Database) => Promise<unknown> = async () => {},
-  ) {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    const done = testbed.inventory.handle.db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Database;
-      await hold(tx);
-      held();
-      await released;
-      await last(tx);
-    });
-    return { holding, release, done };
-  }
-
   const receipt = (warehouseId: string, idempotencyKey: string) =>
     testbed.request(RECEIVE, {
       viewer: viewers.warehouse(),
@@ -387,12 +352,13 @@ describe('a receipt racing the deactivation of its warehouse', { skip: racesNeed
     await testbed.receive(SKU, 'wh-race-a', 1);
     // the deactivation has locked its warehouse and not committed yet
     const deactivation = holdLocks(
+      testbed.inventory.handle.db,
       (tx) => createWarehousesRepository({ db: tx }).lock('wh-race-a'),
       (tx) => deactivateWarehouse(tx, { warehouseId: 'wh-race-a' }),
     );
     await deactivation.holding;
     const receiving = receipt('wh-race-a', 'wh-race-rcv-a');
-    await someoneWaitsOnALock();
+    await untilSomeoneWaits(testbed.inventory.handle.db, receiving);
     deactivation.release();
     await deactivation.done;
 
@@ -411,12 +377,12 @@ describe('a receipt racing the deactivation of its warehouse', { skip: racesNeed
   it('makes a deactivation wait for a receipt under way', async () => {
     await create({ code: 'race-b', name: 'Race B', address, idempotencyKey: 'wh-race-b' });
     // a receipt holds the share lock on its warehouse until it commits
-    const receiving = holdLocks((tx) =>
+    const receiving = holdLocks(testbed.inventory.handle.db, (tx) =>
       createWarehousesRepository({ db: tx }).lockShared('wh-race-b'),
     );
     await receiving.holding;
     const deactivation = deactivate({ warehouseId: 'wh-race-b', idempotencyKey: 'wh-race-off-b' });
-    await someoneWaitsOnALock();
+    await untilSomeoneWaits(testbed.inventory.handle.db, deactivation);
     receiving.release();
     await receiving.done;
     assert.deepEqual(await deactivation, {

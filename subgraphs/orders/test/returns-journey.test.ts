@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { viewers } from '@ordergraph/shared/testing';
+import { subgraphRequest, viewers } from '@ordergraph/shared/testing';
 import {
   APPROVE_RETURN,
   deliverOrder,
@@ -101,6 +101,39 @@ describe('the return of a delivered order, end to end', () => {
       message: 'No warehouse has this id.',
       field: 'lines.0.warehouseId',
     });
+    // a warehouse out of service takes no returned units: staff are told which line to move
+    const closed = await subgraphRequest(testbed.inventory.url, {
+      query: `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) {
+        ... on CreateWarehouseSuccess { warehouse { id } } } }`,
+      viewer: viewers.staff(),
+      variables: {
+        input: {
+          code: 'CLOSED',
+          name: 'Closed',
+          address: { line1: '9 Mill Lane', city: 'Akron', postalCode: '44308', country: 'US' },
+          active: false,
+          idempotencyKey: key(),
+        },
+      },
+    });
+    assert.deepEqual(closed.data?.createWarehouse, { warehouse: { id: 'wh-closed' } });
+    const inactive = await testbed.request(RECEIVE_RETURN, {
+      viewer: viewers.warehouse(),
+      ...input({
+        returnId: created.id,
+        lines: [
+          { orderLineId: tee!.id, disposition: 'RESTOCK', warehouseId: 'wh-closed' },
+          { orderLineId: mug!.id, disposition: 'WRITE_OFF' },
+        ],
+      }),
+    });
+    assert.deepEqual(inactive.data?.receiveReturn, {
+      __typename: 'InvalidInputError',
+      message:
+        'Warehouse CLOSED is inactive: it takes no returned units. Choose an active warehouse.',
+      field: 'lines.0.warehouseId',
+    });
+    assert.deepEqual(await testbed.stock(TEE), { available: 18, reserved: 2 });
 
     const received = await testbed.request(RECEIVE_RETURN, {
       viewer: viewers.warehouse(),

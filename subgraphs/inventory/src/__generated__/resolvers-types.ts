@@ -116,7 +116,7 @@ export type CreatePurchaseOrderInput = {
   lines: Array<PurchaseOrderLineInput>;
   /** The supplier's id; it must be active. */
   supplierId: Scalars['ID']['input'];
-  /** The warehouse to deliver to. */
+  /** The warehouse to deliver to; it must be active. */
   warehouseId: Scalars['ID']['input'];
 };
 
@@ -126,7 +126,7 @@ export type CreatePurchaseOrdersFromSuggestionsInput = {
   idempotencyKey: Scalars['String']['input'];
   /** 1 to 100 SKUs with a suggestion (see replenishmentSuggestions). */
   skus: Array<Scalars['ID']['input']>;
-  /** The warehouse the suggestions are for. */
+  /** The warehouse the suggestions are for; it must be active. */
   warehouseId: Scalars['ID']['input'];
 };
 
@@ -285,12 +285,14 @@ export type Mutation = {
   confirmReservation: Scalars['Boolean']['output'];
   /**
    * Starts a DRAFT purchase order to a supplier for a warehouse, at the supplier's current costs
-   * (staff or admin; FORBIDDEN otherwise).
+   * (staff or admin; FORBIDDEN otherwise). An inactive warehouse is refused (InvalidInputError on
+   * warehouseId): it would take no delivery.
    */
   createPurchaseOrder: PurchaseOrderResult;
   /**
    * Turns chosen replenishment suggestions of a warehouse into DRAFT purchase orders, one per
-   * supplier, at the suggested quantities (staff or admin; FORBIDDEN otherwise).
+   * supplier, at the suggested quantities (staff or admin; FORBIDDEN otherwise). An inactive
+   * warehouse is refused (InvalidInputError on warehouseId).
    */
   createPurchaseOrdersFromSuggestions: CreatePurchaseOrdersFromSuggestionsResult;
   /** Adds a supplier (staff or admin; FORBIDDEN otherwise). */
@@ -302,8 +304,11 @@ export type Mutation = {
   createWarehouse: CreateWarehouseResult;
   /**
    * Takes a warehouse out of service (staff or admin; FORBIDDEN otherwise): it keeps its stock
-   * and history, nothing more is allocated from it and it takes no receipts. Shipments already
-   * allocated to it still ship. `updateWarehouse` with `active: true` brings it back.
+   * and history (it can still be counted with adjustStock), nothing more is allocated from it, and
+   * it takes no units in: receiveStock, receivePurchaseOrder and returns restocked into it are
+   * refused, as are new and submitted purchase orders to it. Shipments already allocated to it
+   * still ship; its open purchase orders stay open until cancelled or the warehouse is back.
+   * `updateWarehouse` with `active: true` brings it back.
    */
   deactivateWarehouse: DeactivateWarehouseResult;
   /**
@@ -311,10 +316,15 @@ export type Mutation = {
    * or admin; FORBIDDEN otherwise). Good units are stocked in the order's warehouse (a
    * PURCHASE_RECEIPT movement); damaged ones are recorded and not stocked. The order becomes
    * RECEIVED once every line has its ordered units, PARTIALLY_RECEIVED before. Units beyond the
-   * ordered quantity plus the over-receipt tolerance are refused.
+   * ordered quantity plus the over-receipt tolerance are refused. While the order's warehouse is
+   * inactive, deliveries are refused whole (InvalidInputError on purchaseOrderId) and nothing is
+   * recorded: reactivate the warehouse, or cancel the order.
    */
   receivePurchaseOrder: PurchaseOrderResult;
-  /** Records units arriving in a warehouse (staff, admin or warehouse; FORBIDDEN otherwise). */
+  /**
+   * Records units arriving in a warehouse (staff, admin or warehouse; FORBIDDEN otherwise). An
+   * inactive warehouse takes none: InvalidInputError on warehouseId.
+   */
   receiveStock: ReceiveStockResult;
   /**
    * Gives back what a reservation still holds (internal: the orders service only). True once
@@ -330,7 +340,8 @@ export type Mutation = {
   /**
    * Puts the units of a received return back on the shelves of one warehouse (internal: the
    * orders service only). Once per return and warehouse: a repeated call changes nothing and is
-   * true again; the same return and warehouse with other lines is a BAD_USER_INPUT error.
+   * true again; the same return and warehouse with other lines is a BAD_USER_INPUT error, and so
+   * is an inactive warehouse (on warehouseId) unless it took this very restock while active.
    */
   restockReturn: Scalars['Boolean']['output'];
   /**
@@ -352,6 +363,7 @@ export type Mutation = {
   /**
    * Sends a DRAFT purchase order to its supplier: SUBMITTED, expected after the longest lead time
    * of its lines; its units count as on order from now on (staff or admin; FORBIDDEN otherwise).
+   * A draft whose warehouse is inactive now is refused (InvalidInputError on purchaseOrderId).
    */
   submitPurchaseOrder: PurchaseOrderResult;
   /** Replaces the lines of a DRAFT purchase order (staff or admin; FORBIDDEN otherwise). */
@@ -951,7 +963,7 @@ export type RestockReturnInput = {
   lines: Array<OrderLineInput>;
   /** The return's id (the orders service's); with warehouseId it makes the call idempotent. */
   returnId: Scalars['ID']['input'];
-  /** The warehouse the units go back into. */
+  /** The warehouse the units go back into; it must be active. */
   warehouseId: Scalars['ID']['input'];
 };
 
@@ -1405,7 +1417,8 @@ export type Warehouse = {
   __typename?: 'Warehouse';
   /**
    * False once deactivated: the warehouse keeps its stock and history, but nothing is allocated
-   * from it and it takes no receipts.
+   * from it and it takes no units in (receipts, purchase order deliveries, returns) nor new
+   * purchase orders.
    */
   active: Scalars['Boolean']['output'];
   /** Where the warehouse is. */

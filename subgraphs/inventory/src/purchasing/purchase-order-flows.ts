@@ -5,6 +5,7 @@ import {
   type Database,
   inventoryEvents,
 } from '@ordergraph/shared';
+import { checkReceivingWarehouse } from '../stock.js';
 import {
   checkStatus,
   expectedInDaysOf,
@@ -51,7 +52,10 @@ export async function priceLines(
   });
 }
 
-/** Starts a DRAFT purchase order at the supplier's current terms. */
+/**
+ * Starts a DRAFT purchase order at the supplier's current terms. Its warehouse must take
+ * receipts: nothing is bought for a warehouse that would refuse the delivery.
+ */
 export async function createPurchaseOrder(
   tx: Database,
   {
@@ -66,6 +70,8 @@ export async function createPurchaseOrder(
   if (!supplier.active) {
     return invalidInput(`The supplier ${supplier.name} is inactive.`, 'supplierId');
   }
+  const closed = await checkReceivingWarehouse(tx, { warehouseId });
+  if (closed) return closed;
   const priced = await priceLines(tx, { supplierId, lines });
   if ('__typename' in priced) return priced;
   const order = await createPurchaseOrdersRepository({ db: tx }).insert({
@@ -94,7 +100,11 @@ export async function updatePurchaseOrderLines(
   return success(purchaseOrderId);
 }
 
-/** Sends a DRAFT purchase order: SUBMITTED, expected after its slowest line's lead time. */
+/**
+ * Sends a DRAFT purchase order: SUBMITTED, expected after its slowest line's lead time. A draft
+ * whose warehouse was deactivated since is refused (naming `purchaseOrderId`): the supplier
+ * would deliver to a warehouse that takes nothing in.
+ */
 export async function submitPurchaseOrder(
   tx: Database,
   { purchaseOrderId, actor }: { purchaseOrderId: string; actor: string | null },
@@ -104,6 +114,11 @@ export async function submitPurchaseOrder(
   if (!order) return purchaseOrderNotFound(purchaseOrderId);
   const refused = checkStatus({ purchaseOrderId, status: order.status, action: 'submit' });
   if (refused) return refused;
+  const closed = await checkReceivingWarehouse(tx, {
+    warehouseId: order.warehouseId,
+    field: 'purchaseOrderId',
+  });
+  if (closed) return closed;
   const lines = await orders.findLinesByOrderIds([purchaseOrderId]);
   const submitted = await orders.setStatus(purchaseOrderId, {
     status: 'SUBMITTED',

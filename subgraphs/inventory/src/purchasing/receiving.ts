@@ -6,7 +6,7 @@ import {
   inventoryEvents,
 } from '@ordergraph/shared';
 import { movement } from '../ledger.js';
-import { appendStockEvents, moveStock } from '../stock.js';
+import { appendStockEvents, checkReceivingWarehouse, moveStock } from '../stock.js';
 import {
   checkStatus,
   planReceipt,
@@ -22,7 +22,8 @@ import { createPurchaseOrdersRepository } from './purchase-orders.repository.js'
  * racing on one order are counted one after the other and the second sees the first's units:
  * what was ordered is stocked once, and the tolerance holds whatever the concurrency. Good units
  * enter the stock through the ledger (PURCHASE_RECEIPT, referencing the order); damaged ones
- * are only recorded.
+ * are only recorded. An inactive warehouse takes no delivery, checked under its lock as
+ * receiveStock does: the refusal names `purchaseOrderId`, the input that chose the warehouse.
  */
 export async function receivePurchaseOrder(
   tx: Database,
@@ -44,11 +45,13 @@ export async function receivePurchaseOrder(
   if (!order) return purchaseOrderNotFound(purchaseOrderId);
   const refused = checkStatus({ purchaseOrderId, status: order.status, action: 'receive' });
   if (refused) return refused;
+  const { warehouseId } = order;
+  const closed = await checkReceivingWarehouse(tx, { warehouseId, field: 'purchaseOrderId' });
+  if (closed) return closed;
   const lines = await orders.findLinesByOrderIds([purchaseOrderId]);
   const plan = planReceipt({ lines, delivery, tolerancePercent });
   if ('__typename' in plan) return plan;
 
-  const { warehouseId } = order;
   const costOf = new Map(lines.map((line) => [line.sku, line.unitCostMinor]));
   const stocked = delivery.filter((line) => line.quantity > 0);
   const { levels, alerts } = await moveStock(

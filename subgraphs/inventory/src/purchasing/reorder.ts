@@ -7,6 +7,7 @@ import {
   type InvalidInput,
 } from '@ordergraph/shared';
 import { normaliseSku } from '../inventory.js';
+import { checkReceivingWarehouse } from '../stock.js';
 import { priceLines } from './purchase-order-flows.js';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from './purchase-order-inputs.js';
 import type { CreatePurchaseOrdersFromSuggestionsSuccessResult } from './purchase-orders.js';
@@ -41,7 +42,8 @@ export function validateReorder(input: {
 
 /**
  * Turns the suggestions of the chosen SKUs, computed again in this transaction, into one DRAFT
- * purchase order per supplier, by supplier name. A SKU without a suggestion refuses the lot.
+ * purchase order per supplier, by supplier name. A SKU without a suggestion refuses the lot, as
+ * does a warehouse that takes no receipts (see createPurchaseOrder).
  */
 export async function createPurchaseOrdersFromSuggestions(
   tx: Database,
@@ -51,6 +53,8 @@ export async function createPurchaseOrdersFromSuggestions(
     actor,
   }: { warehouseId: string; skus: readonly string[]; actor: string | null },
 ): Promise<CreatePurchaseOrdersFromSuggestionsSuccessResult | InvalidInput> {
+  const closed = await checkReceivingWarehouse(tx, { warehouseId });
+  if (closed) return closed;
   const figures = await createReplenishmentRepository({ db: tx }).findByTargets(
     skus.map((sku) => ({ sku, warehouseId })),
   );

@@ -24,7 +24,7 @@ const RESTOCK_RETURN = `mutation OrdersRestockReturn($input: RestockReturnInput!
   restockReturn(input: $input)
 }`;
 
-const WAREHOUSES = `query OrdersWarehouses { warehouses { id code } }`;
+const WAREHOUSES = `query OrdersWarehouses { warehouses { id code active } }`;
 
 export type ReserveResult =
   | { __typename: 'ReserveStockSuccess'; reservationId: string; allocations: StockAllocation[] }
@@ -82,11 +82,11 @@ export function createInventoryClient({
       return data.confirmReservation;
     },
 
-    /** every warehouse's id and short code */
-    async warehouses(): Promise<{ id: string; code: string }[]> {
-      const data = await client.request<{ warehouses: { id: string; code: string }[] }>({
-        query: WAREHOUSES,
-      });
+    /** every warehouse's id, short code and whether it is active (takes units in) */
+    async warehouses(): Promise<{ id: string; code: string; active: boolean }[]> {
+      const data = await client.request<{
+        warehouses: { id: string; code: string; active: boolean }[];
+      }>({ query: WAREHOUSES });
       return data.warehouses;
     },
 

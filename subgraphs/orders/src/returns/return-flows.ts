@@ -237,12 +237,23 @@ export function createReturnFlows({
             return invalidInput('Say what was done with every line of the return.', 'lines');
           }
           if (receipts.some((receipt) => receipt.warehouseId)) {
-            const known = new Set((await inventory.warehouses()).map((warehouse) => warehouse.id));
-            const unknown = receipts.findIndex(
-              (receipt) => receipt.warehouseId && !known.has(receipt.warehouseId),
+            const known = new Map(
+              (await inventory.warehouses()).map((warehouse) => [warehouse.id, warehouse]),
             );
-            if (unknown >= 0) {
-              return invalidInput('No warehouse has this id.', `lines.${unknown}.warehouseId`);
+            for (const [index, { warehouseId }] of receipts.entries()) {
+              if (!warehouseId) continue;
+              const warehouse = known.get(warehouseId);
+              if (!warehouse) {
+                return invalidInput('No warehouse has this id.', `lines.${index}.warehouseId`);
+              }
+              // the inventory refuses it too, under its lock; asked here first, the staff
+              // recording the return are told which line to send elsewhere
+              if (!warehouse.active) {
+                return invalidInput(
+                  `Warehouse ${warehouse.code} is inactive: it takes no returned units. Choose an active warehouse.`,
+                  `lines.${index}.warehouseId`,
+                );
+              }
             }
           }
           const warehouses = new Map<string, { sku: string; quantity: number }[]>();
