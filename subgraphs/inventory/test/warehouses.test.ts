@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { executeRows, inventoryEvents, sql, type Database } from '@ordergraph/shared';
-import { eventsOffContract, racesNeedPostgres, viewers } from '@ordergraph/shared/testing';
+import { inventoryEvents, type Database } from '@ordergraph/shared';
+import {
+  eventsOffContract,
+  racesNeedPostgres,
+  someoneWaitsOnALock,
+  viewers,
+} from '@ordergraph/shared/testing';
 import { deactivateWarehouse } from '../src/warehouse-admin.js';
 import { createWarehousesRepository } from '../src/warehouses.repository.js';
 import { eventsOfType, RECEIVE, reserve, startTestbed, type Testbed } from './helpers.js';
@@ -341,19 +345,6 @@ describe('deactivating a warehouse', () => {
 describe('a receipt racing the deactivation of its warehouse', { skip: racesNeedPostgres }, () => {
   const SKU = 'CANDLE-FIG';
 
-  /** resolves once a statement of this database waits for a row lock another holds */
-  async function someoneWaitsOnALock() {
-    for (;;) {
-      const [row] = await executeRows<{ waiting: number }>(
-        testbed.inventory.handle.db,
-        sql`select count(*)::int as waiting from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if (row!.waiting > 0) return;
-      await sleep(20);
-    }
-  }
-
   /**
    * runs `hold` in a transaction that keeps its locks until `release()` is called, then runs
    * `last` in the same transaction and commits
@@ -391,8 +382,12 @@ describe('a receipt racing the deactivation of its warehouse', { skip: racesNeed
       (tx) => deactivateWarehouse(tx, { warehouseId: 'wh-race-a' }),
     );
     await deactivation.holding;
-    const receiving = receipt('wh-race-a', 'wh-race-rcv-a');
-    await someoneWaitsOnALock();
+    let received = false;
+    const receiving = receipt('wh-race-a', 'wh-race-rcv-a').finally(() => (received = true));
+    await someoneWaitsOnALock(testbed.inventory.handle.db, {
+      what: 'the receipt',
+      unless: () => received,
+    });
     deactivation.release();
     await deactivation.done;
 
@@ -415,8 +410,16 @@ describe('a receipt racing the deactivation of its warehouse', { skip: racesNeed
       createWarehousesRepository({ db: tx }).lockShared('wh-race-b'),
     );
     await receiving.holding;
-    const deactivation = deactivate({ warehouseId: 'wh-race-b', idempotencyKey: 'wh-race-off-b' });
-    await someoneWaitsOnALock();
+    let deactivated = false;
+    const deactivation = deactivate({
+      warehouseId: 'wh-race-b',
+      idempotencyKey: 'wh-race-off-b',
+    }).finally(() => (deactivated = true));
+    await someoneWaitsOnALock(testbed.inventory.handle.db, {
+      what: 'the deactivation',
+      unless: () => deactivated,
+    });
+    assert.equal(deactivated, false, 'the deactivation went ahead of the receipt under way');
     receiving.release();
     await receiving.done;
     assert.deepEqual(await deactivation, {
