@@ -5,6 +5,7 @@ import {
   loadTypeDefs,
   startEventTail,
   type DatabaseHandle,
+  type EventFeed,
   type EventTail,
   type Logger,
   type SubgraphServer,
@@ -25,6 +26,8 @@ export interface InventoryServer extends SubgraphServer {
   consumers: InventoryConsumers;
   /** the reader of new events that feeds `stockChanged` subscriptions */
   tail: EventTail;
+  /** the feed other services follow (`inventoryEventLog`) */
+  feed: EventFeed;
 }
 
 /** The inventory subgraph over an open database, not yet listening. */
@@ -107,7 +110,7 @@ export async function createServer({
     await server.stop();
     throw error;
   }
-  return Object.assign(server, { consumers, tail });
+  return Object.assign(server, { consumers, tail, feed });
 }
 
 export { createCatalogClient, type CatalogClient } from './clients/catalog.js';

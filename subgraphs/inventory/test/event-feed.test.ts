@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { latestEventSeq } from '@ordergraph/shared';
-import { viewers } from '@ordergraph/shared/testing';
+import { latestEventSeq, MAX_FEED_WAIT_MS } from '@ordergraph/shared';
+import { viewers, waitUntil, withDeadline } from '@ordergraph/shared/testing';
 import { startTestbed, type Testbed } from './helpers.js';
 
 let testbed: Testbed;
@@ -72,10 +72,16 @@ describe('inventoryEventLog, the feed other services follow', () => {
   });
 
   it('waits for the next event when asked to', async () => {
-    const waiting = read({ after: seq(2), waitMs: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = read({ after: seq(2), waitMs: MAX_FEED_WAIT_MS });
+    await waitUntil(() => testbed.inventory.server.feed.waiting() === 1, {
+      what: 'the read to wait for the next commit',
+    });
     await testbed.receive('CANDLE-CEDAR', 'wh-east', 1);
-    const response = await waiting;
+    // left alone, the read would answer when its wait is up: the deadline comes well before
+    const response = await withDeadline(waiting, {
+      what: `the waiting read to answer with the receipt, before its ${MAX_FEED_WAIT_MS} ms are up`,
+      timeoutMs: MAX_FEED_WAIT_MS / 2,
+    });
     assert.deepEqual(
       response.data?.inventoryEventLog.map((event: { seq: string; type: string }) => [
         event.seq,

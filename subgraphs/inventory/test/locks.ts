@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { executeRows, sql, type Database } from '@ordergraph/shared';
+import type { Database } from '@ordergraph/shared';
+import { someoneWaitsOnALock } from '@ordergraph/shared/testing';
 
 /**
  * Resolves once a statement of this database waits for a lock another transaction holds;
@@ -11,16 +11,8 @@ export async function untilSomeoneWaits(db: Database, meanwhile?: Promise<unknow
     () => (settled = true),
     () => (settled = true),
   );
-  for (;;) {
-    const [row] = await executeRows<{ waiting: number }>(
-      db,
-      sql`select count(*)::int as waiting from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    if (row!.waiting > 0) return;
-    if (settled) throw new Error('the work ran to its end without waiting on a lock');
-    await sleep(20);
-  }
+  await someoneWaitsOnALock(db, { what: 'the work under test', unless: () => settled });
+  if (settled) throw new Error('the work ran to its end without waiting on a lock');
 }
 
 /**

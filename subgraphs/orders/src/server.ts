@@ -5,6 +5,7 @@ import {
   loadTypeDefs,
   startEventTail,
   type DatabaseHandle,
+  type EventFeed,
   type EventTail,
   type Logger,
   type SubgraphServer,
@@ -44,6 +45,8 @@ export interface OrdersServer extends SubgraphServer {
   consumers: Consumers | null;
   /** the reader of new events that feeds `orderUpdated` subscriptions */
   tail: EventTail;
+  /** the feed other services follow (`ordersEventLog`) */
+  feed: EventFeed;
   /** the writer of export files, when this server runs one (`runExports`) */
   exportRunner: ExportRunner | null;
 }
@@ -248,5 +251,5 @@ export async function createServer({
     }
     onConsumers?.(consumers);
   }
-  return { ...server, consumers, tail, exportRunner };
+  return { ...server, consumers, tail, feed, exportRunner };
 }

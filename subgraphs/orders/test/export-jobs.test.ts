@@ -8,6 +8,7 @@ import {
   testLogger,
   TEST_SIGNING_SECRET,
   viewers,
+  waitUntil,
   type TestSubgraph,
 } from '@ordergraph/shared/testing';
 import { exportChunks, exportJobs } from '../src/db/schema.js';
@@ -160,7 +161,9 @@ describe('export jobs', () => {
       log: testLogger('exports'),
       pageSize: 3,
     });
-    while ((await jobOf(id)).chunkCount < 2) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => (await jobOf(id)).chunkCount === 2, {
+      what: 'two chunks written, the third page held',
+    });
     const leaving = first.stop();
     release();
     await leaving;

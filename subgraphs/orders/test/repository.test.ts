@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '@ordergraph/shared';
 import { createTestDatabase } from '@ordergraph/shared/testing';
-import { allocations, orders, payments } from '../src/db/schema.js';
+import { allocations, orderRequests, orders, payments } from '../src/db/schema.js';
 import { createOrderRequestsRepository } from '../src/placing/order-requests.repository.js';
 import { createOrdersRepository } from '../src/orders.repository.js';
 import { migrationsFolder } from '../src/server.js';
@@ -274,8 +273,12 @@ describe('order requests repository', () => {
     const attempt = randomUUID();
     const fresh = await requests().takeOver({ ...claim, attempt, staleAfterMs: 60_000 });
     assert.equal(fresh, null);
-    await sleep(5);
-    const taken = await requests().takeOver({ ...claim, attempt, staleAfterMs: 1 });
+    // a minute later, as the database's clock sees it
+    await handle.db
+      .update(orderRequests)
+      .set({ claimedAt: sql`${orderRequests.claimedAt} - interval '61 seconds'` })
+      .where(eq(orderRequests.idempotencyKey, 'key-4'));
+    const taken = await requests().takeOver({ ...claim, attempt, staleAfterMs: 60_000 });
     assert.deepEqual(taken, {
       scope: ADA,
       key: 'key-4',

@@ -40,6 +40,8 @@ export interface EventFeed {
    * sooner asks again with no wait: see the consumer's `caughtUp`).
    */
   read(options: FeedReadOptions): Promise<FeedEvent[]>;
+  /** how many reads wait for the next commit now (tests wait for a long poll to be in place) */
+  waiting(): number;
   close(): Promise<void>;
 }
 
@@ -177,6 +179,7 @@ export function createEventFeed(
       }
       return passedOver ? [toFeedEvent(passedOver)] : [];
     },
+    waiting: () => waiters.size,
     async close() {
       closed = true;
       wakeAll();

@@ -19,10 +19,12 @@ import {
   type SubgraphServer,
 } from '../src/index.js';
 import {
+  captureTestLogs,
   createTestDatabase,
   openTestDatabaseReplica,
   TEST_SIGNING_SECRET,
   testLogger,
+  waitUntil,
 } from '../src/testing/index.js';
 import { thingsEvents } from './support/things-events.js';
 
@@ -68,7 +70,11 @@ const effects = async () =>
 type Handler = Parameters<typeof startEventConsumer>[0]['onEvent'];
 
 /** A consumer of the test producer's feed; `name` is its cursor's key. */
-const follow = (name: string, onEvent: Handler, { waitMs = 1_000, handle = consumerDb } = {}) =>
+const follow = (
+  name: string,
+  onEvent: Handler,
+  { waitMs = 1_000, handle = consumerDb, log: logger = log } = {},
+) =>
   startEventConsumer({
     name,
     handle,
@@ -79,10 +85,26 @@ const follow = (name: string, onEvent: Handler, { waitMs = 1_000, handle = consu
     }),
     field: 'thingsEventLog',
     contract: thingsEvents,
-    log,
+    log: logger,
     waitMs,
     onEvent,
   });
+
+/** a logger whose lines the test reads, and how many times `consumer` failed and will retry */
+function failureLog() {
+  const capture = captureTestLogs();
+  const logger = testLogger('consumer-test');
+  // the logger keeps writing to the capture: only loggers made from now on would join it
+  capture.stop();
+  const failed = (consumer: string, position?: number) =>
+    capture.lines.filter(
+      (line) =>
+        line['msg'] === 'event consumer failed; retrying' &&
+        line['consumer'] === consumer &&
+        (position === undefined || line['position'] === position),
+    ).length;
+  return { log: logger, failed };
+}
 
 before(async () => {
   producerDb = await createTestDatabase({ name: 'producer', migrationsFolder });
@@ -136,12 +158,16 @@ describe('following another service through its event feed', () => {
     const port = Number(new URL(producerUrl).port);
     await producer.stop();
     const seen: string[] = [];
-    const consumer = await follow(
-      'test<-things-outage',
-      async (event) => void seen.push(event.streamId),
-    );
+    const name = 'test<-things-outage';
+    const failures = failureLog();
+    const consumer = await follow(name, async (event) => void seen.push(event.streamId), {
+      log: failures.log,
+    });
     const e = await produce('e');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // a try and a retry have failed: it keeps trying, and has handled nothing meanwhile
+    await waitUntil(() => failures.failed(name) >= 2, {
+      what: 'the consumer to fail to reach the producer twice',
+    });
     assert.deepEqual(seen, []);
     await startProducer(port);
     await consumer.caughtUp(e.seq);
@@ -213,13 +239,23 @@ describe('following another service through its event feed', () => {
   it('fails a wait for an event it cannot handle, saying where it stopped', async () => {
     const before = await produce('s1');
     const stuck = await produce('s2');
-    const consumer = await follow('test<-things-stuck', async (event) => {
-      if (event.streamId === 's2') throw new Error('handler always fails');
-    });
+    const failures = failureLog();
+    const consumer = await follow(
+      'test<-things-stuck',
+      async (event) => {
+        if (event.streamId === 's2') throw new Error('handler always fails');
+      },
+      { log: failures.log },
+    );
     try {
       await consumer.caughtUp(before.seq);
-      await assert.rejects(consumer.caughtUp(stuck.seq, { timeoutMs: 300 }), {
-        message: `event consumer test<-things-stuck did not reach seq ${stuck.seq} within 300 ms: it is at ${before.seq}`,
+      // stuck, not slow: it failed on s2 and retried it, and failed again
+      await waitUntil(() => failures.failed('test<-things-stuck', before.seq) >= 2, {
+        what: 'the consumer to fail twice on the event after s1',
+      });
+      // the wait's own deadline is what is tested here: its failure says where the consumer is
+      await assert.rejects(consumer.caughtUp(stuck.seq, { timeoutMs: 100 }), {
+        message: `event consumer test<-things-stuck did not reach seq ${stuck.seq} within 100 ms: it is at ${before.seq}`,
       });
     } finally {
       await consumer.stop();

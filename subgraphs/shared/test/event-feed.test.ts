@@ -114,6 +114,7 @@ describe('a service event feed', () => {
     assert.ok(skipped.seq < wanted.seq);
 
     // nothing of the types asked for: the wait ends with the newest event passed over alone
+    // (the feed's own timer ending the wait is what is tested: the feed takes no clock)
     const last = await produce('thing.d');
     await tail.caughtUp(last.seq);
     for (const feed of [fromTail, fromLog]) {

@@ -11,7 +11,11 @@ import {
   type DatabaseHandle,
   type EventLogRow,
 } from '../src/index.js';
-import { createTestDatabase, racesNeedPostgres } from '../src/testing/index.js';
+import {
+  createTestDatabase,
+  racesNeedPostgres,
+  someoneWaitsOnALock,
+} from '../src/testing/index.js';
 
 const migrationsFolder = fileURLToPath(new URL('./drizzle', import.meta.url));
 let handle: DatabaseHandle;
@@ -192,31 +196,41 @@ describe('event log', () => {
     },
   );
 
-  it('numbers an append only once the appends before it have committed', async () => {
-    let commitFirst!: () => void;
-    const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
-    let firstAppended!: (row: EventLogRow) => void;
-    const firstRow = new Promise<EventLogRow>((resolve) => (firstAppended = resolve));
-    const first = handle.db.transaction(async (tx) => {
-      firstAppended((await appendEvent(tx, { streamType: 'thing', streamId: 'held', type: 'a' }))!);
-      await firstMayCommit;
-    });
-    const held = await firstRow;
-    let secondDone = false;
-    const second = append('waiting', 'b').then((row) => {
-      secondDone = true;
-      return row;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const wentAhead = secondDone;
-    commitFirst();
-    await first;
-    assert.equal(wentAhead, false, 'the second append went ahead while the first was open');
-    const waited = await second;
-    assert.ok(waited.seq > held.seq);
-    assert.equal(waited.payload['streamId'], 'waiting');
-    assert.ok(waited.occurredAt instanceof Date);
-  });
+  it(
+    'numbers an append only once the appends before it have committed',
+    { skip: racesNeedPostgres },
+    async () => {
+      let commitFirst!: () => void;
+      const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
+      let firstAppended!: (row: EventLogRow) => void;
+      const firstRow = new Promise<EventLogRow>((resolve) => (firstAppended = resolve));
+      const first = handle.db.transaction(async (tx) => {
+        firstAppended(
+          (await appendEvent(tx, { streamType: 'thing', streamId: 'held', type: 'a' }))!,
+        );
+        await firstMayCommit;
+      });
+      const held = await firstRow;
+      let secondDone = false;
+      const second = append('waiting', 'b').then((row) => {
+        secondDone = true;
+        return row;
+      });
+      // the second has reached the log's lock and waits there, or it went ahead
+      await someoneWaitsOnALock(handle.db, {
+        what: 'the second append',
+        unless: () => secondDone,
+      });
+      const wentAhead = secondDone;
+      commitFirst();
+      await first;
+      assert.equal(wentAhead, false, 'the second append went ahead while the first was open');
+      const waited = await second;
+      assert.ok(waited.seq > held.seq);
+      assert.equal(waited.payload['streamId'], 'waiting');
+      assert.ok(waited.occurredAt instanceof Date);
+    },
+  );
 
   it(
     'keeps commit order equal to sequence order under concurrent appends',

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createHttpHost, type HttpHost } from '../src/http-host.js';
 import { HttpError, sendJson } from '../src/http.js';
 import { createLogger } from '../src/logger.js';
+import { waitUntil } from '../src/testing/subscriptions.js';
 
 const log = createLogger({ name: 'http-host-test', level: 'silent' });
 
@@ -91,7 +92,7 @@ describe('the HTTP host', () => {
   it('stops once: a request under way finishes, and a second stop waits for the same', () =>
     withHost(async (origin, host, events) => {
       const slow = answer(origin, '/files/slow');
-      while (host.inFlight() === 0) await new Promise((resolve) => setImmediate(resolve));
+      await waitUntil(() => host.inFlight() === 1, { what: 'the slow request to be under way' });
       const first = host.stop();
       const second = host.stop();
       assert.equal(first, second);

@@ -6,6 +6,7 @@ import {
   createSubgraphMetrics,
   LeaseLostError,
   readEvents,
+  requestScope,
   sql,
   startLeasedWorker,
   type DatabaseHandle,
@@ -15,6 +16,7 @@ import {
 import {
   createTestDatabase,
   openTestDatabaseReplica,
+  someoneWaitsOnALock,
   testDatabaseKind,
   testLogger,
   waitUntil,
@@ -74,12 +76,18 @@ const written = async () =>
 describe('a leased worker', () => {
   it('runs on one of two replicas sharing a database', async () => {
     const [a, b] = [replica('a'), replica('b')];
-    const [one, two] = await Promise.all([
-      startLeasedWorker({ handle, name: 'work', log, ttlMs: 600, start: a.start }),
-      startLeasedWorker({ handle, name: 'work', log, ttlMs: 600, start: b.start }),
-    ]);
-    // a few renewals later, still one holder
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // each replica's statements are counted apart: its tries, or its renewals while it holds
+    const startAs = (who: typeof a) =>
+      requestScope.run({ requestId: `lease-${who.name}` }, () =>
+        startLeasedWorker({ handle, name: 'work', log, ttlMs: 600, start: who.start }),
+      );
+    const sentBy = (who: typeof a) => handle.statements.byRequest.get(`lease-${who.name}`) ?? 0;
+    const [one, two] = await Promise.all([startAs(a), startAs(b)]);
+    // a few renewals later, still one holder: four more statements each come a tick (ttl/3)
+    // apart at the least, so the other replica has tried after the first grant would expire
+    await waitUntil(() => sentBy(a) >= 5 && sentBy(b) >= 5, {
+      what: 'four more tries or renewals from each replica',
+    });
     assert.deepEqual([one.held(), two.held()].sort(), [false, true]);
     assert.deepEqual([...a.runs, ...b.runs], [{ token: 1, stopped: false }]);
     await one.stop();
@@ -92,23 +100,24 @@ describe('a leased worker', () => {
       handle,
       name: 'work',
       log,
-      ttlMs: 3_000,
+      ttlMs: 60_000,
       start: a.start,
     });
     const two = await startLeasedWorker({
       handle,
       name: 'work',
       log,
-      ttlMs: 3_000,
+      ttlMs: 60_000,
       start: b.start,
     });
     assert.deepEqual([one.held(), two.held()], [true, false]);
-    const stoppedAt = Date.now();
     await one.stop();
     assert.deepEqual(a.runs, [{ token: 1, stopped: true }]);
-    // told of the release, it need not wait for its next try, a second (ttl/3) away
-    await waitUntil(() => two.held(), { timeoutMs: 3_000, what: 'the second replica to hold' });
-    assert.ok(Date.now() - stoppedAt < 500, `took ${Date.now() - stoppedAt} ms`);
+    // its next try is 20 s (ttl/3) away: holding within this wait, it was told of the release
+    await waitUntil(() => two.held(), {
+      timeoutMs: 10_000,
+      what: 'the second replica to hold, told of the release',
+    });
     assert.deepEqual(b.runs, [{ token: 2, stopped: false }]);
     await two.stop();
   });
@@ -209,16 +218,25 @@ describe('a leased worker', () => {
         taken = true;
         return worker;
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(taken, false);
-      commit();
-      await work;
-      const two = await taking;
-      assert.equal(two.held(), true);
-      assert.deepEqual(await written(), ['slow']);
-      await one.stop();
-      await two.stop();
-      await other.close();
+      try {
+        await someoneWaitsOnALock(handle.db, {
+          what: 'the other replica’s acquisition',
+          unless: () => taken,
+        });
+        assert.equal(taken, false);
+        commit();
+        await work;
+        const two = await taking;
+        assert.equal(two.held(), true);
+        assert.deepEqual(await written(), ['slow']);
+      } finally {
+        // also when an assertion failed: the file's clean-up would otherwise wait for these
+        commit();
+        await work.catch(() => {});
+        await one.stop();
+        await (await taking).stop();
+        await other.close();
+      }
     },
   );
 

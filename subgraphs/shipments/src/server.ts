@@ -5,6 +5,7 @@ import {
   loadTypeDefs,
   startEventTail,
   type DatabaseHandle,
+  type EventFeed,
   type EventTail,
   type Logger,
   type SubgraphServer,
@@ -23,6 +24,8 @@ export interface ShipmentsServer extends SubgraphServer {
   consumers: ShipmentsConsumers | null;
   /** the reader of new events that feeds `shipmentUpdated` subscriptions */
   tail: EventTail;
+  /** the feed other services follow (`shipmentsEventLog`) */
+  feed: EventFeed;
 }
 
 /**
@@ -85,5 +88,5 @@ export async function createServer({
       throw error;
     }
   }
-  return { ...server, consumers, tail };
+  return { ...server, consumers, tail, feed };
 }

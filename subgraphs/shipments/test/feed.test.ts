@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Viewer } from '@ordergraph/shared';
+import { MAX_FEED_WAIT_MS, type Viewer } from '@ordergraph/shared';
 import {
   startTestSubgraph,
   subgraphRequest,
   viewers,
+  waitUntil,
+  withDeadline,
   type TestSubgraph,
 } from '@ordergraph/shared/testing';
-import { createServer, migrationsFolder } from '../src/server.js';
+import { createServer, migrationsFolder, type ShipmentsServer } from '../src/server.js';
 import { ADA, createShipment, WAREHOUSE } from './fixtures.js';
 
-let subgraph: TestSubgraph;
+let subgraph: TestSubgraph<ShipmentsServer>;
 before(async () => {
   subgraph = await startTestSubgraph({ name: 'shipments_feed', migrationsFolder, createServer });
 });
@@ -77,12 +79,17 @@ describe('shipmentsEventLog', () => {
 
   it('waits for the next event when asked to, and returns it as soon as it is committed', async () => {
     const last = (await read('0', { first: 500 })).data?.shipmentsEventLog.at(-1)?.seq ?? '0';
-    const started = Date.now();
-    const waiting = read(last, { waitMs: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = read(last, { waitMs: MAX_FEED_WAIT_MS });
+    await waitUntil(() => subgraph.server.feed.waiting() === 1, {
+      what: 'the read to wait for the next commit',
+    });
     const shipment = await createShipment(subgraph.handle);
-    const events = (await waiting).data?.shipmentsEventLog as { type: string; streamId: string }[];
-    assert.ok(Date.now() - started < 5_000);
+    // left alone, the read would answer when its wait is up: the deadline comes well before
+    const answer = await withDeadline(waiting, {
+      what: `the waiting read to answer with the new shipment, before its ${MAX_FEED_WAIT_MS} ms are up`,
+      timeoutMs: MAX_FEED_WAIT_MS / 2,
+    });
+    const events = answer.data?.shipmentsEventLog as { type: string; streamId: string }[];
     assert.deepEqual(
       events.map(({ type, streamId }) => ({ type, streamId })),
       [{ type: 'shipment.created', streamId: shipment.id }],

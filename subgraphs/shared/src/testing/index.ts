@@ -7,3 +7,4 @@ export * from './deadline.js';
 export * from './telemetry.js';
 export * from './services.js';
 export * from './events.js';
+export * from './locks.js';
