@@ -1,4 +1,4 @@
-import { requestScope, runOnClock, type DatabaseHandle } from './db.js';
+import { runInFreshBackground, runOnClock, type DatabaseHandle } from './db.js';
 
 /** the NOTIFY channel every append to a service's event log signals */
 export const EVENT_LOG_CHANNEL = 'event_log';
@@ -54,7 +54,7 @@ export async function startWakeLoop({
         if (again) {
           again = false;
           // asked for during the drain, most likely by a commit: not the clock's, if this was
-          requestScope.run({ requestId: '', background: true }, wake);
+          runInFreshBackground(wake);
         }
       });
   };
