@@ -1,11 +1,11 @@
 import {
-  startLeasedWorker,
+  startLeasedSweep,
   startPeriodicSweep,
   type PeriodicSweep,
   type Database,
   type DatabaseHandle,
   type Logger,
-  type SubgraphMetrics,
+  type SweepLeaseOptions,
 } from '@ordergraph/shared';
 import { createReservationsRepository } from './reservations.repository.js';
 import { expireReservation } from './reservations.js';
@@ -61,24 +61,13 @@ export function startReservationExpiry({
 
 /** startReservationExpiry on whichever replica holds its lease, fenced by it. */
 export function startLeasedReservationExpiry({
-  handle,
   ttlMs,
-  log,
-  metrics,
-  leaseTtlMs,
-}: {
-  handle: DatabaseHandle;
-  ttlMs: number;
-  log: Logger;
-  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
-  leaseTtlMs?: number | undefined;
-}): Promise<{ stop(): Promise<void> }> {
-  return startLeasedWorker({
-    handle,
+  ...lease
+}: SweepLeaseOptions & { ttlMs: number }): Promise<{ stop(): Promise<void> }> {
+  const { handle, log } = lease;
+  return startLeasedSweep({
+    ...lease,
     name: RESERVATION_EXPIRY_LEASE,
-    log,
-    metrics,
-    ttlMs: leaseTtlMs,
-    start: async (lease) => startReservationExpiry({ handle, ttlMs, log, fence: lease.fence }),
+    start: (fence) => startReservationExpiry({ handle, ttlMs, log, fence }),
   });
 }

@@ -1,12 +1,12 @@
 import {
   LeaseLostError,
-  startLeasedWorker,
+  startLeasedSweep,
   startPeriodicSweep,
   type PeriodicSweep,
   type Database,
   type DatabaseHandle,
   type Logger,
-  type SubgraphMetrics,
+  type SweepLeaseOptions,
   transaction,
 } from '@ordergraph/shared';
 import type { OrderCancellation } from '../lifecycle/cancel-order.js';
@@ -218,39 +218,22 @@ export function startSagaRecovery({
 
 /** startSagaRecovery on whichever replica holds its lease, fenced by it. */
 export function startLeasedSagaRecovery({
-  handle,
   effects,
   cancellation,
   refunds,
   afterMs,
-  log,
-  metrics,
-  leaseTtlMs,
-}: {
-  handle: DatabaseHandle;
+  ...lease
+}: SweepLeaseOptions & {
   effects: SagaEffects;
   cancellation?: Pick<OrderCancellation, 'resume'> | undefined;
   refunds?: Pick<RefundFlow, 'resume'> | undefined;
   afterMs: number;
-  log: Logger;
-  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
-  leaseTtlMs?: number | undefined;
 }): Promise<{ stop(): Promise<void> }> {
-  return startLeasedWorker({
-    handle,
+  const { handle, log } = lease;
+  return startLeasedSweep({
+    ...lease,
     name: SAGA_RECOVERY_LEASE,
-    log,
-    metrics,
-    ttlMs: leaseTtlMs,
-    start: async (lease) =>
-      startSagaRecovery({
-        handle,
-        effects,
-        cancellation,
-        refunds,
-        afterMs,
-        log,
-        fence: lease.fence,
-      }),
+    start: (fence) =>
+      startSagaRecovery({ handle, effects, cancellation, refunds, afterMs, log, fence }),
   });
 }
