@@ -1,7 +1,18 @@
-import { runInFreshBackground, runOnClock, type DatabaseHandle } from './db.js';
+import { runInFreshBackground, runOnClock, sql, type Database, type DatabaseHandle } from './db.js';
 
 /** the NOTIFY channel every append to a service's event log signals */
 export const EVENT_LOG_CHANNEL = 'event_log';
+
+/**
+ * Wakes what listens on `channel` (a wake loop, a subscription) when the transaction `db` runs
+ * in commits, at once outside one, with `payload` (such as a job's id): one statement.
+ */
+export async function notifyOnCommit(
+  db: Database,
+  { channel, payload = '' }: { channel: string; payload?: string },
+): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
 
 export interface WakeLoop {
   /** asks for a drain soon; a wake during a drain runs another one after it */
