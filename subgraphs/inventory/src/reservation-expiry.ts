@@ -1,6 +1,7 @@
 import {
   startLeasedSweep,
   startPeriodicSweep,
+  sweepInBatches,
   type PeriodicSweep,
   type Database,
   type DatabaseHandle,
@@ -42,20 +43,17 @@ export function startReservationExpiry({
     intervalMs: pollIntervalMs,
     log,
     failure: 'releasing expired reservations failed; retrying',
-    async pass(stopped) {
-      let released = 0;
-      for (;;) {
-        const expired = await reservations.findExpired({ ttlMs, limit: batchSize });
-        for (const reservationId of expired) {
-          if (stopped()) return released;
-          if (await expireReservation(handle.db, { reservationId, ttlMs, fence })) {
-            released++;
-            log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
-          }
-        }
-        if (expired.length < batchSize) return released;
-      }
-    },
+    pass: (stopped) =>
+      sweepInBatches({
+        stopped,
+        batchSize,
+        find: (limit) => reservations.findExpired({ ttlMs, limit }),
+        async each(reservationId) {
+          if (!(await expireReservation(handle.db, { reservationId, ttlMs, fence }))) return false;
+          log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
+          return true;
+        },
+      }),
   });
 }
 

@@ -57,6 +57,33 @@ export function startPeriodicSweep({
   };
 }
 
+/**
+ * A pass's usual work: takes what `find` returns, a batch of up to `batchSize` at a time, through
+ * `each` until a batch comes back short or the sweep stops; resolves with how many `each`
+ * reported done (it returns false for an item that needed nothing after all).
+ */
+export async function sweepInBatches<T>({
+  stopped,
+  batchSize,
+  find,
+  each,
+}: {
+  stopped: () => boolean;
+  batchSize: number;
+  find: (limit: number) => Promise<T[]>;
+  each: (item: T) => Promise<boolean>;
+}): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const batch = await find(batchSize);
+    for (const item of batch) {
+      if (stopped()) return done;
+      if (await each(item)) done++;
+    }
+    if (batch.length < batchSize) return done;
+  }
+}
+
 /** What a sweep on one replica at a time runs with, beside the sweep's own options. */
 export interface SweepLeaseOptions {
   handle: DatabaseHandle;
