@@ -1,23 +1,11 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, count, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import {
   anyOf,
   changeAndAppendEvent,
   executeRows,
   isUuid,
+  newestFirstPerGroup,
   type Database,
 } from '@ordergraph/shared';
 import {
@@ -74,27 +62,16 @@ export function createNotificationsRepository({ db }: { db: Database }) {
     }): Promise<NotificationRow[]> {
       const valid = customerIds.filter(isUuid);
       if (valid.length === 0) return [];
-      const conditions: (SQL | undefined)[] = [anyOf(notifications.customerId, valid)];
-      if (unreadOnly) conditions.push(isNull(notifications.readAt));
-      if (cursor) conditions.push(lt(notifications.seq, cursor.seq));
-      const ranked = db.$with('ranked').as(
-        db
-          .select({
-            ...getTableColumns(notifications),
-            rank: sql<number>`row_number() over (partition by ${notifications.customerId} order by ${notifications.seq} desc)`.as(
-              'rank',
-            ),
-          })
-          .from(notifications)
-          .where(and(...conditions)),
-      );
-      const rows = await db
-        .with(ranked)
-        .select()
-        .from(ranked)
-        .where(lte(ranked.rank, limit))
-        .orderBy(asc(ranked.customerId), desc(ranked.seq));
-      return rows.map(({ rank: _rank, ...row }) => row);
+      return newestFirstPerGroup({
+        db,
+        table: notifications,
+        groupBy: 'customerId',
+        groups: valid,
+        newestFirst: ['seq'],
+        where: unreadOnly ? [isNull(notifications.readAt)] : [],
+        after: cursor && { seq: cursor.seq },
+        limit,
+      });
     },
 
     async countUnreadByCustomerIds(

@@ -1,11 +1,12 @@
 import {
-  startLeasedWorker,
+  startLeasedSweep,
   startPeriodicSweep,
+  sweepInBatches,
   type PeriodicSweep,
   type Database,
   type DatabaseHandle,
   type Logger,
-  type SubgraphMetrics,
+  type SweepLeaseOptions,
 } from '@ordergraph/shared';
 import { createReservationsRepository } from './reservations.repository.js';
 import { expireReservation } from './reservations.js';
@@ -42,43 +43,29 @@ export function startReservationExpiry({
     intervalMs: pollIntervalMs,
     log,
     failure: 'releasing expired reservations failed; retrying',
-    async pass(stopped) {
-      let released = 0;
-      for (;;) {
-        const expired = await reservations.findExpired({ ttlMs, limit: batchSize });
-        for (const reservationId of expired) {
-          if (stopped()) return released;
-          if (await expireReservation(handle.db, { reservationId, ttlMs, fence })) {
-            released++;
-            log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
-          }
-        }
-        if (expired.length < batchSize) return released;
-      }
-    },
+    pass: (stopped) =>
+      sweepInBatches({
+        stopped,
+        batchSize,
+        find: (limit) => reservations.findExpired({ ttlMs, limit }),
+        async each(reservationId) {
+          if (!(await expireReservation(handle.db, { reservationId, ttlMs, fence }))) return false;
+          log.warn({ reservationId, ttlMs }, 'released a reservation no order confirmed');
+          return true;
+        },
+      }),
   });
 }
 
 /** startReservationExpiry on whichever replica holds its lease, fenced by it. */
 export function startLeasedReservationExpiry({
-  handle,
   ttlMs,
-  log,
-  metrics,
-  leaseTtlMs,
-}: {
-  handle: DatabaseHandle;
-  ttlMs: number;
-  log: Logger;
-  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
-  leaseTtlMs?: number | undefined;
-}): Promise<{ stop(): Promise<void> }> {
-  return startLeasedWorker({
-    handle,
+  ...lease
+}: SweepLeaseOptions & { ttlMs: number }): Promise<{ stop(): Promise<void> }> {
+  const { handle, log } = lease;
+  return startLeasedSweep({
+    ...lease,
     name: RESERVATION_EXPIRY_LEASE,
-    log,
-    metrics,
-    ttlMs: leaseTtlMs,
-    start: async (lease) => startReservationExpiry({ handle, ttlMs, log, fence: lease.fence }),
+    start: (fence) => startReservationExpiry({ handle, ttlMs, log, fence }),
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, getTableColumns, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import {
   appendEvent,
   withAppendsLast,
@@ -9,6 +9,7 @@ import {
   type Database,
   type EventLogRow,
   anyOf,
+  newestFirstPerGroup,
   type Actor,
 } from '@ordergraph/shared';
 import {
@@ -110,35 +111,16 @@ export function createOrdersRepository({ db }: { db: Database }) {
     }): Promise<OrderRow[]> {
       const valid = customerIds.filter(isUuid);
       if (valid.length === 0) return [];
-      const conditions: (SQL | undefined)[] = [anyOf(orders.customerId, valid)];
-      if (status) conditions.push(eq(orders.status, status));
-      if (after) {
-        const placedAt = new Date(after.placedAt);
-        conditions.push(
-          or(
-            lt(orders.placedAt, placedAt),
-            and(eq(orders.placedAt, placedAt), lt(orders.id, after.id)),
-          ),
-        );
-      }
-      const ranked = db.$with('ranked').as(
-        db
-          .select({
-            ...getTableColumns(orders),
-            rank: sql<number>`row_number() over (partition by ${orders.customerId} order by ${orders.placedAt} desc, ${orders.id} desc)`.as(
-              'rank',
-            ),
-          })
-          .from(orders)
-          .where(and(...conditions)),
-      );
-      const rows = await db
-        .with(ranked)
-        .select()
-        .from(ranked)
-        .where(lte(ranked.rank, limit))
-        .orderBy(asc(ranked.customerId), desc(ranked.placedAt), desc(ranked.id));
-      return rows.map(({ rank: _rank, ...row }) => row);
+      return newestFirstPerGroup({
+        db,
+        table: orders,
+        groupBy: 'customerId',
+        groups: valid,
+        newestFirst: ['placedAt', 'id'],
+        where: status ? [eq(orders.status, status)] : [],
+        after: after && { placedAt: new Date(after.placedAt), id: after.id },
+        limit,
+      });
     },
 
     /**

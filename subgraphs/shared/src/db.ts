@@ -33,14 +33,19 @@ export interface StatementCounter {
 export const requestScope = new AsyncLocalStorage<{ requestId: string; background?: boolean }>();
 
 /**
+ * Runs work in a background scope of its own, whatever scope it started in: no request id, its
+ * statements not counted, and not the clock's either.
+ */
+export const runInFreshBackground = <T>(work: () => T): T =>
+  requestScope.run({ requestId: '', background: true }, work);
+
+/**
  * Runs work no request asked for (following the event log for subscribers): its statements are
  * not counted, so a request's statement count is the request's alone.
  */
 export const runInBackground = <T>(work: () => Promise<T>): Promise<T> =>
   // work already in the background keeps its scope: a timer's stays the clock's
-  requestScope.getStore()?.background
-    ? work()
-    : requestScope.run({ requestId: '', background: true }, work);
+  requestScope.getStore()?.background ? work() : runInFreshBackground(work);
 
 /** the request id of work a timer set off (a safety-net poll, a sweep), not an event or a call */
 export const CLOCK_REQUEST_ID = 'clock';

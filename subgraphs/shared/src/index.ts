@@ -8,6 +8,7 @@ export * from './http.js';
 export * from './identity.js';
 export * from './actor.js';
 export * from './loaders.js';
+export * from './group-pages.js';
 export * from './logger.js';
 export * from './money.js';
 export * from './pagination.js';

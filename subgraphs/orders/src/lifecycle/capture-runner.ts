@@ -102,8 +102,6 @@ async function runCaptures({
 }): Promise<CaptureRunner> {
   const repository = createLifecycleRepository({ db: handle.db });
   let stopped = false;
-  let passes = 0;
-  const waiters = new Set<{ afterPass: number; resolve: () => void }>();
 
   const settle = async (capture: PendingCapture) => {
     const result: CaptureResult =
@@ -165,20 +163,13 @@ async function runCaptures({
   };
 
   const drain = async () => {
-    const pass = ++passes;
     for (;;) {
       if (stopped) return;
       const pending = await repository.findPendingCaptures(batchSize);
-      if (pending.length === 0) break;
+      if (pending.length === 0) return;
       for (const capture of pending) {
         if (stopped) return;
         await settle(capture);
-      }
-    }
-    for (const waiter of waiters) {
-      if (pass > waiter.afterPass) {
-        waiters.delete(waiter);
-        waiter.resolve();
       }
     }
   };
@@ -192,16 +183,10 @@ async function runCaptures({
   });
 
   return {
-    settled: () =>
-      new Promise<void>((resolve) => {
-        // a pass already under way may have looked before the caller's captures were written
-        waiters.add({ afterPass: passes, resolve });
-        loop.wake();
-      }),
+    settled: loop.settled,
     async stop() {
       stopped = true;
       await loop.stop();
-      for (const waiter of waiters) waiter.resolve();
     },
   };
 }

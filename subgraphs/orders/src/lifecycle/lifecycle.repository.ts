@@ -1,5 +1,5 @@
-import { and, asc, eq, ne, sql, sum } from 'drizzle-orm';
-import { idempotencyKeys, type Database, anyOf } from '@ordergraph/shared';
+import { and, asc, eq, ne, sum } from 'drizzle-orm';
+import { idempotencyKeys, notifyOnCommit, type Database, anyOf } from '@ordergraph/shared';
 import {
   orderLines,
   orderShipmentLines,
@@ -204,7 +204,7 @@ export function createLifecycleRepository({ db }: { db: Database }) {
         .onConflictDoNothing()
         .returning({ shipmentId: paymentCaptures.shipmentId });
       if (inserted.length === 0) return false;
-      await db.execute(sql`select pg_notify(${CAPTURES_CHANNEL}, '')`);
+      await notifyOnCommit(db, { channel: CAPTURES_CHANNEL });
       return true;
     },
 

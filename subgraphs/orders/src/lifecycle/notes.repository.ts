@@ -1,17 +1,5 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  lt,
-  lte,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
-import { anyOf, isUuid, type Actor, type Database } from '@ordergraph/shared';
+import { inArray } from 'drizzle-orm';
+import { anyOf, isUuid, newestFirstPerGroup, type Actor, type Database } from '@ordergraph/shared';
 import { orderNotes, type NoteVisibility, type OrderNoteRow } from '../db/schema.js';
 import type { NewNote, NoteCursor } from './notes.js';
 
@@ -49,37 +37,16 @@ export function createNotesRepository({ db }: { db: Database }) {
     }): Promise<OrderNoteRow[]> {
       const valid = orderIds.filter(isUuid);
       if (valid.length === 0) return [];
-      const conditions: (SQL | undefined)[] = [
-        anyOf(orderNotes.orderId, valid),
-        inArray(orderNotes.visibility, [...visibilities]),
-      ];
-      if (after) {
-        const createdAt = new Date(after.createdAt);
-        conditions.push(
-          or(
-            lt(orderNotes.createdAt, createdAt),
-            and(eq(orderNotes.createdAt, createdAt), lt(orderNotes.id, after.id)),
-          ),
-        );
-      }
-      const ranked = db.$with('ranked').as(
-        db
-          .select({
-            ...getTableColumns(orderNotes),
-            rank: sql<number>`row_number() over (partition by ${orderNotes.orderId} order by ${orderNotes.createdAt} desc, ${orderNotes.id} desc)`.as(
-              'rank',
-            ),
-          })
-          .from(orderNotes)
-          .where(and(...conditions)),
-      );
-      const rows = await db
-        .with(ranked)
-        .select()
-        .from(ranked)
-        .where(lte(ranked.rank, limit))
-        .orderBy(asc(ranked.orderId), desc(ranked.createdAt), desc(ranked.id));
-      return rows.map(({ rank: _rank, ...row }) => row);
+      return newestFirstPerGroup({
+        db,
+        table: orderNotes,
+        groupBy: 'orderId',
+        groups: valid,
+        newestFirst: ['createdAt', 'id'],
+        where: [inArray(orderNotes.visibility, [...visibilities])],
+        after: after && { createdAt: new Date(after.createdAt), id: after.id },
+        limit,
+      });
     },
   };
 }

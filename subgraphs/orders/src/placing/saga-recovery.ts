@@ -1,12 +1,13 @@
 import {
   LeaseLostError,
-  startLeasedWorker,
+  startLeasedSweep,
   startPeriodicSweep,
+  sweepInBatches,
   type PeriodicSweep,
   type Database,
   type DatabaseHandle,
   type Logger,
-  type SubgraphMetrics,
+  type SweepLeaseOptions,
   transaction,
 } from '@ordergraph/shared';
 import type { OrderCancellation } from '../lifecycle/cancel-order.js';
@@ -103,7 +104,7 @@ export function startSagaRecovery({
    * back short: one that fails (but for a lost lease) is logged and touched, so that it is
    * tried again `afterMs` later. Resolves with how many `carry` finished.
    */
-  const carryAbandoned = async <T>({
+  const carryAbandoned = <T>({
     stopped,
     find,
     carry,
@@ -118,23 +119,22 @@ export function startSagaRecovery({
     touch: (item: T) => Promise<unknown>;
     context: (item: T) => Record<string, unknown>;
     what: string;
-  }): Promise<number> => {
-    let carried = 0;
-    for (;;) {
-      const abandoned = await find({ idleMs: afterMs, limit: batchSize });
-      for (const item of abandoned) {
-        if (stopped()) return carried;
+  }): Promise<number> =>
+    sweepInBatches({
+      stopped,
+      batchSize,
+      find: (limit) => find({ idleMs: afterMs, limit }),
+      async each(item) {
         try {
-          if (await carry(item)) carried++;
+          return await carry(item);
         } catch (error) {
           if (error instanceof LeaseLostError) throw error;
           log.warn({ err: error, ...context(item) }, `could not carry ${what} through yet`);
           await touch(item);
+          return false;
         }
-      }
-      if (abandoned.length < batchSize) return carried;
-    }
-  };
+      },
+    });
 
   const resumeCancellations = async (stopped: () => boolean) =>
     cancellation
@@ -218,39 +218,22 @@ export function startSagaRecovery({
 
 /** startSagaRecovery on whichever replica holds its lease, fenced by it. */
 export function startLeasedSagaRecovery({
-  handle,
   effects,
   cancellation,
   refunds,
   afterMs,
-  log,
-  metrics,
-  leaseTtlMs,
-}: {
-  handle: DatabaseHandle;
+  ...lease
+}: SweepLeaseOptions & {
   effects: SagaEffects;
   cancellation?: Pick<OrderCancellation, 'resume'> | undefined;
   refunds?: Pick<RefundFlow, 'resume'> | undefined;
   afterMs: number;
-  log: Logger;
-  metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
-  leaseTtlMs?: number | undefined;
 }): Promise<{ stop(): Promise<void> }> {
-  return startLeasedWorker({
-    handle,
+  const { handle, log } = lease;
+  return startLeasedSweep({
+    ...lease,
     name: SAGA_RECOVERY_LEASE,
-    log,
-    metrics,
-    ttlMs: leaseTtlMs,
-    start: async (lease) =>
-      startSagaRecovery({
-        handle,
-        effects,
-        cancellation,
-        refunds,
-        afterMs,
-        log,
-        fence: lease.fence,
-      }),
+    start: (fence) =>
+      startSagaRecovery({ handle, effects, cancellation, refunds, afterMs, log, fence }),
   });
 }
