@@ -57,6 +57,31 @@ export class LeaseLostError extends Error {
   }
 }
 
+// the lease is still held with this token; locks its row until the transaction ends
+const heldCondition = (name: string, token: number) =>
+  sql`exists (select 1 from leases where name = ${name} and token = ${token} for share)`;
+
+/**
+ * The fence of a lease this replica holds, for work it hands to another thread with a
+ * connection of its own (a worker thread): the same check as `Lease.fence`, by name and token.
+ * A refusal throws LeaseLostError; the holder learns of the loss at its next renewal or fence.
+ */
+export function fenceOfLease({
+  name,
+  token,
+}: {
+  name: string;
+  token: number;
+}): Pick<Lease, 'token' | 'fence'> {
+  return {
+    token,
+    async fence(tx) {
+      const rows = await executeRows(tx, sql`select 1 as held where ${heldCondition(name, token)}`);
+      if (rows.length === 0) throw new LeaseLostError(name);
+    },
+  };
+}
+
 /** One holding of the lease by this replica, from acquisition to loss. */
 interface Tenure {
   token: number;
@@ -139,8 +164,7 @@ export async function startLeasedWorker({
 
   const fenceWith = async (tenure: Tenure, tx: Database, write: (held: SQL) => SQL) => {
     if (!tenure.lost) {
-      const held = sql`exists (select 1 from leases
-                         where name = ${name} and token = ${tenure.token} for share)`;
+      const held = heldCondition(name, tenure.token);
       const rows = await executeRows(tx, write(held));
       if (rows.length > 0) return rows;
       lose(tenure, 'fenced off: another replica took the lease over');
