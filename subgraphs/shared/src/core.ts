@@ -9,4 +9,5 @@ export * from './errors.js';
 export * from './money.js';
 export * from './service-client.js';
 export * from './validation.js';
-export { fenceOfLease, LeaseLostError, type Lease } from './lease.js';
+export { fenceOfLease, LeaseLostError } from './lease-fence.js';
+export type { Lease } from './lease.js';

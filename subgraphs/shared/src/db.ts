@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import type { SetAside } from './embedded-database.js';
 import type { Logger } from './logger.js';
 import { instrumentPglite, instrumentPostgres } from './observability/db-instrumentation.js';
-import { createPoolUsage, type PoolUsage } from './observability/pool-metrics.js';
+import { createPoolUsage, type PoolUsage } from './observability/pool-usage.js';
 
 /** The drizzle database every repository works on, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT>;

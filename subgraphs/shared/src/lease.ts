@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { SQL } from 'drizzle-orm';
 import { executeRows, sql, type Database, type DatabaseHandle } from './db.js';
 import type { Logger } from './logger.js';
+import { heldCondition, LeaseLostError } from './lease-fence.js';
 import { leaseMetricsOf } from './observability/lease-metrics.js';
 import type { SubgraphMetrics } from './observability/metrics.js';
 
@@ -41,45 +42,14 @@ export interface Lease {
   fencedRows(tx: Database, write: (held: SQL) => SQL): Promise<Record<string, unknown>[]>;
 }
 
+export { fenceOfLease, LeaseLostError } from './lease-fence.js';
+
 /** A piece of background work that runs on whichever replica holds its lease. */
 export interface LeasedWorker {
   /** stops the worker, then releases the lease so that another replica takes it over at once */
   stop(): Promise<void>;
   /** whether this replica holds the lease, and so runs the worker, now */
   held(): boolean;
-}
-
-/** Thrown by a fence that finds the lease taken over: the work's transaction rolls back. */
-export class LeaseLostError extends Error {
-  constructor(lease: string) {
-    super(`the lease "${lease}" is held by another replica`);
-    this.name = 'LeaseLostError';
-  }
-}
-
-// the lease is still held with this token; locks its row until the transaction ends
-const heldCondition = (name: string, token: number) =>
-  sql`exists (select 1 from leases where name = ${name} and token = ${token} for share)`;
-
-/**
- * The fence of a lease this replica holds, for work it hands to another thread with a
- * connection of its own (a worker thread): the same check as `Lease.fence`, by name and token.
- * A refusal throws LeaseLostError; the holder learns of the loss at its next renewal or fence.
- */
-export function fenceOfLease({
-  name,
-  token,
-}: {
-  name: string;
-  token: number;
-}): Pick<Lease, 'token' | 'fence'> {
-  return {
-    token,
-    async fence(tx) {
-      const rows = await executeRows(tx, sql`select 1 as held where ${heldCondition(name, token)}`);
-      if (rows.length === 0) throw new LeaseLostError(name);
-    },
-  };
 }
 
 /** One holding of the lease by this replica, from acquisition to loss. */
