@@ -11,8 +11,10 @@ import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './worke
  * service's own heap keeps Node's sizing (issue 18; measured in docs/orders.md).
  */
 export const EXPORT_WORKER_LIMITS: ResourceLimits = {
-  maxOldGenerationSizeMb: 32,
-  maxYoungGenerationSizeMb: 8,
+  // the thread's code and a page hold about 16 MB at their peak: 16 ran out of memory
+  maxOldGenerationSizeMb: 24,
+  // small: a page's garbage is scavenged often rather than piled up
+  maxYoungGenerationSizeMb: 2,
 };
 
 /** Where and how an export's pages are written off the service's thread (PostgreSQL only). */
