@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readSubgraphConfig } from '@ordergraph/shared';
 import { DEFAULT_BILLING_SETTINGS } from './billing/settings.js';
+import { EXPORT_WORKER_LIMITS } from './export-jobs/worker-run.js';
 
 const seller = DEFAULT_BILLING_SETTINGS.seller;
 // a document number's prefix: INV of INV-2026-000123
@@ -20,6 +21,19 @@ export const loadConfig = () =>
       // after how long untouched a placeOrder attempt counts as abandoned and is recovered;
       // longer than any one call of the saga (service calls time out after 10 s)
       SAGA_RECOVERY_AFTER_MS: z.coerce.number().int().min(500).max(86_400_000).default(30_000),
+      // the heap of an export's worker thread on PostgreSQL, in MB (src/export-jobs/worker-run.ts)
+      EXPORT_WORKER_OLD_GENERATION_MB: z.coerce
+        .number()
+        .int()
+        .min(8)
+        .max(4096)
+        .default(EXPORT_WORKER_LIMITS.maxOldGenerationSizeMb!),
+      EXPORT_WORKER_YOUNG_GENERATION_MB: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .default(EXPORT_WORKER_LIMITS.maxYoungGenerationSizeMb!),
       // invoices and credit notes (src/billing/settings.ts)
       BILLING_SELLER_NAME: z.string().min(1).default(seller.name),
       BILLING_SELLER_ADDRESS: z.string().min(1).default(seller.lines.join('|')),

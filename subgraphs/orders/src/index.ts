@@ -25,6 +25,10 @@ await startSubgraph({
       shipmentsUrl: config.SHIPMENTS_URL,
       customersUrl: config.CUSTOMERS_URL,
       runExports: true,
+      exportWorkerLimits: {
+        maxOldGenerationSizeMb: config.EXPORT_WORKER_OLD_GENERATION_MB,
+        maxYoungGenerationSizeMb: config.EXPORT_WORKER_YOUNG_GENERATION_MB,
+      },
       returnWindowDays: config.RETURN_WINDOW_DAYS,
       sagaRecoveryAfterMs: config.SAGA_RECOVERY_AFTER_MS,
       leaseTtlMs: config.leaseTtlMs,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import {
   createEventFeed,
   createSubgraphServer,
@@ -11,11 +12,9 @@ import {
   type SubgraphServer,
 } from '@ordergraph/shared';
 import { createDocumentDownload } from './billing/document-download.js';
-import { createLedgerExportSource } from './billing/ledger-export.js';
 import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './billing/settings.js';
 import { createCatalogClient } from './clients/catalog.js';
 import { createInventoryClient } from './clients/inventory.js';
-import { createCustomersClient } from './clients/customers.js';
 import { createShipmentsClient } from './clients/shipments.js';
 import { createOrderCancellation } from './lifecycle/cancel-order.js';
 import { startConsumers, type Consumers } from './consumers.js';
@@ -24,7 +23,8 @@ import { createExportDownload } from './export-jobs/download.js';
 import { startExportRunner, type ExportRunner } from './export-jobs/runner.js';
 import { MAX_EXPORT_ROWS } from './export-jobs/start-export.js';
 import { startExportWatch } from './export-jobs/watch.js';
-import { createOrderExportSource } from './search/order-export.js';
+import { siblingModule } from './export-jobs/worker-run.js';
+import { createExportSources } from './export-sources.js';
 import type { ClaimTiming } from './placing/order-requests.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import { createTestPaymentProvider } from './payments/test-provider.js';
@@ -68,6 +68,7 @@ export async function createServer({
   customersUrl = 'http://127.0.0.1:4001/graphql',
   runExports = false,
   exportPageSize,
+  exportWorkerLimits,
   maxExportRows = MAX_EXPORT_ROWS,
   payments = createTestPaymentProvider({ db: handle.db }),
   claimTiming,
@@ -100,6 +101,11 @@ export async function createServer({
   runExports?: boolean;
   /** rows per page of an export file (export-jobs/runner.ts) */
   exportPageSize?: number;
+  /**
+   * the heap limits of an export's worker thread, on PostgreSQL (export-jobs/worker-run.ts:
+   * EXPORT_WORKER_LIMITS unless given); on PGlite exports are written on this thread
+   */
+  exportWorkerLimits?: ResourceLimits | undefined;
   /** the most rows one export may hold: MAX_EXPORT_ROWS (1,000,000) unless lowered */
   maxExportRows?: number;
   /** the payment service provider; the built-in test provider unless another is given */
@@ -143,11 +149,11 @@ export async function createServer({
   // one read of the log per commit serves the subscriptions and the feeds other services follow
   const tail = await startEventTail({ handle, log });
   const feed = createEventFeed(handle, { tail });
-  const orderExport = createOrderExportSource({
+  const exportSettings = { customersUrl, signingSecret };
+  const { orders: orderExport, ledger: ledgerExport } = createExportSources({
     db: handle.db,
-    customers: createCustomersClient({ url: customersUrl, signingSecret }),
+    settings: exportSettings,
   });
-  const ledgerExport = createLedgerExportSource({ db: handle.db });
   const exportSources = [orderExport, ledgerExport];
   const exportWatch = await startExportWatch({ handle });
   const download = createExportDownload({ db: handle.db, sources: exportSources });
@@ -224,6 +230,17 @@ export async function createServer({
         pageSize: exportPageSize,
         metrics: server.metrics,
         leaseTtlMs,
+        // on PostgreSQL each export's pages are written in a thread with a capped heap, over a
+        // pool of its own; PGlite's one instance lives in this thread, so its exports stay here
+        worker: handle.connection
+          ? {
+              databaseUrl: handle.connection.url,
+              preparedStatements: handle.connection.preparedStatements,
+              sourcesModule: siblingModule('export-sources', import.meta.url),
+              settings: exportSettings,
+              resourceLimits: exportWorkerLimits,
+            }
+          : undefined,
       });
     } catch (error) {
       await server.stop();

@@ -1,15 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { openEmbeddedDatabase, type SetAside } from './embedded-database.js';
+import type { SetAside } from './embedded-database.js';
 import type { Logger } from './logger.js';
 import { instrumentPglite, instrumentPostgres } from './observability/db-instrumentation.js';
-import { createPoolUsage, type PoolUsage } from './observability/pool-metrics.js';
+import { createPoolUsage, type PoolUsage } from './observability/pool-usage.js';
 
 /** The drizzle database every repository works on, whichever driver is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -75,6 +73,11 @@ function countStatement(statements: StatementCounter): void {
 export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  /**
+   * how another thread connects to the same PostgreSQL database with a pool of its own
+   * (connectDatabase); none on PGlite, whose one instance lives in this thread
+   */
+  connection?: { url: string; preparedStatements: boolean };
   statements: StatementCounter;
   /** the connections in use and asked for, for the pool gauges on /metrics */
   pool: PoolUsage;
@@ -118,30 +121,16 @@ export async function openDatabase({
   if (url) {
     await createDatabaseIfMissing(url);
     await migrateUnderLock({ url, migrationsFolder });
-    const client = postgres(url, { max: maxConnections, onnotice: () => {} });
-    const pool = createPoolUsage(maxConnections);
-    // statements go through the instrumented client (spans, pool use); LISTEN has its own
-    // connection outside the pool
-    const instrumented = instrumentPostgres(client, pool, { prepare: preparedStatements });
-    const db = drizzlePostgres(instrumented, { logger });
-    return {
-      db: db as unknown as Database,
-      kind: 'postgres',
-      statements,
-      pool,
-      async listen(channel, onNotify) {
-        const { unlisten } = await client.listen(channel, onNotify);
-        return unlisten;
-      },
-      ping: () =>
-        instrumented.unsafe('select 1').then(
-          () => true,
-          () => false,
-        ),
-      close: () => client.end({ timeout: 5 }),
-    };
+    return connectDatabase({ url, maxConnections, preparedStatements, statements });
   }
 
+  // loaded only here: a process (or worker thread) on PostgreSQL never loads PGlite's code
+  const [{ openEmbeddedDatabase }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
+    await Promise.all([
+      import('./embedded-database.js'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
   const client = await openEmbeddedDatabase(dataDir, {
     onSetAside: (event) => reportSetAside(event, log),
   });
@@ -161,6 +150,47 @@ export async function openDatabase({
         () => false,
       ),
     close: () => client.close(),
+  };
+}
+
+/**
+ * A pool on a PostgreSQL database that exists and is migrated already: what a worker thread
+ * opens beside its service's own pool (openDatabase creates and migrates first).
+ */
+export function connectDatabase({
+  url,
+  maxConnections = 10,
+  preparedStatements = true,
+  statements = { count: 0, byRequest: new Map() },
+}: {
+  url: string;
+  maxConnections?: number | undefined;
+  preparedStatements?: boolean | undefined;
+  statements?: StatementCounter;
+}): DatabaseHandle {
+  const logger = { logQuery: () => countStatement(statements) };
+  const client = postgres(url, { max: maxConnections, onnotice: () => {} });
+  const pool = createPoolUsage(maxConnections);
+  // statements go through the instrumented client (spans, pool use); LISTEN has its own
+  // connection outside the pool
+  const instrumented = instrumentPostgres(client, pool, { prepare: preparedStatements });
+  const db = drizzlePostgres(instrumented, { logger });
+  return {
+    db: db as unknown as Database,
+    kind: 'postgres',
+    connection: { url, preparedStatements },
+    statements,
+    pool,
+    async listen(channel, onNotify) {
+      const { unlisten } = await client.listen(channel, onNotify);
+      return unlisten;
+    },
+    ping: () =>
+      instrumented.unsafe('select 1').then(
+        () => true,
+        () => false,
+      ),
+    close: () => client.end({ timeout: 5 }),
   };
 }
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { SQL } from 'drizzle-orm';
 import { executeRows, sql, type Database, type DatabaseHandle } from './db.js';
 import type { Logger } from './logger.js';
+import { heldCondition, LeaseLostError } from './lease-fence.js';
 import { leaseMetricsOf } from './observability/lease-metrics.js';
 import type { SubgraphMetrics } from './observability/metrics.js';
 
@@ -41,20 +42,14 @@ export interface Lease {
   fencedRows(tx: Database, write: (held: SQL) => SQL): Promise<Record<string, unknown>[]>;
 }
 
+export { fenceOfLease, LeaseLostError } from './lease-fence.js';
+
 /** A piece of background work that runs on whichever replica holds its lease. */
 export interface LeasedWorker {
   /** stops the worker, then releases the lease so that another replica takes it over at once */
   stop(): Promise<void>;
   /** whether this replica holds the lease, and so runs the worker, now */
   held(): boolean;
-}
-
-/** Thrown by a fence that finds the lease taken over: the work's transaction rolls back. */
-export class LeaseLostError extends Error {
-  constructor(lease: string) {
-    super(`the lease "${lease}" is held by another replica`);
-    this.name = 'LeaseLostError';
-  }
 }
 
 /** One holding of the lease by this replica, from acquisition to loss. */
@@ -139,8 +134,7 @@ export async function startLeasedWorker({
 
   const fenceWith = async (tenure: Tenure, tx: Database, write: (held: SQL) => SQL) => {
     if (!tenure.lost) {
-      const held = sql`exists (select 1 from leases
-                         where name = ${name} and token = ${tenure.token} for share)`;
+      const held = heldCondition(name, tenure.token);
       const rows = await executeRows(tx, write(held));
       if (rows.length > 0) return rows;
       lose(tenure, 'fenced off: another replica took the lease over');

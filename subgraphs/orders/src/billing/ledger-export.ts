@@ -1,4 +1,4 @@
-import { toMoney, type Database } from '@ordergraph/shared';
+import { toMoney, type Database } from '@ordergraph/shared/core';
 import type { ExportRow, ExportRowSource } from '../export-jobs/row-source.js';
 import { journalEntries } from './ledger.js';
 import {

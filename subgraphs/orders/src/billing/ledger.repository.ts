@@ -1,5 +1,5 @@
 import { Param, sql, type SQL } from 'drizzle-orm';
-import { executeRows, type Database } from '@ordergraph/shared';
+import { executeRows, type Database } from '@ordergraph/shared/core';
 import type { LedgerDocument, LedgerDocumentKind } from './ledger.js';
 
 /** Which documents a ledger export posts: issued or settled in [from, to). */

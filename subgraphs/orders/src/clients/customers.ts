@@ -1,4 +1,4 @@
-import { createServiceClient } from '@ordergraph/shared';
+import { createServiceClient } from '@ordergraph/shared/core';
 
 const EMAILS = `query OrdersCustomerEmails($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Customer { id email } }

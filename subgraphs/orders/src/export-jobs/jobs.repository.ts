@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { isUuid, type Database } from '@ordergraph/shared';
+import { isUuid, type Database } from '@ordergraph/shared/core';
 import {
   exportChunks,
   exportJobs,

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   runInBackground,
   startLeasedWorker,
@@ -12,7 +11,9 @@ import {
 } from '@ordergraph/shared';
 import type { ExportJobRow } from '../db/export-jobs.js';
 import { createExportJobsRepository, EXPORT_QUEUED_CHANNEL } from './jobs.repository.js';
-import { encodeRows, type ExportRowSource } from './row-source.js';
+import { writeExportPages } from './page-writer.js';
+import type { ExportRowSource } from './row-source.js';
+import { writeInWorker, type ExportWorkerOptions } from './worker-run.js';
 
 /** The name of the lease the export runner holds. */
 export const EXPORTS_LEASE = 'orders:exports';
@@ -39,6 +40,12 @@ export interface ExportRunnerOptions {
   pollIntervalMs?: number;
   metrics?: Pick<SubgraphMetrics, 'registry'> | undefined;
   leaseTtlMs?: number | undefined;
+  /**
+   * writes each job's pages in a worker thread with capped heap limits and a pool of its own
+   * (worker-run.ts), whose sources are built from a module; on this thread without (PGlite,
+   * whose database lives here, and sources that are plain objects)
+   */
+  worker?: ExportWorkerOptions | undefined;
 }
 
 /**
@@ -48,7 +55,8 @@ export interface ExportRunnerOptions {
  * writes at a time; a replica that dies mid-job leaves the cursor at its last committed page,
  * and the next holder resumes there (a job begun `maxAttempts` times is FAILED instead). A page
  * that cannot be read is retried with backoff and, after `maxFailures` in a row, FAILS the job
- * with the reason. Files past their 24 hours are deleted on the way.
+ * with the reason. Files past their 24 hours are deleted on the way. With `worker`, each job's
+ * pages are written in a worker thread of their own (worker-run.ts), the rest stays here.
  */
 export async function startExportRunner(options: ExportRunnerOptions): Promise<ExportRunner> {
   let running: ExportRunner | null = null;
@@ -84,12 +92,13 @@ async function runExports({
   maxFailures = 5,
   retryDelayMs = 500,
   pollIntervalMs = 5_000,
+  worker,
   lease,
 }: ExportRunnerOptions & { lease: Lease }): Promise<ExportRunner> {
   const repository = createExportJobsRepository({ db: handle.db });
   const byKind = new Map(sources.map((source) => [source.kind, source]));
   let stopped = false;
-  // ends a wait before a retry at once when the runner stops
+  // ends the pages under way (and a wait before a retry) when the runner stops
   const stopping = new AbortController();
   let passes = 0;
   const waiters = new Set<{ afterPass: number; resolve: () => void }>();
@@ -100,6 +109,7 @@ async function runExports({
       await work(tx);
     });
   const inTx = (tx: Database) => createExportJobsRepository({ db: tx });
+  const settings = { pageSize, maxFailures, retryDelayMs };
 
   const write = async (pending: ExportJobRow) => {
     const jobLog = log.child({ exportJob: pending.id, kind: pending.kind });
@@ -120,52 +130,10 @@ async function runExports({
       job = await inTx(tx).begin(pending.id);
     });
     jobLog.info({ attempt: job.attempts, rowCount: job.rowCount }, 'writing an export');
-    while (!stopped) {
-      let page: Awaited<ReturnType<typeof source.page>>;
-      try {
-        page = await source.page({ params: job.params, cursor: job.cursor, limit: pageSize });
-      } catch (error) {
-        const failures = job.failures + 1;
-        const failed = failures >= maxFailures;
-        const reason = error instanceof Error ? error.message : String(error);
-        jobLog.warn({ err: error, failures }, 'reading a page of an export failed');
-        await fenced((tx) => inTx(tx).recordFailure({ id: job.id, error: reason, failed }));
-        if (failed) return;
-        job = { ...job, failures };
-        await sleep(retryDelayMs * 2 ** (failures - 1), undefined, {
-          signal: stopping.signal,
-        }).catch(() => {});
-        continue;
-      }
-      const last = page.rows.length < pageSize;
-      const data = encodeRows({
-        format: job.format,
-        columns: source.columns,
-        rows: page.rows,
-        header: job.chunkCount === 0,
-      });
-      const current = job;
-      await fenced((tx) =>
-        inTx(tx).appendPage({
-          job: current,
-          data,
-          rows: page.rows.length,
-          cursor: page.cursor,
-          last,
-        }),
-      );
-      job = {
-        ...job,
-        rowCount: job.rowCount + page.rows.length,
-        chunkCount: job.chunkCount + 1,
-        cursor: page.cursor,
-        failures: 0,
-      };
-      if (last) {
-        jobLog.info({ rowCount: job.rowCount }, 'export written');
-        return;
-      }
-    }
+    const run = { job, settings, log: jobLog, signal: stopping.signal };
+    await (worker
+      ? writeInWorker({ ...run, handle, worker, lease, leaseName: EXPORTS_LEASE })
+      : writeExportPages({ ...run, db: handle.db, lease, source }));
   };
 
   const drain = async () => {

@@ -1,4 +1,4 @@
-import { toMoney, type Database } from '@ordergraph/shared';
+import { toMoney, type Database } from '@ordergraph/shared/core';
 import type { CustomersClient } from '../clients/customers.js';
 import type { ExportRowSource } from '../export-jobs/row-source.js';
 import type { OrderFilter, SearchCursor } from './order-search.js';

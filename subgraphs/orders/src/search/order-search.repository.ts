@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { anyOf, executeRows, type Database } from '@ordergraph/shared';
+import { anyOf, executeRows, type Database } from '@ordergraph/shared/core';
 import { allocations, orderLines, orders, type OrderRow } from '../db/schema.js';
 import type { OrderFilter, OrderSort, SearchCursor } from './order-search.js';
 

@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type postgres from 'postgres';
-import type { PoolUsage } from './pool-metrics.js';
+import type { PoolUsage } from './pool-usage.js';
 import { startStatementSpan } from './tracing.js';
 
 // drizzle hands every statement to its driver through `unsafe` (postgres.js) or `query`
