@@ -50,7 +50,9 @@ function describe(pid: number): { rssMb: number; command: string } | null {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    return { rssMb: rssKb / 1024, command: command.slice(-1)[0] ?? '' };
+    // the script it runs, not the arguments after it (the subgraphs' ports)
+    const script = command.find((arg) => /\.[cm]?[jt]s$/.test(arg)) ?? command.at(-1) ?? '';
+    return { rssMb: rssKb / 1024, command: script };
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 // demo data that spans services goes in through the public graph, like any client's would:
 // stock is received, orders are placed; fixed idempotency keys make every re-run a no-op
-import { DEMO_CUSTOMERS } from '../subgraphs/customers/src/seed.js';
+// the fixture alone, not the customers service's seed (drizzle and its schema) in the launcher
+import { DEMO_CUSTOMERS } from '@ordergraph/shared/demo-identities';
 
 interface GraphQLBody<T> {
   data?: T;

@@ -1,11 +1,15 @@
-// starts the five subgraphs and the router as separate processes with prefixed, readable logs;
-// seeds the demo data through the graph; Ctrl-C stops everything cleanly
+// starts the five subgraphs and the router with prefixed, readable logs; seeds the demo data
+// through the graph; Ctrl-C stops everything cleanly. In development the five subgraphs share one
+// process (scripts/subgraphs.ts), each on its own database and port, so the libraries and tsx's
+// compilation are loaded once; in production each runs in its own process, as deployed
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { PROJECT_ROOT } from '@ordergraph/shared';
+// subpaths, not the barrel: the launcher needs neither the database drivers nor the server
+import { PROJECT_ROOT } from '@ordergraph/shared/paths';
+import { telemetryRequested } from '@ordergraph/shared/telemetry';
 import { signToken } from '../router/src/auth.js';
 import {
   DEFAULT_SUBGRAPH_PORTS,
@@ -13,6 +17,7 @@ import {
   SUBGRAPH_NAMES,
   type SubgraphName,
 } from '../router/src/config.js';
+import { createLinePrinter } from './log-lines.js';
 import { seedDemoData } from './seed-demo.js';
 
 const COLORS = [36, 35, 33, 32, 34, 91];
@@ -20,19 +25,22 @@ const routerConfig = loadConfig();
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-function prefixed(name: string, color: number) {
-  const pretty = prettyFactory({
-    colorize: true,
-    singleLine: true,
-    ignore: 'pid,hostname,service,name',
-    translateTime: 'SYS:HH:MM:ss',
-  });
-  const label = `\u001b[${color}m${name.padEnd(9)}\u001b[0m |`;
-  return (line: string) => {
-    const text = line.startsWith('{') ? pretty(line).trimEnd() : line;
-    for (const part of text.split('\n')) process.stdout.write(`${label} ${part}\n`);
-  };
-}
+// one OpenTelemetry SDK per process, named after its service: with telemetry on, one process each
+const subgraphsInOneProcess = !routerConfig.production && !telemetryRequested(process.env);
+
+const pretty = prettyFactory({
+  colorize: true,
+  singleLine: true,
+  ignore: 'pid,hostname,service,name',
+  translateTime: 'SYS:HH:MM:ss',
+});
+const print = createLinePrinter({
+  labels: Object.fromEntries(
+    [...SUBGRAPH_NAMES, 'router'].map((name, index) => [name, COLORS[index] ?? 37]),
+  ),
+  pretty: (line) => pretty(line).trimEnd(),
+  write: (text) => process.stdout.write(text),
+});
 
 /**
  * How a service starts: in production (NODE_ENV=production) the JavaScript `npm run build`
@@ -57,24 +65,40 @@ function subgraphPort(name: SubgraphName): number {
   return port ? Number(port) : DEFAULT_SUBGRAPH_PORTS[name];
 }
 
-function launch(name: string, dir: string, color: number, port: number): ChildProcess {
-  const child = spawn(process.execPath, nodeArgs(dir), {
+/**
+ * Runs one process; its lines are printed under the label of the service that wrote them (a
+ * log line's `service`), else under `name`. Its end, unless everything is stopping, stops all.
+ */
+function launch(name: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const print = prefixed(name, color);
-  createInterface({ input: child.stdout! }).on('line', print);
-  createInterface({ input: child.stderr! }).on('line', print);
+  const printLine = (line: string) => print(line, name);
+  createInterface({ input: child.stdout! }).on('line', printLine);
+  createInterface({ input: child.stderr! }).on('line', printLine);
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (!stopping) {
-      print(`exited unexpectedly (${signal ?? code}); stopping everything`);
+      printLine(`exited unexpectedly (${signal ?? code}); stopping everything`);
       void stop(1);
     }
   });
   children.set(name, child);
   return child;
+}
+
+/** The five subgraphs: one process in development, one each in production. */
+function launchSubgraphs(): void {
+  if (subgraphsInOneProcess) {
+    const ports = SUBGRAPH_NAMES.map((name) => `${name}=${subgraphPort(name)}`);
+    launch('subgraphs', ['--import', 'tsx', 'scripts/subgraphs.ts', ...ports]);
+    return;
+  }
+  for (const name of SUBGRAPH_NAMES) {
+    launch(name, nodeArgs(`subgraphs/${name}`), { PORT: String(subgraphPort(name)) });
+  }
 }
 
 async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Promise<void> {
@@ -128,17 +152,17 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  SUBGRAPH_NAMES.forEach((name, index) =>
-    launch(name, `subgraphs/${name}`, COLORS[index] ?? 37, subgraphPort(name)),
-  );
-  await Promise.all(
-    SUBGRAPH_NAMES.map((name) =>
+  launchSubgraphs();
+  // the router needs the subgraphs only once queries come (its supergraph is a file), so it
+  // starts beside them rather than after
+  launch('router', nodeArgs('router'), { PORT: String(routerConfig.port) });
+  const routerUrl = `http://127.0.0.1:${routerConfig.port}/graphql`;
+  await Promise.all([
+    ...SUBGRAPH_NAMES.map((name) =>
       waitForHealth(name, `http://127.0.0.1:${subgraphPort(name)}/health`),
     ),
-  );
-  launch('router', 'router', COLORS[5] ?? 37, routerConfig.port);
-  const routerUrl = `http://127.0.0.1:${routerConfig.port}/graphql`;
-  await waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`);
+    waitForHealth('router', `http://127.0.0.1:${routerConfig.port}/health`),
+  ]);
 
   const embedded = !process.env['DATABASE_URL'];
   if (embedded && process.env['SEED_DEMO_DATA'] !== 'true' && demoDataSeeded()) {

@@ -1,4 +1,5 @@
 import { readSubgraphConfig } from '@ordergraph/shared';
 
 /** The catalog service's settings, read once from the environment. */
-export const loadConfig = () => readSubgraphConfig({ name: 'catalog', defaultPort: 4002 });
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  readSubgraphConfig({ name: 'catalog', defaultPort: 4002, env });

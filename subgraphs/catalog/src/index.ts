@@ -1,19 +1,4 @@
 import { startSubgraph } from '@ordergraph/shared';
-import { loadConfig } from './config.js';
-import { seedDemoData } from './seed.js';
-import { createServer, migrationsFolder } from './server.js';
+import { catalogService } from './service.js';
 
-const config = loadConfig();
-
-await startSubgraph({
-  config,
-  migrationsFolder,
-  seed: seedDemoData,
-  createServer: ({ handle, log }) =>
-    createServer({
-      handle,
-      signingSecret: config.signingSecret,
-      log,
-      production: config.production,
-    }),
-});
+await startSubgraph(catalogService());

@@ -1,24 +1,4 @@
 import { startSubgraph } from '@ordergraph/shared';
-import { loadConfig } from './config.js';
-import { seedDemoData } from './seed.js';
-import { createSender } from './senders.js';
-import { createServer, migrationsFolder } from './server.js';
+import { customersService } from './service.js';
 
-const config = loadConfig();
-
-await startSubgraph({
-  config,
-  migrationsFolder,
-  seed: seedDemoData,
-  createServer: ({ handle, log }) =>
-    createServer({
-      handle,
-      signingSecret: config.signingSecret,
-      log,
-      production: config.production,
-      leaseTtlMs: config.leaseTtlMs,
-      ordersUrl: config.ORDERS_URL,
-      shipmentsUrl: config.SHIPMENTS_URL,
-      sender: createSender({ smtpUrl: config.SMTP_URL, smtpFrom: config.SMTP_FROM, log }),
-    }),
-});
+await startSubgraph(customersService());

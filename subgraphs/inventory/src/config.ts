@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { readSubgraphConfig } from '@ordergraph/shared';
 
 /** The inventory service's settings, read once from the environment. */
-export const loadConfig = () =>
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
   readSubgraphConfig({
     name: 'inventory',
+    env,
     defaultPort: 4004,
     extra: {
       CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),

@@ -1,28 +1,4 @@
 import { startSubgraph } from '@ordergraph/shared';
-import { createCatalogClient } from './clients/catalog.js';
-import { loadConfig } from './config.js';
-import { seedDemoData } from './seed.js';
-import { createServer, migrationsFolder } from './server.js';
+import { inventoryService } from './service.js';
 
-const config = loadConfig();
-
-await startSubgraph({
-  config,
-  migrationsFolder,
-  seed: seedDemoData,
-  createServer: ({ handle, log }) =>
-    createServer({
-      handle,
-      signingSecret: config.signingSecret,
-      log,
-      catalog: createCatalogClient({
-        url: config.CATALOG_URL,
-        signingSecret: config.signingSecret,
-      }),
-      shipmentsUrl: config.SHIPMENTS_URL,
-      reservationTtlMs: config.RESERVATION_TTL_MS,
-      overReceiptTolerancePercent: config.PURCHASE_OVER_RECEIPT_TOLERANCE_PERCENT,
-      production: config.production,
-      leaseTtlMs: config.leaseTtlMs,
-    }),
-});
+await startSubgraph(inventoryService());

@@ -8,9 +8,10 @@ const seller = DEFAULT_BILLING_SETTINGS.seller;
 const SERIES = /^[A-Z][A-Z0-9]{0,9}$/;
 
 /** The orders service's settings, read once from the environment. */
-export const loadConfig = () =>
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
   readSubgraphConfig({
     name: 'orders',
+    env,
     defaultPort: 4003,
     extra: {
       CATALOG_URL: z.url().default('http://127.0.0.1:4002/graphql'),

@@ -8,6 +8,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +48,21 @@ const PGLITE_VERSION = (
 ).version;
 const TEMPLATE_NAME = `.pglite-template-${PGLITE_VERSION}`;
 
+// Node's WebAssembly global, which the compiler's libraries here (no DOM) leave undeclared
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> };
+
+let compiledPostgres: Promise<object> | undefined;
+
+/**
+ * PostgreSQL's WebAssembly, compiled once per process: the subgraphs sharing a process open their
+ * databases side by side, and PGlite keeps a compiled module only once its first one is done, so
+ * each would otherwise compile (and keep the machine code of) a copy of its own.
+ */
+const postgresModule = () =>
+  (compiledPostgres ??= readFile(join(dirname(pgliteEntry), 'pglite.wasm')).then((bytes) =>
+    WebAssembly.compile(bytes),
+  ));
+
 const isCluster = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
 /** the PostgreSQL major version a cluster was made by (its PG_VERSION file) */
 const clusterMajor = (dir: string) => readFileSync(join(dir, 'PG_VERSION'), 'utf8').trim();
@@ -83,7 +99,8 @@ export async function openEmbeddedDatabase(
   dataDir?: string,
   { onSetAside }: OpenEmbeddedOptions = {},
 ): Promise<PGlite> {
-  if (!dataDir) return PGlite.create({ startParams: START_PARAMS });
+  const pgliteWasmModule = await postgresModule();
+  if (!dataDir) return PGlite.create({ startParams: START_PARAMS, pgliteWasmModule });
   const template = await ensureTemplate(dirname(dataDir));
   if (isCluster(dataDir)) {
     const found = clusterMajor(dataDir);
@@ -94,7 +111,7 @@ export async function openEmbeddedDatabase(
     }
   }
   if (!isCluster(dataDir)) copyEmptyCluster(template, dataDir);
-  return PGlite.create({ dataDir, startParams: START_PARAMS });
+  return PGlite.create({ dataDir, startParams: START_PARAMS, pgliteWasmModule });
 }
 
 /** Moves an old cluster to a free `<name>-postgres<major>-backup[-n]` beside it. */

@@ -16,6 +16,7 @@ export * from './schema-loader.js';
 export * from './server.js';
 export * from './service-client.js';
 export * from './start.js';
+export * from './subgraph-group.js';
 export * from './paths.js';
 export * from './idempotency.js';
 export * from './scalars.js';

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { readSubgraphConfig } from '@ordergraph/shared';
 
 /** The shipments service's settings, read once from the environment. */
-export const loadConfig = () =>
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
   readSubgraphConfig({
     name: 'shipments',
+    env,
     defaultPort: 4005,
     extra: {
       // the orders service, whose placed orders become shipments

@@ -1,0 +1,20 @@
+import type { StartSubgraphOptions } from '@ordergraph/shared';
+import { loadConfig } from './config.js';
+import { seedDemoData } from './seed.js';
+import { createServer, migrationsFolder } from './server.js';
+
+/** The catalog service as it is started, alone (index.ts) or beside the others. */
+export function catalogService(config = loadConfig()): StartSubgraphOptions {
+  return {
+    config,
+    migrationsFolder,
+    seed: seedDemoData,
+    createServer: ({ handle, log }) =>
+      createServer({
+        handle,
+        signingSecret: config.signingSecret,
+        log,
+        production: config.production,
+      }),
+  };
+}
