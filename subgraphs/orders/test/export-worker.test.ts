@@ -155,9 +155,11 @@ describe(
     });
 
     it('fails a job whose worker thread keeps dying, saying why, while the service goes on', async () => {
-      // a heap far too small for the thread to even load its code: it dies at every start
+      // the smallest heap the settings allow (EXPORT_WORKER_OLD_GENERATION_MB's minimum): too
+      // small for the thread to load its code, so it dies at every start. Not less: below about
+      // 4 MB, Node 24 cannot even start the thread and aborts the whole process instead
       const starved = await startWriter({
-        limits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 },
+        limits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
       });
       try {
         const id = await startExport(starved.url);
