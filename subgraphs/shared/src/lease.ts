@@ -228,8 +228,12 @@ export async function startLeasedWorker({
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(timer);
+        // fenced off at once, before any await: a page or batch the worker finishes while the
+        // replica stops is refused, not written under a lease already being given up
+        if (current) lose(current, 'this replica stops', 'lease released');
         await unlisten().catch(() => {});
         await stepping;
+        // an acquisition under way when the stop began may have won the lease meanwhile
         if (current) lose(current, 'this replica stops', 'lease released');
         await previous?.stopped;
       })()),
